@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects, kept apart on purpose:
+ * - `self`: tests of this project's own code (parser, generators, fake cloud, reporter, CLI);
+ *   `npm test` runs these.
+ * - `conformance`: the conformance suites that judge a target; `npm run conformance` runs these
+ *   (through suites/cli), and so does `npx vitest run --project conformance` with OSI_* variables.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'self',
+          include: ['tests/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'conformance',
+          include: ['suites/conformance/**/*.test.ts'],
+          globalSetup: ['suites/harness/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
