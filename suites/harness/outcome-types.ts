@@ -1,0 +1,81 @@
+/**
+ * What a conformance test tells the reporter, and what the run tells it.
+ *
+ * Tests record one `RequirementOutcome` per requirement judgement into `task.meta.outcomes`; vitest
+ * carries task meta to the main process (and through blob reports for sharded runs), where the
+ * matrix reporter aggregates them per requirement. Everything here is plain JSON: it crosses the
+ * worker boundary by structured clone.
+ */
+
+/**
+ * - pass: the target did what the requirement asks.
+ * - fail: the target did something else; evidence shows what.
+ * - not-exercisable: the target lacks what the scenario needs (no reader token, no fault switch,
+ *   microversion out of range); `message` says what.
+ * - error: the suite could not judge (the target hung, the harness crashed); not the target's fault
+ *   as far as is known, but never counted as a pass.
+ */
+export type OutcomeStatus = 'pass' | 'fail' | 'not-exercisable' | 'error';
+
+/** One HTTP exchange, with every credential already redacted. */
+export interface ExchangeRecord {
+  readonly request: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: Readonly<Record<string, string>>;
+    /** Body as sent (text), truncated to a few KiB for the report; absent when none was sent. */
+    readonly body?: string;
+  };
+  /** Absent when no answer came (timeout, connection refused). */
+  readonly response?: {
+    readonly status: number;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: string;
+  };
+  /** Why no answer came, when none did. */
+  readonly transportError?: string;
+  readonly durationMs: number;
+  /** A curl command that sends the same request, with the token as $OS_TOKEN. */
+  readonly curl: string;
+}
+
+export interface RequirementOutcome {
+  readonly requirement: string;
+  readonly status: OutcomeStatus;
+  /** The named check (suites/checks registry) that judged it. */
+  readonly check: string;
+  /** One or two sentences a person reads: what was expected and what came. */
+  readonly message: string;
+  /** The exchanges that decided it (at most a few; the first failing one first). */
+  readonly evidence: readonly ExchangeRecord[];
+  /** Property runs: the fast-check seed and path that reproduce the failing case. */
+  readonly replay?: { readonly seed: number; readonly path?: string };
+}
+
+/** Run-wide facts the reporter needs even when every test crashed. Contains no secret. */
+export interface RunInfo {
+  readonly suiteVersion: string;
+  /** Target compute endpoint as given (credentials and query strings removed). */
+  readonly target: string;
+  /** "embedded fake cloud (profile document)" or "given URL". */
+  readonly targetKind: string;
+  readonly microversion: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly startedAt: string;
+  readonly document: { readonly name: string; readonly sha256: string };
+  /** Set when the run could not start (target unreachable, bad configuration). */
+  readonly setupError?: string;
+}
+
+/** Environment variable through which global setup hands RunInfo to the reporter (same process). */
+export const RUN_INFO_ENV = 'OSI_RUN_INFO';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Requirement ids the test checks (static, set in the test options). */
+    requirements?: string[];
+    /** Judgements recorded while the test ran. */
+    outcomes?: RequirementOutcome[];
+  }
+}
