@@ -1,0 +1,353 @@
+/**
+ * The registry of checks: small named functions that judge what a scenario observed against one
+ * requirement of the ledger. Requirements name their checks (specs/requirements.ts `checks`); a
+ * scenario gathers the observations (it does the I/O), a check only judges them.
+ *
+ * Names follow Schemathesis's vocabulary where the idea is the same (status_code_conformance,
+ * not_a_server_error, response_schema_conformance → here split by field, content_type_conformance).
+ */
+import type { ValidateFunction } from 'ajv';
+import type { Requirement } from '../../specs/ledger-types.ts';
+import { createAjv } from '../../specs/derive/ajv.ts';
+import { compareMicroversions, responseSchemaFor } from '../../specs/index.ts';
+import type { HttpAnswer } from '../harness/http.ts';
+
+/** What the request asked for: echo checks compare the answer to it. */
+export interface AskedFor {
+  readonly portId?: string;
+  readonly netId?: string;
+  readonly ip?: string;
+  /** The tag sent, or null when none was sent. */
+  readonly tag?: string | null;
+}
+
+export interface CheckSubject {
+  readonly requirement: Requirement;
+  /** The answer under judgement; undefined when the target did not answer. */
+  readonly answer?: HttpAnswer;
+  /** Microversion the request asked for ("2.1" when it sent no header). */
+  readonly microversion: string;
+  readonly asked?: AskedFor;
+  /** Port ids attached to the server before and after the request (state checks). */
+  readonly interfacesBefore?: readonly string[];
+  readonly interfacesAfter?: readonly string[];
+  /** Attachment visibility, observed after a 200 (attachment_visible). */
+  readonly listedAfter?: boolean;
+  readonly showAnswer?: HttpAnswer;
+  /** Detach observations (detach_removes). */
+  readonly detachAnswer?: HttpAnswer;
+  readonly goneAfterDetach?: boolean;
+}
+
+export type Verdict =
+  | { readonly status: 'pass' }
+  | { readonly status: 'fail'; readonly message: string }
+  | { readonly status: 'not-exercisable'; readonly message: string };
+
+export interface Check {
+  readonly name: string;
+  /** One line for the report and --help. */
+  readonly description: string;
+  judge(subject: CheckSubject): Verdict;
+}
+
+const PASS: Verdict = { status: 'pass' };
+const fail = (message: string): Verdict => ({ status: 'fail', message });
+const notExercisable = (message: string): Verdict => ({ status: 'not-exercisable', message });
+
+// ---- response fields ------------------------------------------------------------------------
+
+/** The response field each field requirement is about (the one place this mapping lives). */
+export const FIELD_OF_REQUIREMENT: Readonly<Record<string, string>> = {
+  'CI-003': 'fixed_ips',
+  'CI-004': 'mac_addr',
+  'CI-005': 'net_id',
+  'CI-006': 'port_id',
+  'CI-007': 'port_state',
+};
+
+const ajv = createAjv();
+const fieldValidators = new Map<string, ValidateFunction>();
+
+function fieldValidator(microversion: string, field: string): ValidateFunction {
+  const range = responseSchemaFor(microversion);
+  const key = `${range.minMicroversion}:${field}`;
+  let validate = fieldValidators.get(key);
+  if (!validate) {
+    const wrapper = (range.schema as { properties: { interfaceAttachment: { properties: Record<string, object> } } }).properties.interfaceAttachment;
+    const schema = wrapper.properties[field];
+    if (!schema) throw new Error(`response schema has no field ${field}`);
+    validate = ajv.compile(schema);
+    fieldValidators.set(key, validate);
+  }
+  return validate;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The object holding the response fields: interfaceAttachment when it is an object, else the body
+ * itself, as the document's table lists the fields at the top level (INT-08). The wrapper has its
+ * own requirement (CI-002), so a missing wrapper is judged once, not once per field.
+ */
+export function attachmentFields(answer: HttpAnswer): Record<string, unknown> | null {
+  if (!isObject(answer.json)) return null;
+  const wrapped = answer.json.interfaceAttachment;
+  return isObject(wrapped) ? wrapped : answer.json;
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** Judges one response field against the derived response schema; used by field and echo checks. */
+export function judgeField(answer: HttpAnswer, microversion: string, field: string): Verdict {
+  const fields = attachmentFields(answer);
+  if (fields === null) return fail('the 200 body is not a JSON object');
+  if (!(field in fields)) return fail(`the 200 body has no ${field}`);
+  const validate = fieldValidator(microversion, field);
+  if (validate(fields[field])) return PASS;
+  const why = validate.errors?.map((e) => `${e.instancePath || field} ${e.message ?? ''}`.trim()).join('; ') ?? 'invalid';
+  return fail(`${field} ${describeValue(fields[field])} is not valid: ${why}`);
+}
+
+// ---- the checks -------------------------------------------------------------------------------
+
+const statusCodeConformance: Check = {
+  name: 'status_code_conformance',
+  description: 'The status is one the requirement accepts.',
+  judge({ answer, requirement }) {
+    if (!answer) return fail('the target did not answer');
+    const accepted = requirement.expect.statuses;
+    return accepted.includes(answer.status) ? PASS : fail(`expected ${accepted.join(' or ')}, got ${answer.status}`);
+  },
+};
+
+const SERVER_ERROR_ALLOWED = 503;
+const notAServerError: Check = {
+  name: 'not_a_server_error',
+  description: 'No answer is a 5xx other than the documented 503.',
+  judge({ answer }) {
+    if (!answer) return PASS; // silence is judged by the scenario, not as a server error
+    return answer.status >= 500 && answer.status <= 599 && answer.status !== SERVER_ERROR_ALLOWED ? fail(`server error ${answer.status}`) : PASS;
+  },
+};
+
+const documentedStatusConformance: Check = {
+  name: 'documented_status_conformance',
+  description: 'Every answer below 500 carries a documented or ledger-accepted code (5xx are not_a_server_error\'s).',
+  judge({ answer, requirement }) {
+    if (!answer || answer.status >= 500) return PASS;
+    return requirement.expect.statuses.includes(answer.status) ? PASS : fail(`status ${answer.status} is neither documented nor accepted by the ledger`);
+  },
+};
+
+const responseWrapperConformance: Check = {
+  name: 'response_wrapper_conformance',
+  description: 'A 200 body is {"interfaceAttachment": {...}} and nothing else.',
+  judge({ answer }) {
+    if (!answer || answer.status !== 200) return notExercisable('no 200 answer');
+    if (answer.json === undefined) return fail('the 200 body is not JSON');
+    if (!isObject(answer.json)) return fail(`the 200 body is ${describeValue(answer.json)}, not an object`);
+    const keys = Object.keys(answer.json);
+    if (!isObject(answer.json.interfaceAttachment)) return fail(`the 200 body has no interfaceAttachment object (keys: ${keys.join(', ') || 'none'})`);
+    return keys.length === 1 ? PASS : fail(`the 200 body has keys besides interfaceAttachment: ${keys.filter((k) => k !== 'interfaceAttachment').join(', ')}`);
+  },
+};
+
+const responseFieldConformance: Check = {
+  name: 'response_field_conformance',
+  description: 'The field of a 200 body validates against the derived response schema.',
+  judge({ answer, requirement, microversion }) {
+    if (!answer || answer.status !== 200) return notExercisable('no 200 answer');
+    const field = FIELD_OF_REQUIREMENT[requirement.id];
+    if (!field) throw new Error(`response_field_conformance has no field for ${requirement.id}`);
+    return judgeField(answer, microversion, field);
+  },
+};
+
+/** Echo checks judge only well-formed fields: a malformed one is its field requirement's failure. */
+function echoedField(answer: HttpAnswer, microversion: string, field: string): { value: unknown } | Verdict {
+  const shape = judgeField(answer, microversion, field);
+  if (shape.status !== 'pass') return notExercisable(`${field} is not well-formed; judged by its field requirement`);
+  return { value: (attachmentFields(answer) ?? {})[field] };
+}
+
+const echoConformance: Check = {
+  name: 'echo_conformance',
+  description: 'A 200 body names the port, network and address that were asked for.',
+  judge({ answer, requirement, microversion, asked, interfacesBefore }) {
+    if (!answer || answer.status !== 200) return notExercisable('no 200 answer');
+    switch (requirement.id) {
+      case 'CI-008': {
+        if (!asked?.portId) return notExercisable('no port_id was asked for');
+        const port = echoedField(answer, microversion, 'port_id');
+        if (!('value' in port)) return port;
+        return port.value === asked.portId ? PASS : fail(`asked for port ${asked.portId}, the answer names ${describeValue(port.value)}`);
+      }
+      case 'CI-009': {
+        if (!asked?.netId) return notExercisable('no net_id was asked for');
+        const net = echoedField(answer, microversion, 'net_id');
+        if (!('value' in net)) return net;
+        return net.value === asked.netId ? PASS : fail(`asked for network ${asked.netId}, the answer names ${describeValue(net.value)}`);
+      }
+      case 'CI-010': {
+        if (!asked?.ip) return notExercisable('no fixed IP was asked for');
+        const ips = echoedField(answer, microversion, 'fixed_ips');
+        if (!('value' in ips)) return ips;
+        const addresses = Array.isArray(ips.value) ? ips.value.map((item) => (isObject(item) ? item.ip_address : undefined)) : [];
+        return addresses.includes(asked.ip) ? PASS : fail(`asked for address ${asked.ip}, the answer has ${describeValue(addresses)}`);
+      }
+      case 'CI-011': {
+        const port = echoedField(answer, microversion, 'port_id');
+        if (!('value' in port)) return port;
+        if (interfacesBefore?.includes(String(port.value))) return fail(`the answer names port ${String(port.value)}, which was attached before: no port was allocated`);
+        return PASS;
+      }
+      default:
+        throw new Error(`echo_conformance has no rule for ${requirement.id}`);
+    }
+  },
+};
+
+const nothingAttached: Check = {
+  name: 'nothing_attached',
+  description: 'The server\'s interfaces are the same after the request as before it.',
+  judge({ interfacesBefore, interfacesAfter, requirement }) {
+    if (!interfacesBefore || !interfacesAfter) return notExercisable('the interface list could not be read');
+    const added = interfacesAfter.filter((p) => !interfacesBefore.includes(p));
+    // CI-015 (a second attach) must leave exactly the first attachment, which is already in "before".
+    if (added.length > 0) return fail(`${requirement.id === 'CI-015' ? 'the second attach' : 'a refused request'} left ${added.length} new interface(s) attached: ${added.join(', ')}`);
+    const removed = interfacesBefore.filter((p) => !interfacesAfter.includes(p));
+    return removed.length > 0 ? fail(`the request removed interface(s): ${removed.join(', ')}`) : PASS;
+  },
+};
+
+const attachmentVisible: Check = {
+  name: 'attachment_visible',
+  description: 'After a 200, the port is in the server\'s interface list, and show answers 200 for it.',
+  judge({ listedAfter, showAnswer, asked }) {
+    if (listedAfter === undefined || !showAnswer) return notExercisable('no attachment to look for');
+    if (!listedAfter) return fail(`port ${asked?.portId ?? ''} is not in the server's interface list after a 200`);
+    if (showAnswer.status !== 200) return fail(`show of the attached port answered ${showAnswer.status}`);
+    const shown = attachmentFields(showAnswer);
+    return shown?.port_id === asked?.portId ? PASS : fail(`show answered port_id ${describeValue(shown?.port_id)}`);
+  },
+};
+
+const detachRemoves: Check = {
+  name: 'detach_removes',
+  description: 'DELETE of an attached port answers 202 and the port leaves the list.',
+  judge({ detachAnswer, goneAfterDetach, requirement }) {
+    if (!detachAnswer) return notExercisable('nothing was detached');
+    if (!requirement.expect.statuses.includes(detachAnswer.status)) return fail(`detach answered ${detachAnswer.status}, expected ${requirement.expect.statuses.join(' or ')}`);
+    return goneAfterDetach ? PASS : fail('the port is still in the server\'s interface list after the detach deadline');
+  },
+};
+
+function headerCheck(name: string, description: string, status: number, header: string, extra?: (value: string) => string | null): Check {
+  return {
+    name,
+    description,
+    judge({ answer }) {
+      if (!answer || answer.status !== status) return notExercisable(`no ${status} answer`);
+      const value = answer.headers[header];
+      if (value === undefined) return fail(`a ${status} answer has no ${header} header`);
+      const problem = extra?.(value) ?? null;
+      return problem === null ? PASS : fail(problem);
+    },
+  };
+}
+
+const wwwAuthenticateConformance = headerCheck('www_authenticate_conformance', 'A 401 answer carries WWW-Authenticate.', 401, 'www-authenticate');
+const retryAfterConformance = headerCheck('retry_after_conformance', 'A 503 answer carries Retry-After.', 503, 'retry-after');
+const allowHeaderConformance = headerCheck('allow_header_conformance', 'A 405 answer carries an Allow header naming GET and POST.', 405, 'allow', (value) => {
+  const methods = value.split(',').map((m) => m.trim().toUpperCase());
+  return methods.includes('GET') && methods.includes('POST') ? null : `Allow is "${value}", which does not name GET and POST`;
+});
+
+const contentTypeConformance: Check = {
+  name: 'content_type_conformance',
+  description: 'A 200 answer is application/json.',
+  judge({ answer }) {
+    if (!answer || answer.status !== 200) return notExercisable('no 200 answer');
+    const type = answer.headers['content-type'] ?? '';
+    return /^application\/json\s*(;|$)/i.test(type) ? PASS : fail(`Content-Type is "${type}"`);
+  },
+};
+
+const faultBodyConformance: Check = {
+  name: 'fault_body_conformance',
+  description: 'An error answer is {"<faultName>": {"code": <status>, "message": "..."}} (or keystonemiddleware\'s {"error": {...}} on 401).',
+  judge({ answer }) {
+    if (!answer || answer.status < 400) return notExercisable('no error answer');
+    const body = answer.json;
+    if (!isObject(body)) return fail(`the ${answer.status} body is not a JSON object`);
+    const keys = Object.keys(body);
+    const [name] = keys;
+    if (keys.length !== 1 || name === undefined) return fail(`the ${answer.status} body has ${keys.length} keys, expected one naming the fault`);
+    const fault = body[name];
+    if (!isObject(fault)) return fail(`the ${answer.status} body's "${name}" is not an object`);
+    if (fault.code !== answer.status) return fail(`the ${answer.status} body's "${name}".code is ${describeValue(fault.code)}`);
+    return typeof fault.message === 'string' && fault.message.length > 0 ? PASS : fail(`the ${answer.status} body's "${name}" has no message`);
+  },
+};
+
+const TAG_IN_RESPONSE = '2.70';
+const tagEchoConformance: Check = {
+  name: 'tag_echo_conformance',
+  description: 'From 2.70 a 200 body carries tag (the one asked for, or null); below 2.70 it has none.',
+  judge({ answer, microversion, asked }) {
+    if (!answer || answer.status !== 200) return notExercisable('no 200 answer');
+    const fields = attachmentFields(answer);
+    if (fields === null) return notExercisable('the 200 body is not an object; judged by CI-002');
+    const atLeast270 = microversion !== 'latest' && compareMicroversions(microversion, TAG_IN_RESPONSE) >= 0;
+    if (!atLeast270) return 'tag' in fields ? fail(`a ${microversion} answer carries tag ${describeValue(fields.tag)}`) : PASS;
+    if (!('tag' in fields)) return fail(`a ${microversion} answer has no tag`);
+    const expected = asked?.tag ?? null;
+    return fields.tag === expected ? PASS : fail(`tag is ${describeValue(fields.tag)}, expected ${describeValue(expected)}`);
+  },
+};
+
+const microversionHeaderConformance: Check = {
+  name: 'microversion_header_conformance',
+  description: 'A 200 answer carries OpenStack-API-Version: compute <the version asked for>.',
+  judge({ answer, microversion }) {
+    if (!answer || answer.status !== 200) return notExercisable('no 200 answer');
+    const value = answer.headers['openstack-api-version'];
+    if (value === undefined) return fail('no OpenStack-API-Version header');
+    const match = /^compute\s+(\S+)$/i.exec(value.trim());
+    if (!match) return fail(`OpenStack-API-Version is "${value}"`);
+    return microversion === 'latest' || match[1] === microversion ? PASS : fail(`asked for ${microversion}, served ${match[1] ?? ''}`);
+  },
+};
+
+export const CHECKS: readonly Check[] = [
+  statusCodeConformance,
+  notAServerError,
+  documentedStatusConformance,
+  responseWrapperConformance,
+  responseFieldConformance,
+  echoConformance,
+  nothingAttached,
+  attachmentVisible,
+  detachRemoves,
+  wwwAuthenticateConformance,
+  retryAfterConformance,
+  allowHeaderConformance,
+  contentTypeConformance,
+  faultBodyConformance,
+  tagEchoConformance,
+  microversionHeaderConformance,
+];
+
+const byName = new Map(CHECKS.map((c) => [c.name, c]));
+
+export function checkNamed(name: string): Check {
+  const check = byName.get(name);
+  if (!check) throw new Error(`no check named ${name}`);
+  return check;
+}

@@ -1,0 +1,65 @@
+/**
+ * vitest global setup of the conformance project: resolves the target once for the whole run
+ * (starting the embedded fake cloud when none is given), hands it to the test workers through
+ * `provide`, and hands the reporter the run's facts through the environment.
+ *
+ * A configuration mistake or an unreachable target does not throw here: the tests then record
+ * "error" outcomes, the reporter still writes every file with verdict "error" and the reason, and
+ * the CLI exits 2. Throwing would make vitest print a stack trace and skip the reporter's files.
+ */
+import type { TestProject } from 'vitest/node';
+import { ledger } from '../../specs/index.ts';
+import { startFakeCloud } from '../../fixtures/fake-cloud/index.ts';
+import { ConfigError, readConfig, type SuiteConfig } from './config.ts';
+import { RUN_INFO_ENV, type RunInfo } from './outcome-types.ts';
+import { resolveTarget, type TargetHandoff } from './target.ts';
+import { suiteVersion } from './suite-version.ts';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    handoff: TargetHandoff;
+  }
+}
+
+async function startEmbedded(config: SuiteConfig) {
+  const cloud = await startFakeCloud({ port: 0, host: '127.0.0.1', profile: config.profile, faults: config.faults });
+  return { handle: cloud, seed: cloud.seed };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const startedAt = new Date().toISOString();
+  let config: SuiteConfig | null = null;
+  let handoff: TargetHandoff;
+  let close = async (): Promise<void> => {};
+  try {
+    config = readConfig(process.env);
+    const resolved = await resolveTarget(config, startEmbedded);
+    handoff = resolved.handoff;
+    if (resolved.handle) {
+      const handle = resolved.handle;
+      close = () => handle.close();
+    }
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : `could not prepare the target: ${error instanceof Error ? error.message : String(error)}`;
+    handoff = { ok: false, setupError: message };
+  }
+  const target = handoff.ok ? handoff.target : null;
+  const info: RunInfo = {
+    suiteVersion,
+    target: target?.description ?? (config?.target ? config.target.replace(/\/\/[^@/]*@/, '//') : 'embedded fake cloud'),
+    targetKind: target?.kind === 'given' ? 'given URL' : 'embedded fake cloud',
+    microversion: config?.microversion ?? '2.1',
+    seed: config?.seed ?? 0,
+    runs: config?.runs ?? 0,
+    startedAt,
+    document: { name: ledger.document.name, sha256: ledger.document.sha256 },
+    ...(handoff.ok ? {} : { setupError: handoff.setupError }),
+  };
+  process.env[RUN_INFO_ENV] = JSON.stringify(info);
+  if (config) {
+    // The seed is printed on every run: it is what replays the run's requests.
+    process.stdout.write(`os-interface conformance: target ${info.target}, microversion ${info.microversion}, runs ${info.runs}, seed ${info.seed} (replay with --seed ${info.seed})\n`);
+  }
+  project.provide('handoff', handoff);
+  return close;
+}

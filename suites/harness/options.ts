@@ -1,0 +1,43 @@
+/**
+ * Every option of a conformance run, defined once: its flag, its environment variable, its help
+ * text and an example. The CLI parses flags from this table, global setup reads the environment
+ * from it, and `--help` is printed from it, so the three can never drift apart.
+ */
+
+export interface OptionSpec {
+  /** Long flag without dashes, e.g. "target". */
+  readonly flag: string;
+  /** Environment variable read when the flag is absent (the CLI sets it from the flag). */
+  readonly env: string;
+  readonly kind: 'string' | 'integer' | 'boolean' | 'list';
+  readonly help: string;
+  readonly example?: string;
+  /** True for values that must never be printed, logged or written to a report. */
+  readonly secret?: boolean;
+}
+
+export const OPTION_SPECS = [
+  { flag: 'target', env: 'OSI_TARGET', kind: 'string', help: 'Compute endpoint to test, with or without the project id segment and behind any path prefix. Without it, the embedded fake cloud is started on loopback and tested.', example: 'http://127.0.0.1:8774/v2.1/{project_id}' },
+  { flag: 'token', env: 'OSI_TOKEN', kind: 'string', secret: true, help: 'Keystone token of a project member (X-Auth-Token). Never printed or written.', example: '"$OS_TOKEN"' },
+  { flag: 'project-id', env: 'OSI_PROJECT_ID', kind: 'string', help: 'Project id of the token; used to build the project segment of URLs.', example: '0c1b...' },
+  { flag: 'server-id', env: 'OSI_SERVER_ID', kind: 'string', help: 'An ACTIVE server of the project that the suite may attach ports to and detach them from.', example: '6b8f...' },
+  { flag: 'port-id', env: 'OSI_PORT_IDS', kind: 'list', help: 'A free port of the project the suite may attach (repeat the flag, or comma-separate in the variable). Ports are detached again at the end.', example: 'ce531f90-...' },
+  { flag: 'net-id', env: 'OSI_NET_ID', kind: 'string', help: 'A network of the project the suite may attach to (ports it creates this way are detached and deleted by the cloud).', example: '3cb9bc59-...' },
+  { flag: 'network-url', env: 'OSI_NETWORK_URL', kind: 'string', help: 'Network (Neutron) endpoint, used to find a free address in the network\'s subnet for fixed_ips scenarios.', example: 'http://127.0.0.1:9696' },
+  { flag: 'alt-token', env: 'OSI_ALT_TOKEN', kind: 'string', secret: true, help: 'Token of a second project, for isolation checks.' },
+  { flag: 'reader-token', env: 'OSI_READER_TOKEN', kind: 'string', secret: true, help: 'Token with a read-only role in the project, for the 403 check.' },
+  { flag: 'control-url', env: 'OSI_CONTROL_URL', kind: 'string', help: 'Fault-injection endpoint of a test cloud that can be switched to unavailable (the embedded fake cloud has one), for the 503 checks.' },
+  { flag: 'control-token', env: 'OSI_CONTROL_TOKEN', kind: 'string', secret: true, help: 'Token for --control-url.' },
+  { flag: 'microversion', env: 'OSI_MICROVERSION', kind: 'string', help: 'Compute microversion for the general scenarios (default 2.1). Scenarios about 2.49 and 2.70 use those versions when the target supports them.', example: '2.70' },
+  { flag: 'runs', env: 'OSI_RUNS', kind: 'integer', help: 'Property runs per generated scenario (default 100).', example: '1000' },
+  { flag: 'seed', env: 'OSI_SEED', kind: 'integer', help: 'Seed of the generators; every run prints its seed, and the same seed replays the same requests.', example: '42' },
+  { flag: 'timeout-ms', env: 'OSI_TIMEOUT_MS', kind: 'integer', help: 'Per-request timeout in milliseconds (default 10000).', example: '5000' },
+  { flag: 'report-dir', env: 'OSI_REPORT_DIR', kind: 'string', help: 'Where the reports are written (default reports/).', example: 'out/conformance' },
+  { flag: 'profile', env: 'OSI_FAKE_PROFILE', kind: 'string', help: 'Embedded fake cloud only: "document" (default) or "nova".', example: 'nova' },
+  { flag: 'fault', env: 'OSI_FAKE_FAULTS', kind: 'list', help: 'Embedded fake cloud only: start it with this deliberate deviation (see npm run fake-cloud -- --list-faults).', example: 'both-ids-accepted' },
+] as const satisfies readonly OptionSpec[];
+
+export type OptionFlag = (typeof OPTION_SPECS)[number]['flag'];
+
+/** Environment variable names of secret options, for redaction. */
+export const SECRET_ENV_NAMES: readonly string[] = OPTION_SPECS.filter((o) => 'secret' in o && o.secret).map((o) => o.env);

@@ -1,0 +1,218 @@
+/**
+ * Recording judgements. A conformance test is a scenario: it sends requests through a `Scenario`,
+ * which logs every exchange, judges requirements by running the checks the ledger names for them,
+ * and at the end runs the cross-cutting requirements (no server error, documented codes, the shape
+ * of every 200, fault bodies, headers) over everything the test sent. The outcomes go into the
+ * test's meta for the matrix reporter; a failed MUST fails the vitest test too.
+ */
+import { test, type TestContext } from 'vitest';
+import type { Requirement } from '../../specs/ledger-types.ts';
+import { compareMicroversions, requirementById } from '../../specs/index.ts';
+import { checkNamed, type AskedFor, type CheckSubject, type Verdict } from '../checks/registry.ts';
+import type { Exchange } from './http.ts';
+import type { ExchangeRecord, OutcomeStatus, RequirementOutcome } from './outcome-types.ts';
+import type { ExchangeKind, TargetSession } from './session.ts';
+
+export interface LoggedExchange {
+  readonly kind: ExchangeKind;
+  readonly exchange: Exchange;
+  /** Microversion the request asked for ("2.1" when it sent none). */
+  readonly microversion: string;
+  readonly asked?: AskedFor;
+}
+
+/** Evidence kept per requirement and test: enough to read and reproduce, small enough to ship. */
+const EVIDENCE_PER_OUTCOME = 3;
+
+interface Tally {
+  pass: number;
+  fail: number;
+  notExercisable: number;
+  error: number;
+  firstFailure?: { check: string; message: string };
+  firstOther?: { check: string; message: string };
+  evidence: ExchangeRecord[];
+  replay?: { seed: number; path?: string };
+}
+
+/** Requirements judged on every answer to the collection URL, whatever the scenario. */
+const ON_EVERY_COLLECTION_ANSWER = ['CI-037', 'CI-063'] as const;
+/** Judged on every error answer of a create (not on a router's wrong-method answer). */
+const ON_EVERY_CREATE_ERROR = ['CI-071', 'CI-052', 'CI-060'] as const;
+/** Judged on every 200 answer of a create. */
+const ON_EVERY_CREATE_SUCCESS = ['CI-002', 'CI-003', 'CI-004', 'CI-005', 'CI-006', 'CI-007', 'CI-070', 'CI-093', 'CI-094', 'CI-096'] as const;
+
+export class Scenario {
+  readonly log: LoggedExchange[] = [];
+  private readonly tallies = new Map<string, Tally>();
+
+  constructor(readonly session: TargetSession) {}
+
+  /** The microversion a request with these options asks for, as the server will read it. */
+  effectiveMicroversion(microversion: string | null | undefined): string {
+    const asked = microversion === undefined ? this.session.target.microversion : microversion;
+    return asked ?? '2.1';
+  }
+
+  /** Sends a create (POST to the collection) and logs it. */
+  async create(body: unknown, options: Parameters<TargetSession['create']>[1] & { readonly asked?: AskedFor } = {}): Promise<Exchange> {
+    const exchange = await this.session.create(body, options);
+    this.log.push({ kind: 'create', exchange, microversion: this.effectiveMicroversion(options.microversion), ...(options.asked ? { asked: options.asked } : {}) });
+    if (exchange.answer?.status === 200) this.rememberAttached(exchange, options.asked);
+    return exchange;
+  }
+
+  /** Sends another method to the collection URL and logs it. */
+  async otherMethod(method: string, body: string | undefined): Promise<Exchange> {
+    const exchange = await this.session.send({
+      method,
+      url: this.session.collectionUrl(),
+      headers: this.session.headers({}, body !== undefined),
+      ...(body !== undefined ? { body } : {}),
+    });
+    this.log.push({ kind: 'collection-other-method', exchange, microversion: this.effectiveMicroversion(undefined) });
+    return exchange;
+  }
+
+  /** A 200 means something may be attached: remember it for cleanup whatever the body says. */
+  private rememberAttached(exchange: Exchange, asked: AskedFor | undefined): void {
+    const json = exchange.answer?.json as { interfaceAttachment?: { port_id?: unknown }; port_id?: unknown } | undefined;
+    const portId = json?.interfaceAttachment?.port_id ?? json?.port_id;
+    if (typeof portId === 'string') this.session.noteAttached(portId);
+    if (asked?.portId) this.session.noteAttached(asked.portId);
+  }
+
+  // ---- judging ------------------------------------------------------------------------------
+
+  /** Runs every check the ledger names for the requirement; records and returns the combined verdict. */
+  judge(requirementId: string, subject: Omit<CheckSubject, 'requirement'>, evidence: readonly Exchange[] = []): Verdict {
+    const requirement = requirementById(requirementId);
+    const verdicts = requirement.checks.map((name) => ({ name, verdict: checkNamed(name).judge({ ...subject, requirement }) }));
+    const failed = verdicts.find((v) => v.verdict.status === 'fail');
+    const passed = verdicts.some((v) => v.verdict.status === 'pass');
+    const chosen = failed ?? (passed ? verdicts.find((v) => v.verdict.status === 'pass') : verdicts[0]);
+    if (!chosen) throw new Error(`${requirementId} names no checks`);
+    this.note(requirement, chosen.name, chosen.verdict, evidence);
+    return chosen.verdict;
+  }
+
+  /**
+   * Judges a requirement on one exchange. No answer at all is an "error" (the suite could not
+   * judge), not a failure of the requirement.
+   */
+  judgeExchange(requirementId: string, logged: LoggedExchange, extra: Omit<CheckSubject, 'requirement' | 'answer' | 'microversion'> = {}): Verdict {
+    if (!logged.exchange.answer) {
+      const verdict: Verdict = { status: 'fail', message: logged.exchange.record.transportError ?? 'no answer' };
+      this.note(requirementById(requirementId), 'transport', verdict, [logged.exchange], 'error');
+      return verdict;
+    }
+    return this.judge(requirementId, { answer: logged.exchange.answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), ...extra }, [logged.exchange]);
+  }
+
+  /** Marks a requirement as not exercisable here, with the reason. */
+  notExercisable(requirementId: string, reason: string): void {
+    this.note(requirementById(requirementId), 'precondition', { status: 'not-exercisable', message: reason }, []);
+  }
+
+  /** Attaches the fast-check seed and path that replay a failing property to its requirement. */
+  replay(requirementId: string, seed: number, path: string | undefined): void {
+    const tally = this.tallies.get(requirementId);
+    if (tally) tally.replay = path === undefined ? { seed } : { seed, path };
+  }
+
+  private note(requirement: Requirement, check: string, verdict: Verdict, evidence: readonly Exchange[], as?: OutcomeStatus): void {
+    let tally = this.tallies.get(requirement.id);
+    if (!tally) {
+      tally = { pass: 0, fail: 0, notExercisable: 0, error: 0, evidence: [] };
+      this.tallies.set(requirement.id, tally);
+    }
+    const status: OutcomeStatus = as ?? verdict.status;
+    const message = verdict.status === 'pass' ? '' : verdict.message;
+    if (status === 'fail') {
+      if (tally.fail === 0) tally.evidence = []; // failing evidence replaces passing evidence
+      tally.fail += 1;
+      tally.firstFailure ??= { check, message };
+      if (tally.evidence.length < EVIDENCE_PER_OUTCOME) tally.evidence.push(...evidence.slice(0, EVIDENCE_PER_OUTCOME - tally.evidence.length).map((e) => e.record));
+      return;
+    }
+    if (status === 'pass') tally.pass += 1;
+    else if (status === 'error') tally.error += 1;
+    else tally.notExercisable += 1;
+    if (status !== 'pass') tally.firstOther ??= { check, message };
+    // One exchange shows how a passing requirement was exercised.
+    if (tally.fail === 0 && tally.evidence.length === 0 && evidence[0] && status !== 'not-exercisable') tally.evidence.push(evidence[0].record);
+  }
+
+  // ---- finishing ------------------------------------------------------------------------------------
+
+  /** Judges the cross-cutting requirements over everything this test sent. */
+  judgeCrossCutting(): void {
+    for (const logged of this.log) {
+      if (!logged.exchange.answer) continue; // transport errors are recorded by the scenario's own judgement
+      const { status } = logged.exchange.answer;
+      for (const id of ON_EVERY_COLLECTION_ANSWER) this.judgeExchange(id, logged);
+      if (logged.kind !== 'create') continue;
+      if (status >= 400) for (const id of ON_EVERY_CREATE_ERROR) this.judgeIfApplicable(id, logged);
+      if (status === 200) {
+        for (const id of ON_EVERY_CREATE_SUCCESS) this.judgeIfApplicable(id, logged);
+        if (logged.asked?.portId) this.judgeExchange('CI-008', logged);
+        if (logged.asked?.netId) this.judgeExchange('CI-009', logged);
+        if (logged.asked?.ip) this.judgeExchange('CI-010', logged);
+      }
+    }
+  }
+
+  /** Judges only where the requirement's status and microversion range apply to the exchange. */
+  private judgeIfApplicable(id: string, logged: LoggedExchange): void {
+    const requirement = requirementById(id);
+    const status = logged.exchange.answer?.status;
+    if (requirement.expect.statuses.length > 0 && status !== undefined && !requirement.expect.statuses.includes(status)) return;
+    const { min, max } = requirement.microversion ?? {};
+    const mv = logged.microversion === 'latest' ? (this.session.target.maxMicroversion ?? '2.1') : logged.microversion;
+    if (min && compareMicroversions(mv, min) < 0) return;
+    if (max && compareMicroversions(mv, max) > 0) return;
+    this.judgeExchange(id, { ...logged, microversion: mv });
+  }
+
+  outcomes(): RequirementOutcome[] {
+    return [...this.tallies.entries()].map(([id, t]) => {
+      const status: OutcomeStatus = t.fail > 0 ? 'fail' : t.error > 0 ? 'error' : t.pass > 0 ? 'pass' : 'not-exercisable';
+      const lead = t.firstFailure ?? t.firstOther;
+      const counts = `${t.pass} passed, ${t.fail} failed${t.error ? `, ${t.error} unanswered` : ''}${t.notExercisable ? `, ${t.notExercisable} not exercisable` : ''}`;
+      return {
+        requirement: id,
+        status,
+        check: lead?.check ?? requirementById(id).checks[0] ?? 'none',
+        message: status === 'pass' ? `${counts}` : `${lead?.message ?? ''} (${counts})`,
+        evidence: t.evidence,
+        ...(t.replay ? { replay: t.replay } : {}),
+      };
+    });
+  }
+}
+
+/** Failed MUST requirements, for the test's own failure message. */
+function failedMusts(outcomes: readonly RequirementOutcome[]): RequirementOutcome[] {
+  return outcomes.filter((o) => (o.status === 'fail' || o.status === 'error') && requirementById(o.requirement).level === 'MUST');
+}
+
+/**
+ * Declares a conformance test: the requirement ids it exercises are static meta (the reporter knows
+ * them even if the test crashes), the outcomes are recorded when it ends, and cleanup always runs.
+ */
+export function conformanceTest(title: string, requirementIds: readonly string[], body: (scenario: Scenario) => Promise<void>, getSession: () => TargetSession): void {
+  for (const id of requirementIds) requirementById(id); // an unknown id is a bug in the suite: fail at collection
+  test(`${title} [${requirementIds.join(', ')}]`, { meta: { requirements: [...requirementIds] } }, async ({ task }: TestContext) => {
+    const scenario = new Scenario(getSession());
+    try {
+      await body(scenario);
+    } finally {
+      const leftovers = await scenario.session.cleanup();
+      scenario.judgeCrossCutting();
+      task.meta.outcomes = scenario.outcomes();
+      if (leftovers.length > 0) throw new Error(`could not detach port(s) the suite attached: ${leftovers.join(', ')}`);
+    }
+    const failed = failedMusts(task.meta.outcomes);
+    if (failed.length > 0) throw new Error(failed.map((o) => `${o.requirement}: ${o.message}`).join('\n'));
+  });
+}

@@ -1,0 +1,199 @@
+/**
+ * A test file's connection to the target: URLs, headers, the requests scenarios send, the reads
+ * that observe state (list, show), detach with polling, and the bookkeeping that guarantees the
+ * suite leaves the server as it found it (it only ever detaches ports it attached itself).
+ */
+import { inject } from 'vitest';
+import { HttpClient, type Exchange, type HttpRequest } from './http.ts';
+import { Redactor } from './redact.ts';
+import { secretsOf, type ResolvedTarget } from './target.ts';
+
+/** What a request is, for the cross-cutting checks that judge every answer of one kind. */
+export type ExchangeKind =
+  /** POST to the os-interface collection: the operation under test. */
+  | 'create'
+  /** Another method on the collection URL: judged as a create-URL answer, but a router's. */
+  | 'collection-other-method'
+  /** Reads and cleanup: list, show, detach, network lookups, fault switch. */
+  | 'support';
+
+export interface RequestOptions {
+  /** Token to send; null sends none; default the member token. */
+  readonly token?: string | null;
+  /** Microversion to ask for; null sends no header; default the run's microversion. */
+  readonly microversion?: string | null;
+  /** Content-Type; null sends none; default application/json when a body is sent. */
+  readonly contentType?: string | null;
+  /** URL of the collection to use instead of the main one. */
+  readonly url?: string;
+  readonly extraHeaders?: Readonly<Record<string, string>>;
+}
+
+/** After this many requests in a row get no answer, the target is taken as down for this file. */
+const UNANSWERED_LIMIT = 3;
+
+export class TargetSession {
+  readonly client: HttpClient;
+  readonly redactor: Redactor;
+  /** Ports this file attached and has not yet seen detached. */
+  private readonly attachedBySuite = new Set<string>();
+  private unansweredInARow = 0;
+
+  constructor(readonly target: ResolvedTarget) {
+    this.redactor = new Redactor(secretsOf(target));
+    this.client = new HttpClient(this.redactor, target.timeoutMs);
+  }
+
+  /** The session for this test file, from what global setup provided; throws the setup error. */
+  static fromInjected(): TargetSession {
+    const handoff = inject('handoff');
+    if (!handoff.ok) throw new Error(`the run could not start: ${handoff.setupError}`);
+    return new TargetSession(handoff.target);
+  }
+
+  get isEmbedded(): boolean {
+    return this.target.kind === 'embedded';
+  }
+
+  // ---- URLs -----------------------------------------------------------------------------------
+
+  /** Compute base with the project segment when the target was given that way. */
+  computeUrl(project: 'as-given' | 'with' | 'without' | { readonly foreign: string } = 'as-given'): string {
+    const { computeBase, projectId, useProjectSegment } = this.target;
+    if (typeof project === 'object') return `${computeBase}/${project.foreign}`;
+    const withProject = project === 'with' || (project === 'as-given' && useProjectSegment);
+    return withProject && projectId ? `${computeBase}/${projectId}` : computeBase;
+  }
+
+  collectionUrl(project: Parameters<TargetSession['computeUrl']>[0] = 'as-given', serverId = this.target.serverId): string {
+    return `${this.computeUrl(project)}/servers/${encodeURIComponent(serverId)}/os-interface`;
+  }
+
+  itemUrl(portId: string): string {
+    return `${this.collectionUrl()}/${encodeURIComponent(portId)}`;
+  }
+
+  // ---- sending ------------------------------------------------------------------------------------
+
+  headers(options: RequestOptions, hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = options.token === undefined ? this.target.token : options.token;
+    if (token !== null) headers['X-Auth-Token'] = token;
+    const microversion = options.microversion === undefined ? this.target.microversion : options.microversion;
+    if (microversion !== null) headers['OpenStack-API-Version'] = `compute ${microversion}`;
+    const contentType = options.contentType === undefined ? (hasBody ? 'application/json' : null) : options.contentType;
+    if (contentType !== null) headers['Content-Type'] = contentType;
+    return { ...headers, ...(options.extraHeaders ?? {}) };
+  }
+
+  /** Sends one request, unless the target has stopped answering (then fails fast, saying so). */
+  async send(request: HttpRequest): Promise<Exchange> {
+    if (this.unansweredInARow >= UNANSWERED_LIMIT) {
+      return {
+        record: {
+          request: { method: request.method, url: this.redactor.text(request.url), headers: this.redactor.headers(request.headers ?? {}) },
+          transportError: `not sent: the target gave no answer to ${UNANSWERED_LIMIT} requests in a row`,
+          durationMs: 0,
+          curl: '',
+        },
+      };
+    }
+    const exchange = await this.client.send(request);
+    this.unansweredInARow = exchange.answer ? 0 : this.unansweredInARow + 1;
+    return exchange;
+  }
+
+  /** POST to the collection with a JSON value (serialised) or raw bytes. */
+  create(body: unknown, options: RequestOptions & { readonly raw?: string | Buffer } = {}): Promise<Exchange> {
+    const payload = options.raw !== undefined ? options.raw : body === undefined ? undefined : JSON.stringify(body);
+    return this.send({
+      method: 'POST',
+      url: options.url ?? this.collectionUrl(),
+      headers: this.headers(options, payload !== undefined),
+      ...(payload !== undefined ? { body: payload } : {}),
+    });
+  }
+
+  // ---- observing state ------------------------------------------------------------------------------
+
+  /** Port ids attached to the server, or null when the list cannot be read. */
+  async interfaces(): Promise<string[] | null> {
+    const { answer } = await this.send({ method: 'GET', url: this.collectionUrl(), headers: this.headers({ microversion: null }, false) });
+    const items = (answer?.json as { interfaceAttachments?: unknown } | undefined)?.interfaceAttachments;
+    if (!answer || answer.status !== 200 || !Array.isArray(items)) return null;
+    return items.map((item) => (item as { port_id?: unknown }).port_id).filter((id): id is string => typeof id === 'string');
+  }
+
+  show(portId: string): Promise<Exchange> {
+    return this.send({ method: 'GET', url: this.itemUrl(portId), headers: this.headers({ microversion: null }, false) });
+  }
+
+  // ---- attach bookkeeping and cleanup -------------------------------------------------------------------
+
+  /** Remembers a port the suite attached, so it is detached even if the test fails midway. */
+  noteAttached(portId: string): void {
+    this.attachedBySuite.add(portId);
+  }
+
+  /** Ports that are attached now but were not in `before`: the suite's request attached them. */
+  static added(before: readonly string[], after: readonly string[]): string[] {
+    return after.filter((p) => !before.includes(p));
+  }
+
+  /**
+   * DELETE the interface, then poll the list until the port has left it (detach is asynchronous
+   * in Nova). Returns the DELETE exchange and whether the port was gone by the deadline.
+   */
+  async detach(portId: string): Promise<{ exchange: Exchange; gone: boolean }> {
+    const exchange = await this.send({ method: 'DELETE', url: this.itemUrl(portId), headers: this.headers({ microversion: null }, false) });
+    const deadline = Date.now() + (this.isEmbedded ? 2_000 : 120_000);
+    const pause = this.isEmbedded ? 5 : 1_000;
+    for (;;) {
+      const now = await this.interfaces();
+      if (now !== null && !now.includes(portId)) {
+        this.attachedBySuite.delete(portId);
+        return { exchange, gone: true };
+      }
+      if (Date.now() >= deadline) return { exchange, gone: false };
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /** Detaches every port this file attached that is still attached. Called after every test. */
+  async cleanup(): Promise<string[]> {
+    const leftovers: string[] = [];
+    for (const portId of [...this.attachedBySuite]) {
+      const { gone } = await this.detach(portId);
+      if (!gone) leftovers.push(portId);
+    }
+    return leftovers;
+  }
+
+  // ---- network lookups ---------------------------------------------------------------------------------
+
+  /** Addresses in use on the network, or null without a network endpoint. */
+  async usedAddresses(): Promise<Set<string> | null> {
+    const { networkUrl, netId } = this.target;
+    if (!networkUrl || !netId) return null;
+    const base = /\/v2\.0$/.test(networkUrl) ? networkUrl : `${networkUrl}/v2.0`;
+    const { answer } = await this.send({ method: 'GET', url: `${base}/ports?network_id=${encodeURIComponent(netId)}`, headers: this.headers({ microversion: null }, false) });
+    const ports = (answer?.json as { ports?: Array<{ fixed_ips?: Array<{ ip_address?: unknown }> }> } | undefined)?.ports;
+    if (!Array.isArray(ports)) return null;
+    const used = new Set<string>();
+    for (const port of ports) for (const ip of port.fixed_ips ?? []) if (typeof ip.ip_address === 'string') used.add(ip.ip_address);
+    return used;
+  }
+
+  /** Switches the embedded fake cloud's (or a test cloud's) unavailability on or off. */
+  async setUnavailable(enabled: boolean): Promise<boolean> {
+    const { controlUrl, controlToken } = this.target;
+    if (!controlUrl || !controlToken) return false;
+    const { answer } = await this.send({
+      method: 'POST',
+      url: `${controlUrl}/unavailable`,
+      headers: { 'Content-Type': 'application/json', 'X-Control-Token': controlToken },
+      body: JSON.stringify({ enabled, retry_after: 1 }),
+    });
+    return answer !== undefined && answer.status >= 200 && answer.status < 300;
+  }
+}
