@@ -23,6 +23,9 @@ export default defineConfig({
           name: 'conformance',
           include: ['suites/conformance/**/*.test.ts'],
           globalSetup: ['suites/harness/global-setup.ts'],
+          // The suites share one server and its ports: files run one after another so that two
+          // files never attach the same port at once. (Sharded runs each start their own target.)
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },

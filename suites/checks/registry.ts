@@ -9,7 +9,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { Requirement } from '../../specs/ledger-types.ts';
 import { createAjv } from '../../specs/derive/ajv.ts';
-import { compareMicroversions, responseSchemaFor } from '../../specs/index.ts';
+import { compareMicroversions, responseRangeFor } from '../../specs/index.ts';
 import type { HttpAnswer } from '../harness/http.ts';
 
 /** What the request asked for: echo checks compare the answer to it. */
@@ -70,12 +70,11 @@ const ajv = createAjv();
 const fieldValidators = new Map<string, ValidateFunction>();
 
 function fieldValidator(microversion: string, field: string): ValidateFunction {
-  const range = responseSchemaFor(microversion);
+  const range = responseRangeFor(microversion);
   const key = `${range.minMicroversion}:${field}`;
   let validate = fieldValidators.get(key);
   if (!validate) {
-    const wrapper = (range.schema as { properties: { interfaceAttachment: { properties: Record<string, object> } } }).properties.interfaceAttachment;
-    const schema = wrapper.properties[field];
+    const schema = range.schema.properties?.interfaceAttachment?.properties?.[field];
     if (!schema) throw new Error(`response schema has no field ${field}`);
     validate = ajv.compile(schema);
     fieldValidators.set(key, validate);

@@ -71,7 +71,8 @@ export interface RunInfo {
 /** Environment variable through which global setup hands RunInfo to the reporter (same process). */
 export const RUN_INFO_ENV = 'OSI_RUN_INFO';
 
-declare module 'vitest' {
+// TaskMeta lives in @vitest/runner (vitest re-exports it), so the augmentation goes there.
+declare module '@vitest/runner' {
   interface TaskMeta {
     /** Requirement ids the test checks (static, set in the test options). */
     requirements?: string[];

@@ -27,6 +27,8 @@ const EVIDENCE_PER_OUTCOME = 3;
 interface Tally {
   pass: number;
   fail: number;
+  /** Failures seen while a property explored and shrank: counted, their evidence not kept. */
+  exploringFail: number;
   notExercisable: number;
   error: number;
   firstFailure?: { check: string; message: string };
@@ -45,6 +47,7 @@ const ON_EVERY_CREATE_SUCCESS = ['CI-002', 'CI-003', 'CI-004', 'CI-005', 'CI-006
 export class Scenario {
   readonly log: LoggedExchange[] = [];
   private readonly tallies = new Map<string, Tally>();
+  private quiet = false;
 
   constructor(readonly session: TargetSession) {}
 
@@ -114,6 +117,15 @@ export class Scenario {
     this.note(requirementById(requirementId), 'precondition', { status: 'not-exercisable', message: reason }, []);
   }
 
+  /** While a property explores and shrinks, failures are counted but their evidence is not kept. */
+  startQuietPhase(): void {
+    this.quiet = true;
+  }
+
+  endQuietPhase(): void {
+    this.quiet = false;
+  }
+
   /** Attaches the fast-check seed and path that replay a failing property to its requirement. */
   replay(requirementId: string, seed: number, path: string | undefined): void {
     const tally = this.tallies.get(requirementId);
@@ -123,11 +135,15 @@ export class Scenario {
   private note(requirement: Requirement, check: string, verdict: Verdict, evidence: readonly Exchange[], as?: OutcomeStatus): void {
     let tally = this.tallies.get(requirement.id);
     if (!tally) {
-      tally = { pass: 0, fail: 0, notExercisable: 0, error: 0, evidence: [] };
+      tally = { pass: 0, fail: 0, exploringFail: 0, notExercisable: 0, error: 0, evidence: [] };
       this.tallies.set(requirement.id, tally);
     }
     const status: OutcomeStatus = as ?? verdict.status;
     const message = verdict.status === 'pass' ? '' : verdict.message;
+    if (status === 'fail' && this.quiet) {
+      tally.exploringFail += 1;
+      return;
+    }
     if (status === 'fail') {
       if (tally.fail === 0) tally.evidence = []; // failing evidence replaces passing evidence
       tally.fail += 1;
@@ -167,18 +183,17 @@ export class Scenario {
     const requirement = requirementById(id);
     const status = logged.exchange.answer?.status;
     if (requirement.expect.statuses.length > 0 && status !== undefined && !requirement.expect.statuses.includes(status)) return;
-    const { min, max } = requirement.microversion ?? {};
     const mv = logged.microversion === 'latest' ? (this.session.target.maxMicroversion ?? '2.1') : logged.microversion;
-    if (min && compareMicroversions(mv, min) < 0) return;
-    if (max && compareMicroversions(mv, max) > 0) return;
+    if (!inMicroversionRange(mv, requirement)) return;
     this.judgeExchange(id, { ...logged, microversion: mv });
   }
 
   outcomes(): RequirementOutcome[] {
     return [...this.tallies.entries()].map(([id, t]) => {
-      const status: OutcomeStatus = t.fail > 0 ? 'fail' : t.error > 0 ? 'error' : t.pass > 0 ? 'pass' : 'not-exercisable';
-      const lead = t.firstFailure ?? t.firstOther;
-      const counts = `${t.pass} passed, ${t.fail} failed${t.error ? `, ${t.error} unanswered` : ''}${t.notExercisable ? `, ${t.notExercisable} not exercisable` : ''}`;
+      const failures = t.fail + t.exploringFail;
+      const status: OutcomeStatus = failures > 0 ? 'fail' : t.error > 0 ? 'error' : t.pass > 0 ? 'pass' : 'not-exercisable';
+      const lead = t.firstFailure ?? (failures > 0 ? { check: 'property', message: 'failed while exploring; the smallest case passed when sent again (flaky target?)' } : t.firstOther);
+      const counts = `${t.pass} passed, ${failures} failed${t.error ? `, ${t.error} unanswered` : ''}${t.notExercisable ? `, ${t.notExercisable} not exercisable` : ''}`;
       return {
         requirement: id,
         status,
@@ -188,6 +203,20 @@ export class Scenario {
         ...(t.replay ? { replay: t.replay } : {}),
       };
     });
+  }
+}
+
+/**
+ * Whether a requirement applies at a microversion. A malformed version (sent on purpose by the
+ * microversion scenarios) is outside every bounded range.
+ */
+function inMicroversionRange(microversion: string, requirement: Requirement): boolean {
+  const { min, max } = requirement.microversion ?? {};
+  if (!min && !max) return true;
+  try {
+    return !(min && compareMicroversions(microversion, min) < 0) && !(max && compareMicroversions(microversion, max) > 0);
+  } catch {
+    return false;
   }
 }
 

@@ -3,7 +3,7 @@
  * that observe state (list, show), detach with polling, and the bookkeeping that guarantees the
  * suite leaves the server as it found it (it only ever detaches ports it attached itself).
  */
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { HttpClient, type Exchange, type HttpRequest } from './http.ts';
 import { Redactor } from './redact.ts';
 import { secretsOf, type ResolvedTarget } from './target.ts';
@@ -49,6 +49,12 @@ export class TargetSession {
     const handoff = inject('handoff');
     if (!handoff.ok) throw new Error(`the run could not start: ${handoff.setupError}`);
     return new TargetSession(handoff.target);
+  }
+
+  /** The run's microversion with "latest" replaced by the target's maximum. */
+  get resolvedMicroversion(): string {
+    const { microversion, maxMicroversion } = this.target;
+    return microversion === 'latest' ? (maxMicroversion ?? '2.1') : microversion;
   }
 
   get isEmbedded(): boolean {
@@ -196,4 +202,16 @@ export class TargetSession {
     });
     return answer !== undefined && answer.status >= 200 && answer.status < 300;
   }
+}
+
+/**
+ * The session of the calling test file, created on first use (so a setup error surfaces inside a
+ * test, where the reporter records it) and cleaned up after the file's last test.
+ */
+export function useSession(): () => TargetSession {
+  let session: TargetSession | undefined;
+  afterAll(async () => {
+    await session?.cleanup();
+  });
+  return () => (session ??= TargetSession.fromInjected());
 }

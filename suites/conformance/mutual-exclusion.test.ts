@@ -1,0 +1,38 @@
+/**
+ * Mutual exclusion: every combination the ledger forbids (net_id with port_id; fixed_ips without
+ * net_id) is refused with 400 and attaches nothing. The cases use the target's real port, network
+ * and free addresses, so the forbidden combination is the only thing wrong with them.
+ */
+import { describe } from 'vitest';
+import { bothIdsCases, fixedIpsWithoutNetCases, resourcesRequired, type InvalidCase } from '../../generators/requests.ts';
+import { checkProperty } from '../harness/property.ts';
+import { conformanceTest, type Scenario } from '../harness/scenario.ts';
+import { useSession } from '../harness/session.ts';
+import { expectRefused, resourcesOf } from '../harness/steps.ts';
+import type fc from 'fast-check';
+
+const session = useSession();
+
+async function refuseAll(scenario: Scenario, requirement: string, cases: fc.Arbitrary<InvalidCase>): Promise<void> {
+  const baseline = await scenario.session.interfaces();
+  await checkProperty({
+    scenario,
+    requirements: [requirement],
+    arbitrary: cases,
+    run: (c) => expectRefused(scenario, { requirements: [c.requirement], body: c.body }, baseline),
+  });
+}
+
+describe('mutual exclusion', () => {
+  conformanceTest('net_id and port_id together are refused', ['CI-020'], async (scenario) => {
+    const resources = await resourcesOf(scenario.session);
+    const cases = bothIdsCases(scenario.session.resolvedMicroversion, resources);
+    if (cases === null) return scenario.notExercisable('CI-020', resourcesRequired('a free port and a network (--port-id, --net-id)'));
+    await refuseAll(scenario, 'CI-020', cases);
+  }, session);
+
+  conformanceTest('fixed_ips without net_id is refused', ['CI-021'], async (scenario) => {
+    const resources = await resourcesOf(scenario.session);
+    await refuseAll(scenario, 'CI-021', fixedIpsWithoutNetCases(scenario.session.resolvedMicroversion, resources));
+  }, session);
+});

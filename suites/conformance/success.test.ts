@@ -1,0 +1,65 @@
+/**
+ * Success: every valid request shape attaches, the answer has the documented shape and names what
+ * was asked for, the attachment is visible, detach removes it, and a port cannot be attached twice.
+ * Field, wrapper, content-type and echo requirements are judged on every 200 by the scenario's
+ * cross-cutting pass (suites/harness/scenario.ts).
+ */
+import { describe } from 'vitest';
+import { shapesAvailable, validCase, type Shape } from '../../generators/requests.ts';
+import { conformanceTest } from '../harness/scenario.ts';
+import { checkProperty } from '../harness/property.ts';
+import { useSession } from '../harness/session.ts';
+import { attachAndDetach, expectRefused, resourcesOf } from '../harness/steps.ts';
+
+const session = useSession();
+
+/** The status requirement of each shape, and what the shape needs from the target. */
+const SHAPES: ReadonlyArray<{ shape: Shape; title: string; statusRequirements: readonly string[]; needs: string }> = [
+  { shape: 'port', title: 'attach by port_id', statusRequirements: ['CI-001'], needs: 'a free port (--port-id)' },
+  { shape: 'network', title: 'attach by net_id', statusRequirements: ['CI-009'], needs: 'a network (--net-id)' },
+  { shape: 'network-fixed-ip', title: 'attach by net_id with fixed_ips', statusRequirements: ['CI-010'], needs: 'a network and its endpoint (--net-id, --network-url)' },
+  { shape: 'allocate', title: 'attach with neither port_id nor net_id', statusRequirements: ['CI-011', 'CI-012'], needs: '' },
+];
+
+describe('success', () => {
+  for (const { shape, title, statusRequirements, needs } of SHAPES) {
+    conformanceTest(title, [...statusRequirements, 'CI-013', 'CI-014'], async (scenario) => {
+      const resources = await resourcesOf(scenario.session);
+      if (!shapesAvailable(resources).includes(shape)) {
+        for (const id of statusRequirements) scenario.notExercisable(id, `the target was not given ${needs}`);
+        return;
+      }
+      const microversion = scenario.session.resolvedMicroversion;
+      await checkProperty({
+        scenario,
+        requirements: statusRequirements,
+        arbitrary: validCase(shape, microversion, resources),
+        shrink: false,
+        // Each case attaches and detaches on the target: the allocation shape creates ports in the
+        // cloud, so it runs fewer times than the others.
+        numRuns: shape === 'allocate' ? Math.min(10, scenario.session.target.runs) : undefined,
+        run: async (valid) => (await attachAndDetach(scenario, { statusRequirements, body: valid.body, asked: valid.asked })).ok,
+      });
+    }, session);
+  }
+
+  conformanceTest('a {} body', ['CI-038', 'CI-039'], async (scenario) => {
+    await attachAndDetach(scenario, { statusRequirements: ['CI-038', 'CI-039'], body: {}, asked: {} });
+  }, session);
+
+  conformanceTest('a port that is already attached is refused', ['CI-015', 'CI-016'], async (scenario) => {
+    const [portId] = scenario.session.target.portIds;
+    if (portId === undefined) {
+      for (const id of ['CI-015', 'CI-016']) scenario.notExercisable(id, 'the target was not given a free port (--port-id)');
+      return;
+    }
+    const body = { interfaceAttachment: { port_id: portId } };
+    const first = await scenario.create(body, { asked: { portId } });
+    if (first.answer?.status !== 200) {
+      for (const id of ['CI-015', 'CI-016']) scenario.notExercisable(id, `the first attach was not accepted (${first.answer?.status ?? 'no answer'}); judged by CI-001`);
+      return;
+    }
+    const attached = await scenario.session.interfaces();
+    await expectRefused(scenario, { requirements: ['CI-015', 'CI-016'], body, asked: { portId } }, attached);
+  }, session);
+});

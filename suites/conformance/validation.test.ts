@@ -1,0 +1,102 @@
+/**
+ * Validation: bodies that break one rule of the request schema at a time are refused with 400 and
+ * attach nothing. Each case is classified by the derived schemas: a break of the document's
+ * (lenient) reading is judged under the field's MUST requirement, a break of Nova's stricter schema
+ * only under its SHOULD requirement (generators/requests.ts).
+ */
+import fc from 'fast-check';
+import { describe } from 'vitest';
+import { fieldProperties, notAnObjectCases, unknownIdCases, unknownKeyCases, wrapperCases, resourcesRequired, type InvalidCase } from '../../generators/requests.ts';
+import { checkProperty } from '../harness/property.ts';
+import { conformanceTest, type Scenario } from '../harness/scenario.ts';
+import { useSession } from '../harness/session.ts';
+import { expectRefused, resourcesOf } from '../harness/steps.ts';
+
+const session = useSession();
+
+/** Generated bodies for the fields of the run's microversion; tag has its own file. */
+const FIELD_PATHS = ['/interfaceAttachment', '/interfaceAttachment/port_id', '/interfaceAttachment/net_id', '/interfaceAttachment/fixed_ips', '/interfaceAttachment/fixed_ips/0', '/interfaceAttachment/fixed_ips/0/ip_address'];
+
+async function refuseAll(scenario: Scenario, requirements: readonly string[], cases: fc.Arbitrary<InvalidCase>, numRuns?: number): Promise<void> {
+  const baseline = await scenario.session.interfaces();
+  await checkProperty({
+    scenario,
+    requirements,
+    arbitrary: cases,
+    ...(numRuns !== undefined ? { numRuns } : {}),
+    run: (c) => expectRefused(scenario, { requirements: [c.requirement], ...(c.raw !== undefined ? { raw: c.raw } : { body: c.body }) }, baseline),
+  });
+}
+
+/** Requirements each field property may judge (its cases are classified one by one). */
+const FIELD_REQUIREMENTS: Readonly<Record<string, readonly string[]>> = {
+  '/interfaceAttachment': ['CI-031'],
+  '/interfaceAttachment/port_id': ['CI-032'],
+  '/interfaceAttachment/net_id': ['CI-032'],
+  '/interfaceAttachment/fixed_ips': ['CI-033', 'CI-034'],
+  '/interfaceAttachment/fixed_ips/0': ['CI-033', 'CI-034'],
+  '/interfaceAttachment/fixed_ips/0/ip_address': ['CI-033'],
+};
+
+describe('validation', () => {
+  conformanceTest('a POST with no body is refused', ['CI-030'], async (scenario) => {
+    const baseline = await scenario.session.interfaces();
+    await expectRefused(scenario, { requirements: ['CI-030'], body: undefined }, baseline);
+  }, session);
+
+  for (const path of FIELD_PATHS) {
+    const requirements = FIELD_REQUIREMENTS[path] ?? [];
+    conformanceTest(`${path.slice(1).replace(/\//g, '.')}: each broken value is refused`, requirements, async (scenario) => {
+      const resources = await resourcesOf(scenario.session);
+      const property = fieldProperties(scenario.session.resolvedMicroversion, resources).find((p) => p.path === path);
+      if (!property) {
+        for (const id of requirements) scenario.notExercisable(id, resourcesRequired(path.includes('fixed_ips') ? 'a network (--net-id)' : 'what this field needs'));
+        return;
+      }
+      await refuseAll(scenario, property.requirements, property.cases);
+    }, session);
+  }
+
+  conformanceTest('unknown keys are refused', ['CI-035'], async (scenario) => {
+    const resources = await resourcesOf(scenario.session);
+    const cases = unknownKeyCases(scenario.session.resolvedMicroversion, resources);
+    if (cases === null) return scenario.notExercisable('CI-035', resourcesRequired('a free port (--port-id)'));
+    await refuseAll(scenario, ['CI-035'], cases);
+  }, session);
+
+  conformanceTest('fields outside the interfaceAttachment wrapper are refused', ['CI-045'], async (scenario) => {
+    const resources = await resourcesOf(scenario.session);
+    const cases = wrapperCases(scenario.session.resolvedMicroversion, resources);
+    if (cases === null) return scenario.notExercisable('CI-045', resourcesRequired('a free port (--port-id)'));
+    await refuseAll(scenario, ['CI-045'], cases);
+  }, session);
+
+  conformanceTest('bodies that are not a JSON object are refused', ['CI-036'], async (scenario) => {
+    await refuseAll(scenario, ['CI-036'], notAnObjectCases());
+  }, session);
+
+  conformanceTest('ids that name nothing are refused', ['CI-040', 'CI-041'], async (scenario) => {
+    const baseline = await scenario.session.interfaces();
+    await checkProperty({
+      scenario,
+      requirements: ['CI-040'],
+      arbitrary: unknownIdCases(),
+      numRuns: Math.min(20, scenario.session.target.runs),
+      run: (c) => expectRefused(scenario, { requirements: ['CI-040', 'CI-041'], body: c.body }, baseline),
+    });
+  }, session);
+
+  conformanceTest('a server that does not exist', ['CI-042', 'CI-043'], async (scenario) => {
+    const [portId] = scenario.session.target.portIds;
+    const body = { interfaceAttachment: portId ? { port_id: portId } : {} };
+    const missingServer = crypto.randomUUID();
+    await expectRefused(scenario, { requirements: ['CI-042', 'CI-043'], body, url: scenario.session.collectionUrl('as-given', missingServer) }, null);
+  }, session);
+
+  conformanceTest('a body over the size limit', ['CI-044'], async (scenario) => {
+    // Valid JSON just over 1 MiB: a long unknown string in an otherwise empty attachment.
+    const raw = JSON.stringify({ interfaceAttachment: { padding: 'x'.repeat(1024 * 1024 + 16) } });
+    const baseline = await scenario.session.interfaces();
+    await expectRefused(scenario, { requirements: ['CI-044'], raw }, baseline);
+  }, session);
+});

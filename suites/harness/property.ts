@@ -1,0 +1,49 @@
+/**
+ * Running a generated scenario as a fast-check property against the target, with the run's seed,
+ * and recording what it found so that the report shows the smallest failing request.
+ *
+ * While fast-check explores and shrinks, judgements are only counted; when it has found its
+ * smallest counterexample, that case is sent once more with its judgements recorded, so the
+ * evidence in the report is the minimal request, with the seed and path that replay it.
+ */
+import fc from 'fast-check';
+import type { Scenario } from './scenario.ts';
+
+export interface PropertyOptions<T> {
+  readonly scenario: Scenario;
+  /** Requirements the property judges: the replay information is attached to them on failure. */
+  readonly requirements: readonly string[];
+  readonly arbitrary: fc.Arbitrary<T>;
+  /** Sends the case and judges it; resolves false when a MUST requirement failed. */
+  readonly run: (value: T) => Promise<boolean>;
+  /** Defaults to the run's --runs. */
+  readonly numRuns?: number;
+  /**
+   * Shrink to the smallest failing case (default). Stateful positive scenarios turn it off: after a
+   * failure the target's state may differ (a port that did not detach), so a replayed case would
+   * not show the same thing; they record the first failure as it happened and stop.
+   */
+  readonly shrink?: boolean;
+}
+
+export async function checkProperty<T>(options: PropertyOptions<T>): Promise<void> {
+  const { scenario, arbitrary, run } = options;
+  const { seed, runs } = scenario.session.target;
+  const shrink = options.shrink ?? true;
+  if (shrink) scenario.startQuietPhase();
+  const details = await fc.check(fc.asyncProperty(arbitrary, run), { seed, numRuns: options.numRuns ?? runs, endOnFailure: !shrink });
+  scenario.endQuietPhase();
+  if (!details.failed) return;
+  if (details.counterexample === null) {
+    // fast-check gave up without a counterexample: the generators discard too much (a suite bug).
+    throw new Error(`the property could not run: ${details.interrupted ? 'interrupted' : 'too many discarded cases'}`);
+  }
+  if (!shrink) {
+    for (const id of options.requirements) scenario.replay(id, seed, details.counterexamplePath ?? undefined);
+    return;
+  }
+  // Send the smallest counterexample once more, this time recording its evidence.
+  const [smallest] = details.counterexample;
+  await run(smallest);
+  for (const id of options.requirements) scenario.replay(id, seed, details.counterexamplePath ?? undefined);
+}

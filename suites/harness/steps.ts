@@ -1,0 +1,161 @@
+/**
+ * Scenario steps shared by the conformance suites: what the target offers for valid requests,
+ * "send a request that must be refused and verify nothing got attached", and "attach, look for
+ * it, detach it". Each step does the I/O and hands the observations to Scenario.judge.
+ */
+import type { Resources } from '../../generators/requests.ts';
+import { freeAddressIn } from '../../generators/ip.ts';
+import { requirementById } from '../../specs/index.ts';
+import type { AskedFor } from '../checks/registry.ts';
+import type { Exchange } from './http.ts';
+import type { Scenario } from './scenario.ts';
+import { TargetSession } from './session.ts';
+
+/** How many free addresses a property may pick from. */
+const ADDRESS_POOL = 32;
+
+export async function resourcesOf(session: TargetSession): Promise<Resources> {
+  const { portIds, netId, subnet } = session.target;
+  let freeAddresses: string[] = [];
+  if (subnet) {
+    const used = await session.usedAddresses();
+    if (used) {
+      for (let pick = 0; freeAddresses.length < ADDRESS_POOL && pick < ADDRESS_POOL * 4; pick++) {
+        const address = freeAddressIn(subnet.cidr, new Set([...used, ...freeAddresses]), pick * 7);
+        if (address === null) break;
+        freeAddresses.push(address);
+      }
+    }
+    freeAddresses = [...new Set(freeAddresses)];
+  }
+  return { portIds, netId, freeAddresses };
+}
+
+export interface RefusalRequest {
+  /** Requirements judged on the one answer (typically a MUST and the SHOULD that prefers one code). */
+  readonly requirements: readonly string[];
+  readonly body?: unknown;
+  readonly raw?: string;
+  readonly token?: string | null;
+  readonly microversion?: string | null;
+  readonly contentType?: string | null;
+  readonly url?: string;
+  readonly asked?: AskedFor;
+}
+
+/**
+ * Sends a request the requirement says must be refused, then compares the server's interfaces with
+ * `baseline`. Anything the request attached is detached again at once (the suite caused it).
+ * Resolves false when a MUST requirement failed.
+ */
+export async function expectRefused(scenario: Scenario, request: RefusalRequest, baseline: readonly string[] | null): Promise<boolean> {
+  const exchange = await scenario.create(request.body, {
+    ...(request.raw !== undefined ? { raw: request.raw } : {}),
+    ...(request.token !== undefined ? { token: request.token } : {}),
+    ...(request.microversion !== undefined ? { microversion: request.microversion } : {}),
+    ...(request.contentType !== undefined ? { contentType: request.contentType } : {}),
+    ...(request.url !== undefined ? { url: request.url } : {}),
+    ...(request.asked !== undefined ? { asked: request.asked } : {}),
+  });
+  return judgeRefusal(scenario, request.requirements, exchange, baseline, request.microversion);
+}
+
+/** The judgement half of expectRefused, for requests sent another way (other methods). */
+export async function judgeRefusal(scenario: Scenario, requirements: readonly string[], exchange: Exchange, baseline: readonly string[] | null, microversion?: string | null): Promise<boolean> {
+  const after = baseline === null ? null : await scenario.session.interfaces();
+  if (baseline !== null && after !== null) {
+    for (const portId of TargetSession.added(baseline, after)) {
+      scenario.session.noteAttached(portId);
+      await scenario.session.detach(portId);
+    }
+  }
+  const logged = { kind: 'create' as const, exchange, microversion: scenario.effectiveMicroversion(microversion) };
+  let ok = true;
+  for (const requirement of requirements) {
+    const verdict = scenario.judgeExchange(requirement, logged, {
+      ...(baseline !== null ? { interfacesBefore: baseline } : {}),
+      ...(after !== null ? { interfacesAfter: after } : {}),
+    });
+    if (verdict.status === 'fail' && requirementById(requirement).level === 'MUST') ok = false;
+  }
+  return ok;
+}
+
+export interface AttachRequest {
+  /** Requirements judged on the create's status (e.g. CI-001, or CI-011 and CI-012). */
+  readonly statusRequirements: readonly string[];
+  readonly body: unknown;
+  readonly asked: AskedFor;
+  readonly microversion?: string | null;
+  readonly contentType?: string | null;
+  readonly raw?: string;
+}
+
+/**
+ * Attaches, then checks the attachment is visible (CI-013) and that detaching removes it (CI-014).
+ * Field, wrapper and echo requirements are judged on the 200 by the cross-cutting pass.
+ * Resolves false when a MUST requirement failed.
+ */
+export async function attachAndDetach(scenario: Scenario, request: AttachRequest): Promise<{ ok: boolean; exchange: Exchange | undefined }> {
+  const before = await scenario.session.interfaces();
+  if (request.asked.portId && before?.includes(request.asked.portId)) {
+    // The port is still attached from an earlier case (a detach that did not take effect): this
+    // case cannot show anything about attaching; the detach requirement has already failed.
+    for (const id of request.statusRequirements) scenario.notExercisable(id, `port ${request.asked.portId} is still attached from an earlier case`);
+    return { ok: true, exchange: undefined };
+  }
+  const exchange = await scenario.create(request.body, {
+    asked: request.asked,
+    ...(request.microversion !== undefined ? { microversion: request.microversion } : {}),
+    ...(request.contentType !== undefined ? { contentType: request.contentType } : {}),
+    ...(request.raw !== undefined ? { raw: request.raw } : {}),
+  });
+  let ok = true;
+  const logged = scenario.log.at(-1);
+  if (!logged) throw new Error('create was not logged');
+  for (const id of request.statusRequirements) {
+    const verdict = scenario.judgeExchange(id, logged);
+    if (verdict.status === 'fail' && requirementById(id).level === 'MUST') ok = false;
+  }
+  if (exchange.answer?.status !== 200) {
+    await detachAnythingNew(scenario, before);
+    return { ok, exchange };
+  }
+  // Which port got attached: the one asked for, or the one the cloud allocated (from the list).
+  const after = await scenario.session.interfaces();
+  const added = before && after ? TargetSession.added(before, after) : [];
+  const answered = (exchange.answer.json as { interfaceAttachment?: { port_id?: unknown } } | undefined)?.interfaceAttachment?.port_id;
+  const portId = request.asked.portId ?? added[0] ?? (typeof answered === 'string' ? answered : undefined);
+  if (portId === undefined) {
+    scenario.judge('CI-013', { microversion: scenario.effectiveMicroversion(request.microversion), listedAfter: false, showAnswer: exchange.answer, asked: request.asked }, [exchange]);
+    return { ok: false, exchange };
+  }
+  const show = await scenario.session.show(portId);
+  const visible = scenario.judge(
+    'CI-013',
+    { microversion: '2.1', listedAfter: after?.includes(portId) ?? false, ...(show.answer ? { showAnswer: show.answer } : {}), asked: { ...request.asked, portId } },
+    [exchange, show],
+  );
+  for (const extra of added.filter((p) => p !== portId)) scenario.session.noteAttached(extra);
+  scenario.session.noteAttached(portId);
+  if (visible.status === 'fail') {
+    // Detaching what is not visibly attached proves nothing about detach: clean up, judge nothing.
+    await scenario.session.cleanup();
+    return { ok: false, exchange };
+  }
+  const detached = await scenario.session.detach(portId);
+  const removal = scenario.judge('CI-014', { microversion: '2.1', ...(detached.exchange.answer ? { detachAnswer: detached.exchange.answer } : {}), goneAfterDetach: detached.gone }, [detached.exchange]);
+  if (removal.status === 'fail') ok = false;
+  await scenario.session.cleanup();
+  return { ok, exchange };
+}
+
+async function detachAnythingNew(scenario: Scenario, before: readonly string[] | null): Promise<void> {
+  if (before === null) return;
+  const after = await scenario.session.interfaces();
+  if (after === null) return;
+  for (const portId of TargetSession.added(before, after)) {
+    scenario.session.noteAttached(portId);
+    await scenario.session.detach(portId);
+  }
+}
