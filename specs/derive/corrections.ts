@@ -75,15 +75,19 @@ export const corrections: readonly Correction[] = [
     },
   },
   {
-    // Not in the list of schema corrections INT-03 names, but needed by it: the document's mark says
-    // {} is a 400, Nova answers 200, and INT-03 lets either pass. A schema requiring the wrapper
-    // would make {} a request "every reader refuses", which INT-03 says it is not.
-    name: 'interfaceAttachment itself may be left out (the ledger, not the schema, judges {})',
+    // INT-03 leaves {} to the ledger (document: 400, Nova: 200), so neither reading may call {}
+    // invalid. Any other body without the wrapper stays invalid under both: the document requires
+    // the wrapper, and Nova refuses the stray keys (strict: INT-18 closes the object).
+    name: 'an empty body {} may leave interfaceAttachment out (lenient); nothing is required (strict)',
     interpretation: 'INT-03',
     direction: 'request',
-    apply(body) {
+    apply(body, reading) {
       property(body, WRAPPER);
       setRequired(body, (body.required ?? []).filter((key) => key !== WRAPPER));
+      if (reading === 'lenient') {
+        // The empty property schema only declares the name for ajv's strictRequired; it constrains nothing.
+        body.anyOf = [{ properties: { [WRAPPER]: {} }, required: [WRAPPER] }, { maxProperties: 0 }];
+      }
       annotate(body, this.interpretation);
     },
   },
@@ -92,7 +96,7 @@ export const corrections: readonly Correction[] = [
     interpretation: 'INT-07',
     direction: 'request',
     apply(body, reading) {
-      const fixedIps = property(property(body, WRAPPER), 'fixed_ips');
+      const fixedIps = attachmentField(body, 'fixed_ips');
       fixedIps.items = {
         type: 'object',
         properties: { ip_address: ipAddress('The fixed IP address to request (IPv4 or IPv6, not a CIDR).') },
@@ -112,19 +116,13 @@ export const corrections: readonly Correction[] = [
     direction: 'request',
     since: '2.49',
     apply(body) {
-      const wrapper = property(body, WRAPPER);
-      wrapper.properties = {
-        ...wrapper.properties,
-        tag: {
-          description: 'Device tag for the attached interface (not in the document: Nova microversion 2.49 and later).',
-          type: 'string',
-          minLength: 1,
-          maxLength: TAG_MAX_LENGTH,
-          pattern: TAG_PATTERN,
-        },
-      };
-      annotate(property(wrapper, 'tag'), this.interpretation);
-      annotate(wrapper, this.interpretation);
+      addAttachmentField(body, 'tag', {
+        description: 'Device tag for the attached interface (not in the document: Nova microversion 2.49 and later).',
+        type: 'string',
+        minLength: 1,
+        maxLength: TAG_MAX_LENGTH,
+        pattern: TAG_PATTERN,
+      }, this.interpretation);
     },
   },
   {
@@ -133,10 +131,7 @@ export const corrections: readonly Correction[] = [
     direction: 'request',
     onlyIn: 'strict',
     apply(body) {
-      for (const node of [body, property(body, WRAPPER)]) {
-        node.additionalProperties = false;
-        annotate(node, this.interpretation);
-      }
+      closeBodyAndAttachment(body, this.interpretation);
     },
   },
 
@@ -164,7 +159,7 @@ export const corrections: readonly Correction[] = [
     interpretation: 'INT-08',
     direction: 'response',
     apply(body) {
-      const fixedIps = property(property(body, WRAPPER), 'fixed_ips');
+      const fixedIps = attachmentField(body, 'fixed_ips');
       fixedIps.type = ['array', 'null'];
       fixedIps.items = {
         type: 'object',
@@ -183,7 +178,7 @@ export const corrections: readonly Correction[] = [
     interpretation: 'INT-08',
     direction: 'response',
     apply(body) {
-      const mac = property(property(body, WRAPPER), 'mac_addr');
+      const mac = attachmentField(body, 'mac_addr');
       mac.pattern = MAC_ADDRESS;
       annotate(mac, this.interpretation);
     },
@@ -193,7 +188,7 @@ export const corrections: readonly Correction[] = [
     interpretation: 'INT-08',
     direction: 'response',
     apply(body) {
-      const portState = property(property(body, WRAPPER), 'port_state');
+      const portState = attachmentField(body, 'port_state');
       portState.minLength = 1;
       annotate(portState, this.interpretation);
     },
@@ -203,10 +198,7 @@ export const corrections: readonly Correction[] = [
     interpretation: 'INT-08',
     direction: 'response',
     apply(body) {
-      for (const node of [body, property(body, WRAPPER)]) {
-        node.additionalProperties = false;
-        annotate(node, this.interpretation);
-      }
+      closeBodyAndAttachment(body, this.interpretation);
     },
   },
   {
@@ -215,17 +207,12 @@ export const corrections: readonly Correction[] = [
     direction: 'response',
     since: '2.70',
     apply(body) {
+      addAttachmentField(body, 'tag', {
+        description: 'The device tag of the interface, or null (not in the document: Nova microversion 2.70 and later).',
+        type: ['string', 'null'],
+      }, this.interpretation);
       const wrapper = property(body, WRAPPER);
-      wrapper.properties = {
-        ...wrapper.properties,
-        tag: {
-          description: 'The device tag of the interface, or null (not in the document: Nova microversion 2.70 and later).',
-          type: ['string', 'null'],
-        },
-      };
-      setRequired(wrapper, [...(wrapper.required ?? []), 'tag']);
-      annotate(property(wrapper, 'tag'), this.interpretation);
-      annotate(wrapper, this.interpretation);
+      wrapper.required = [...(wrapper.required ?? []), 'tag'];
     },
   },
 ];
@@ -252,6 +239,26 @@ export function correctionsFor(direction: Direction, microversion: string, readi
       (correction.since === undefined || compareMicroversions(correction.since, microversion) <= 0) &&
       (correction.onlyIn === undefined || correction.onlyIn === reading),
   );
+}
+
+/** A property of interfaceAttachment, the object every request and response field lives in. */
+function attachmentField(body: JsonSchema, key: string): JsonSchema {
+  return property(property(body, WRAPPER), key);
+}
+
+/** Adds a field the document does not list to interfaceAttachment. */
+function addAttachmentField(body: JsonSchema, key: string, field: JsonSchema, interpretation: string): void {
+  const wrapper = property(body, WRAPPER);
+  wrapper.properties = { ...wrapper.properties, [key]: { ...field, 'x-interpretation': [interpretation] } };
+  annotate(wrapper, interpretation);
+}
+
+/** No keys beyond the listed ones, at the top level or inside interfaceAttachment. */
+function closeBodyAndAttachment(body: JsonSchema, interpretation: string): void {
+  for (const node of [body, property(body, WRAPPER)]) {
+    node.additionalProperties = false;
+    annotate(node, interpretation);
+  }
 }
 
 function property(node: JsonSchema, key: string): JsonSchema {

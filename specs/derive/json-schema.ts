@@ -19,6 +19,7 @@ export interface JsonSchema {
   maxItems?: number;
   properties?: Record<string, JsonSchema>;
   required?: string[];
+  maxProperties?: number;
   additionalProperties?: boolean;
   /** draft-07 property dependencies: when the key is present, the listed keys must be too. */
   dependencies?: Record<string, string[]>;
