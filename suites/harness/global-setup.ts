@@ -9,21 +9,16 @@
  */
 import type { TestProject } from 'vitest/node';
 import { ledger } from '../../specs/index.ts';
-import { startFakeCloud } from '../../fixtures/fake-cloud/index.ts';
 import { ConfigError, readConfig, type SuiteConfig } from './config.ts';
 import { RUN_INFO_ENV, type RunInfo } from './outcome-types.ts';
-import { resolveTarget, type TargetHandoff } from './target.ts';
+import { preparedTarget } from './prepared.ts';
+import { resolveTarget, startEmbeddedCloud, type TargetHandoff } from './target.ts';
 import { suiteVersion } from './suite-version.ts';
 
 declare module 'vitest' {
   interface ProvidedContext {
     handoff: TargetHandoff;
   }
-}
-
-async function startEmbedded(config: SuiteConfig) {
-  const cloud = await startFakeCloud({ port: 0, host: '127.0.0.1', profile: config.profile, faults: config.faults });
-  return { handle: cloud, seed: cloud.seed };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -33,11 +28,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let close = async (): Promise<void> => {};
   try {
     config = readConfig(process.env);
-    const resolved = await resolveTarget(config, startEmbedded);
-    handoff = resolved.handoff;
-    if (resolved.handle) {
-      const handle = resolved.handle;
-      close = () => handle.close();
+    const prepared = preparedTarget();
+    if (prepared) {
+      // The CLI resolved the target (and owns the embedded cloud, if any): use it as is.
+      handoff = prepared;
+    } else {
+      const resolved = await resolveTarget(config, startEmbeddedCloud);
+      handoff = resolved.handoff;
+      if (resolved.handle) {
+        const handle = resolved.handle;
+        close = () => handle.close();
+      }
     }
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `could not prepare the target: ${error instanceof Error ? error.message : String(error)}`;

@@ -6,6 +6,7 @@
  * Runs in vitest's main process (global setup). The result crosses to the test workers through
  * `provide`, so it is plain data; it holds tokens, and nothing here prints or writes it.
  */
+import { startFakeCloud } from '../../fixtures/fake-cloud/index.ts';
 import type { SuiteConfig } from './config.ts';
 import { HttpClient } from './http.ts';
 import { Redactor, type SecretBinding } from './redact.ts';
@@ -190,4 +191,10 @@ export interface EmbeddedSeed {
   readonly server_id: string;
   readonly port_ids: readonly string[];
   readonly network_id: string;
+}
+
+/** Starts the embedded fake cloud on a free loopback port with the configured profile and faults. */
+export async function startEmbeddedCloud(config: SuiteConfig): Promise<{ handle: EmbeddedCloudHandle; seed: EmbeddedSeed }> {
+  const cloud = await startFakeCloud({ port: 0, host: '127.0.0.1', profile: config.profile, faults: config.faults });
+  return { handle: cloud, seed: cloud.seed };
 }

@@ -1,0 +1,30 @@
+/** `--help`, generated from the options table so it cannot drift from what the CLI accepts. */
+import { OPTION_SPECS } from '../harness/options.ts';
+
+export function helpText(): string {
+  const lines = [
+    'Conformance suite for OpenStack Compute v2.1 Create Interface',
+    '(POST /v2.1/{tenant_id}/servers/{server_id}/os-interface)',
+    '',
+    'Usage:',
+    '  npm run conformance -- [options]           run the suites, write reports/ (JSON, Markdown, HTML, JUnit)',
+    '  npm run conformance -- verify FILE          check a conformance.json digest and format',
+    '  npm run conformance -- matrix A.json B.json  merge reports of several targets into one matrix',
+    '',
+    'Without --target the embedded fake cloud is started on loopback and tested.',
+    'Every option can also be given as the environment variable shown (for plain `npx vitest run --project conformance`).',
+    '',
+    'Options:',
+  ];
+  for (const spec of OPTION_SPECS) {
+    const value = spec.kind === 'boolean' ? '' : spec.kind === 'list' ? ' VALUE (repeatable)' : spec.kind === 'integer' ? ' N' : ' VALUE';
+    lines.push(`  --${spec.flag}${value}    [${spec.env}]`);
+    lines.push(`      ${spec.help}`);
+    if ('example' in spec && spec.example) lines.push(`      e.g. --${spec.flag} ${spec.example}`);
+  }
+  lines.push('  --help', '      Show this text.', '');
+  lines.push('Exit codes: 0 conformant (every MUST passed), 1 nonconformant or undecided, 2 usage, configuration or unreachable target.');
+  lines.push('Example against a cloud:');
+  lines.push('  npm run conformance -- --target https://compute.example/v2.1/$PROJECT --token "$OS_TOKEN" --server-id $SERVER --port-id $PORT --net-id $NET');
+  return `${lines.join('\n')}\n`;
+}
