@@ -1,0 +1,80 @@
+/**
+ * Every check in the registry can fail: each is shown a faithful answer (pass) and a broken one
+ * (fail), so no check in the suite is one that cannot fail.
+ */
+import { describe, expect, it } from 'vitest';
+import { ledger, requirementById } from '../../specs/index.ts';
+import { CHECKS, checkNamed, type CheckSubject } from '../../suites/checks/registry.ts';
+import type { HttpAnswer } from '../../suites/harness/http.ts';
+
+const PORT = 'ce531f90-199f-48c0-816c-13e38010b442';
+const NET = '3cb9bc59-5699-4588-a4b1-b87f96708bc6';
+const SUBNET = 'f8a6e8f8-c2ec-497c-9f23-da9616de54ef';
+
+function answer(status: number, json: unknown, headers: Record<string, string> = {}): HttpAnswer {
+  const text = json === undefined ? '' : typeof json === 'string' ? json : JSON.stringify(json);
+  return { status, headers: { 'content-type': 'application/json', ...headers }, text, json: typeof json === 'string' ? undefined : json };
+}
+
+const attachment = { fixed_ips: [{ ip_address: '192.168.1.3', subnet_id: SUBNET }], mac_addr: 'fa:16:3e:4c:2c:30', net_id: NET, port_id: PORT, port_state: 'ACTIVE' };
+const good200 = answer(200, { interfaceAttachment: attachment }, { 'openstack-api-version': 'compute 2.1' });
+
+function subject(requirement: string, extra: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string }): CheckSubject {
+  return { requirement: requirementById(requirement), microversion: '2.1', ...extra };
+}
+
+/** For each check: a requirement it serves, a subject it must pass and one it must fail. */
+const CASES: Record<string, { requirement: string; pass: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string }; fail: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string } }> = {
+  status_code_conformance: { requirement: 'CI-020', pass: { answer: answer(400, { badRequest: { code: 400, message: 'x' } }) }, fail: { answer: good200 } },
+  not_a_server_error: { requirement: 'CI-037', pass: { answer: answer(503, {}) }, fail: { answer: answer(500, {}) } },
+  documented_status_conformance: { requirement: 'CI-063', pass: { answer: answer(409, {}) }, fail: { answer: answer(418, {}) } },
+  response_wrapper_conformance: { requirement: 'CI-002', pass: { answer: good200 }, fail: { answer: answer(200, attachment) } },
+  response_field_conformance: { requirement: 'CI-004', pass: { answer: good200 }, fail: { answer: answer(200, { interfaceAttachment: { ...attachment, mac_addr: 'fa-16-3e-4c-2c-30' } }) } },
+  echo_conformance: { requirement: 'CI-008', pass: { answer: good200, asked: { portId: PORT } }, fail: { answer: answer(200, { interfaceAttachment: { ...attachment, port_id: NET } }), asked: { portId: PORT } } },
+  nothing_attached: { requirement: 'CI-020', pass: { interfacesBefore: ['a'], interfacesAfter: ['a'] }, fail: { interfacesBefore: ['a'], interfacesAfter: ['a', 'b'] } },
+  attachment_visible: { requirement: 'CI-013', pass: { listedAfter: true, showAnswer: good200, asked: { portId: PORT } }, fail: { listedAfter: false, showAnswer: good200, asked: { portId: PORT } } },
+  detach_removes: { requirement: 'CI-014', pass: { detachAnswer: answer(202, undefined), goneAfterDetach: true }, fail: { detachAnswer: answer(202, undefined), goneAfterDetach: false } },
+  www_authenticate_conformance: { requirement: 'CI-052', pass: { answer: answer(401, {}, { 'www-authenticate': 'Keystone uri="http://x"' }) }, fail: { answer: answer(401, {}) } },
+  retry_after_conformance: { requirement: 'CI-060', pass: { answer: answer(503, {}, { 'retry-after': '5' }) }, fail: { answer: answer(503, {}) } },
+  allow_header_conformance: { requirement: 'CI-056', pass: { answer: answer(405, {}, { allow: 'GET, POST' }) }, fail: { answer: answer(405, {}, { allow: 'GET' }) } },
+  content_type_conformance: { requirement: 'CI-070', pass: { answer: good200 }, fail: { answer: answer(200, { interfaceAttachment: attachment }, { 'content-type': 'text/html' }) } },
+  fault_body_conformance: { requirement: 'CI-071', pass: { answer: answer(404, { itemNotFound: { code: 404, message: 'gone' } }) }, fail: { answer: answer(404, { message: 'gone', code: '404 Not Found', title: 'Not Found' }) } },
+  tag_echo_conformance: { requirement: 'CI-093', pass: { answer: answer(200, { interfaceAttachment: { ...attachment, tag: 'public' } }), asked: { tag: 'public' }, microversion: '2.70' }, fail: { answer: good200, asked: { tag: 'public' }, microversion: '2.70' } },
+  microversion_header_conformance: { requirement: 'CI-096', pass: { answer: good200 }, fail: { answer: answer(200, { interfaceAttachment: attachment }, { 'openstack-api-version': 'compute 2.70' }) } },
+};
+
+describe('check registry', () => {
+  it('has a pass/fail case for every registered check', () => {
+    expect(Object.keys(CASES).sort()).toEqual(CHECKS.map((c) => c.name).sort());
+  });
+
+  for (const check of CHECKS) {
+    it(`${check.name} passes a faithful answer and fails a broken one`, () => {
+      const c = CASES[check.name];
+      if (!c) throw new Error(`no case for ${check.name}`);
+      expect(checkNamed(check.name).judge(subject(c.requirement, c.pass))).toEqual({ status: 'pass' });
+      expect(checkNamed(check.name).judge(subject(c.requirement, c.fail)).status).toBe('fail');
+    });
+  }
+
+  it('every check named by the ledger is registered, and every registered check is used by a requirement', () => {
+    const registered = new Set(CHECKS.map((c) => c.name));
+    const named = new Set(ledger.requirements.flatMap((r) => r.checks));
+    for (const name of named) expect(registered.has(name), `ledger names unregistered check ${name}`).toBe(true);
+    for (const name of registered) expect(named.has(name), `check ${name} serves no requirement`).toBe(true);
+  });
+
+  it('field and echo checks leave a missing wrapper to CI-002: fields at the top level still pass', () => {
+    expect(checkNamed('response_field_conformance').judge(subject('CI-004', { answer: answer(200, attachment) }))).toEqual({ status: 'pass' });
+  });
+
+  it('echo checks do not judge a malformed field (its field requirement does)', () => {
+    const verdict = checkNamed('echo_conformance').judge(subject('CI-008', { answer: answer(200, { interfaceAttachment: { ...attachment, port_id: 42 } }), asked: { portId: PORT } }));
+    expect(verdict.status).toBe('not-exercisable');
+  });
+
+  it('the response schema rejects the gophercloud fixture subnet id that is not a UUID', () => {
+    const broken = { interfaceAttachment: { ...attachment, fixed_ips: [{ ip_address: '10.0.0.1', subnet_id: '45906d64-a548-4276-h1f8-kcffa80fjbnl' }] } };
+    expect(checkNamed('response_field_conformance').judge(subject('CI-003', { answer: answer(200, broken) })).status).toBe('fail');
+  });
+});
