@@ -1,0 +1,109 @@
+/**
+ * Wording shared by every rendering (terminal, Markdown, HTML, JUnit), so a status reads the same
+ * everywhere and an exchange is always shown in the same curl -v like layout.
+ */
+import type { Level } from '../specs/ledger-types.ts';
+import type { ConformanceReport, ReportEvidence, RequirementResult, RequirementStatus, VerdictValue } from './report-types.ts';
+
+export type CellStatus = RequirementStatus | 'absent';
+
+/** Emoji for Markdown, where colour is not available; each is distinct in shape too. */
+export const STATUS_EMOJI: Readonly<Record<CellStatus, string>> = {
+  pass: '✅', fail: '❌', error: '⛔', 'not-exercisable': '➖', 'not-run': '⬜', absent: '·',
+};
+
+/** Plain glyphs for the terminal and the HTML pills (colour carries the rest there). */
+export const STATUS_GLYPH: Readonly<Record<CellStatus, string>> = {
+  pass: '✓', fail: '✗', error: '!', 'not-exercisable': '–', 'not-run': '○', absent: '·',
+};
+
+export const VERDICT_EMOJI: Readonly<Record<VerdictValue, string>> = { conformant: '✅', nonconformant: '❌', error: '⛔' };
+
+/** What each status means, for legends and tooltips. */
+export const STATUS_MEANING: Readonly<Record<CellStatus, string>> = {
+  pass: 'the target did what the requirement asks',
+  fail: 'the target did something else (see the evidence)',
+  error: 'the suite could not judge (a crash, a hang); never counted as a pass',
+  'not-exercisable': 'the target lacks what the scenario needs',
+  'not-run': 'no test recorded an outcome',
+  absent: 'the requirement is not in this report',
+};
+
+const FAILURE_ORDER: readonly RequirementStatus[] = ['fail', 'error', 'not-run', 'not-exercisable', 'pass'];
+
+/** Failures first, then errors, not-run, not-exercisable and passes; ledger order within each. */
+export function failuresFirst(requirements: readonly RequirementResult[]): RequirementResult[] {
+  return requirements
+    .map((r, index) => ({ r, index }))
+    .sort((a, b) => FAILURE_ORDER.indexOf(a.r.status) - FAILURE_ORDER.indexOf(b.r.status) || a.index - b.index)
+    .map(({ r }) => r);
+}
+
+/** Requirements that need a reader's attention, grouped the way every rendering lists them. */
+export function sections(report: ConformanceReport): {
+  readonly failures: RequirementResult[];
+  readonly errors: RequirementResult[];
+  readonly warnings: RequirementResult[];
+  readonly observations: RequirementResult[];
+} {
+  const judged = (level: Level, status: RequirementStatus): RequirementResult[] =>
+    report.requirements.filter((r) => r.level === level && r.status === status);
+  return {
+    failures: judged('MUST', 'fail'),
+    errors: report.requirements.filter((r) => r.level !== 'MAY' && r.status === 'error'),
+    warnings: judged('SHOULD', 'fail'),
+    observations: report.requirements.filter((r) => r.level === 'MAY' && r.status !== 'not-run'),
+  };
+}
+
+function headerLines(prefix: string, headers: Readonly<Record<string, string>>): string[] {
+  return Object.entries(headers).map(([name, value]) => `${prefix}${name}: ${value}`);
+}
+
+/** One exchange as text: `> ` request lines, `< ` response lines, bodies as sent and received. */
+export function exchangeText(evidence: ReportEvidence): string {
+  const lines = [`> ${evidence.request.method} ${evidence.request.url}`, ...headerLines('> ', evidence.request.headers)];
+  if (evidence.request.body !== undefined) lines.push('>', evidence.request.body);
+  lines.push('');
+  if (evidence.response) {
+    lines.push(`< ${evidence.response.status} (${evidence.durationMs} ms)`, ...headerLines('< ', evidence.response.headers));
+    if (evidence.response.body !== '') lines.push('<', evidence.response.body);
+  } else {
+    lines.push(`< no answer after ${evidence.durationMs} ms: ${evidence.transportError ?? 'unknown transport error'}`);
+  }
+  return lines.join('\n');
+}
+
+/** A short caption for one exchange: "POST …/os-interface → 400". */
+export function exchangeCaption(evidence: ReportEvidence): string {
+  const answer = evidence.response ? String(evidence.response.status) : 'no answer';
+  return `${evidence.request.method} ${evidence.request.url} → ${answer}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 120) return `${seconds.toFixed(1)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+/** "seed 42 · 100 runs" or "unknown" parts, for headers. */
+export function runFacts(report: Pick<ConformanceReport, 'seed' | 'runs'>): string {
+  return `seed ${report.seed ?? 'unknown'} · ${report.runs ?? 'unknown'} runs`;
+}
+
+/** Removes the characters XML 1.0 forbids (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
+export function stripForbiddenXmlChars(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** Escapes text for HTML and XML content and attribute values (both quote styles). */
+export function escapeMarkup(text: string): string {
+  return stripForbiddenXmlChars(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}

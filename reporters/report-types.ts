@@ -1,0 +1,156 @@
+/**
+ * The shapes of the files this reporter writes. conformance.json (`kind: "conformance-report"`) is
+ * one run against one target; matrix.json (`kind: "matrix"`) sets several such reports side by side.
+ * Both are versioned by `formatVersion` and described by the JSON Schemas next to this file; any
+ * change to a shape here must bump the version and the schema together (the tests validate every
+ * written file against its schema, so a drift fails there first).
+ */
+import type { Level } from '../specs/ledger-types.ts';
+import type { ExchangeRecord, OutcomeStatus } from '../suites/harness/outcome-types.ts';
+
+export const REPORT_FORMAT_VERSION = 1;
+export const MATRIX_FORMAT_VERSION = 1;
+
+/** An outcome status, or `not-run` when no test recorded any outcome for the requirement. */
+export type RequirementStatus = OutcomeStatus | 'not-run';
+export type VerdictValue = 'conformant' | 'nonconformant' | 'error';
+export type TestState = 'passed' | 'failed' | 'skipped' | 'pending';
+
+/** Every requirement status, in the order the reports list them (worst first). */
+export const REQUIREMENT_STATUSES: readonly RequirementStatus[] = ['fail', 'error', 'not-run', 'not-exercisable', 'pass'];
+export const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY'];
+
+export type StatusCounts = { [S in RequirementStatus]: number } & { total: number };
+
+export interface TestRef {
+  /** Test file relative to the vitest root, with forward slashes. */
+  readonly file: string;
+  /** Full test name, suites joined with " > ". */
+  readonly name: string;
+  readonly state: TestState;
+}
+
+export interface ReportMessage {
+  /** The outcome's status; `not-run` for notes about tests that judged nothing. */
+  readonly status: RequirementStatus;
+  /** The check that judged, or null when the message comes from the test runner (a crash, a skip). */
+  readonly check: string | null;
+  readonly test: string;
+  readonly text: string;
+  readonly replay?: { readonly seed: number; readonly path?: string };
+}
+
+/** One exchange kept as evidence, with the outcome it belongs to. */
+export interface ReportEvidence extends ExchangeRecord {
+  /** Status of the outcome this exchange belongs to. */
+  readonly status: OutcomeStatus;
+  readonly check: string;
+}
+
+export interface RequirementResult {
+  readonly id: string;
+  readonly level: Level;
+  readonly title: string;
+  readonly clause: string;
+  readonly interpretations: readonly string[];
+  readonly status: RequirementStatus;
+  /** How many recorded outcomes (including synthetic ones for crashed tests) had each status. */
+  readonly outcomeCounts: { readonly [S in OutcomeStatus]: number };
+  readonly tests: readonly TestRef[];
+  readonly messages: readonly ReportMessage[];
+  /** Messages left out to keep the report readable (beyond the cap). */
+  readonly messagesOmitted: number;
+  readonly evidence: readonly ReportEvidence[];
+  readonly evidenceOmitted: number;
+}
+
+export interface Verdict {
+  readonly value: VerdictValue;
+  /** One sentence saying why, naming the requirements or problems that decided it. */
+  readonly reason: string;
+  /** Ids of failed SHOULD requirements: reported, never decisive. */
+  readonly warnings: readonly string[];
+  /** Why the run could not judge, when it could not (each one alone makes the verdict `error` unless a MUST failed). */
+  readonly problems: readonly string[];
+}
+
+export interface ReportCounts {
+  readonly MUST: StatusCounts;
+  readonly SHOULD: StatusCounts;
+  readonly MAY: StatusCounts;
+  readonly all: StatusCounts;
+}
+
+/** The report without its digest: what the digest is computed over. */
+export interface ConformanceReportBody {
+  readonly formatVersion: typeof REPORT_FORMAT_VERSION;
+  readonly kind: 'conformance-report';
+  readonly suite: { readonly name: string; readonly version: string };
+  readonly document: { readonly name: string; readonly sha256: string | null };
+  readonly target: { readonly url: string; readonly kind: string };
+  readonly microversion: string;
+  readonly seed: number | null;
+  readonly runs: number | null;
+  readonly startedAt: string | null;
+  /** Wall time of the run; under --merge-reports the sum of the test files' durations (wall time is unknown there). */
+  readonly durationMs: number;
+  readonly source: {
+    /** `run`: one vitest run; `merged`: rebuilt from blob reports of sharded runs. */
+    readonly mode: 'run' | 'merged';
+    readonly testFiles: number;
+    readonly tests: number;
+  };
+  readonly verdict: Verdict;
+  readonly counts: ReportCounts;
+  /** Things a maintainer of the suite should look at that do not affect the verdict. */
+  readonly notes: readonly string[];
+  readonly requirements: readonly RequirementResult[];
+}
+
+export interface ConformanceReport extends ConformanceReportBody {
+  /** SHA-256 (hex) of the canonical JSON of the report without this field; see digest.ts. */
+  readonly digest: string;
+}
+
+/** The cell of one requirement in one column of a matrix. `absent`: that report has no such requirement. */
+export interface MatrixCell {
+  readonly status: RequirementStatus | 'absent';
+  /** The first message of the report's entry, to explain a non-pass at a glance. */
+  readonly message: string | null;
+}
+
+export interface MatrixColumn {
+  /** Header a person reads: target and microversion (made unique when two columns would match). */
+  readonly label: string;
+  readonly target: { readonly url: string; readonly kind: string };
+  readonly microversion: string;
+  readonly seed: number | null;
+  readonly runs: number | null;
+  readonly startedAt: string | null;
+  readonly suiteVersion: string;
+  readonly document: { readonly name: string; readonly sha256: string | null };
+  readonly verdict: { readonly value: VerdictValue; readonly reason: string };
+  readonly counts: ReportCounts;
+  /** Digest of the conformance.json the column was built from (verified before merging). */
+  readonly reportDigest: string;
+}
+
+export interface MatrixRow {
+  readonly id: string;
+  readonly level: Level;
+  readonly title: string;
+  /** One cell per column, in column order. */
+  readonly cells: readonly MatrixCell[];
+}
+
+export interface MatrixReportBody {
+  readonly formatVersion: typeof MATRIX_FORMAT_VERSION;
+  readonly kind: 'matrix';
+  readonly suite: { readonly name: string; readonly version: string };
+  readonly columns: readonly MatrixColumn[];
+  readonly rows: readonly MatrixRow[];
+}
+
+export interface MatrixReport extends MatrixReportBody {
+  readonly digest: string;
+}
