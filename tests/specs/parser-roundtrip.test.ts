@@ -58,9 +58,10 @@ const document = fc.record({
 });
 
 type Generated = ReturnType<typeof toRender>;
+type GeneratedDocument = typeof document extends fc.Arbitrary<infer T> ? T : never;
 
 /** The generated values split into what is rendered and what the parser must give back. */
-function toRender(generated: fc.GeneratedValue<typeof document>) {
+function toRender(generated: GeneratedDocument) {
   const rendered = (rows: typeof generated.requestParameters) =>
     rows === null ? null : rows.map((row) => ({ name: row.name, type: row.type, mark: row.mark, descriptionRst: row.description.rst }));
   const expected = (rows: typeof generated.requestParameters) =>
