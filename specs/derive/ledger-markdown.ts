@@ -50,17 +50,17 @@ export function renderLedgerMarkdown(ledger: Ledger): string {
 
 function interpretationSection(interpretation: Interpretation): string[] {
   return [
-    `### ${interpretation.id}: ${interpretation.topic}`,
+    `### ${interpretation.id}: ${prose(interpretation.topic)}`,
     '',
     ...quote(interpretation.clause),
     '',
-    `**Decision.** ${interpretation.decision}`,
+    `**Decision.** ${prose(interpretation.decision)}`,
     '',
-    `**Reason.** ${interpretation.reason}`,
+    `**Reason.** ${prose(interpretation.reason)}`,
     '',
     '**Sources.**',
     '',
-    ...interpretation.sources.map((source) => `- ${source.kind}: ${source.where}`),
+    ...interpretation.sources.map((source) => `- ${source.kind}: ${prose(source.where)}`),
     '',
   ];
 }
@@ -69,15 +69,15 @@ function requirementSection(requirement: Requirement): string[] {
   const lines = [
     `### ${requirement.id}`,
     '',
-    `**${requirement.level}**: ${requirement.title}`,
+    `**${requirement.level}**: ${prose(requirement.title)}`,
     '',
     ...quote(requirement.clause),
     '',
     `- Interpretations: ${requirement.interpretations.join(', ')}`,
-    `- Scenario: ${requirement.scenario}`,
+    `- Scenario: ${prose(requirement.scenario)}`,
     `- Expected statuses: ${requirement.expect.statuses.join(', ') || '(not judged by status)'}`,
   ];
-  if (requirement.expect.observe.length > 0) lines.push(`- Observed: ${requirement.expect.observe.join('; ')}`);
+  if (requirement.expect.observe.length > 0) lines.push(`- Observed: ${prose(requirement.expect.observe.join('; '))}`);
   lines.push(`- Checks: ${requirement.checks.map((check) => `\`${check}\``).join(', ')}`);
   if (requirement.microversion !== undefined) {
     const { min, max } = requirement.microversion;
@@ -102,12 +102,17 @@ function groupByBlock(requirements: readonly Requirement[]): Array<[string, Requ
 
 /** A clause as a Markdown block quote, line breaks kept. */
 function quote(text: string): string[] {
-  return text.split('\n').map((line) => `> ${line}`);
+  return text.split('\n').map((line) => `> ${prose(line)}`);
 }
 
 /** Text safe inside a table cell. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return prose(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** Text shown as written: a "<free port>" placeholder must not be taken for an HTML tag and vanish. */
+function prose(text: string): string {
+  return text.replace(/</g, '&lt;');
 }
 
 /** The id GitHub gives a "### CI-001" heading. */

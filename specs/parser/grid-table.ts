@@ -91,6 +91,7 @@ export function parseGridTable(
     }
   }
 
+  // Re-typed on purpose: TypeScript does not see closeRow() resetting `pending` and would narrow it to null.
   const unclosed: { start: number; lines: string[][] } | null = pending;
   if (unclosed !== null) {
     fail(
