@@ -28,7 +28,7 @@ describe.each(['document', 'nova'] as const)('profile %s', (profile) => {
   const c = () => clients[profile];
 
   it('no token or an unknown token → 401 with WWW-Authenticate naming Keystone; nothing attached', async () => {
-    for (const headers of [{}, { 'X-Auth-Token': 'gAAAAAnot-a-token' }, { 'X-Auth-Token': '' }]) {
+    for (const headers of [{}, { 'X-Auth-Token': 'gAAAAAnot-a-token' }, { 'X-Auth-Token': '' }] as Record<string, string>[]) {
       const a = await call('POST', c().interfacesUrl(), { headers: { 'Content-Type': 'application/json', ...headers }, body: c().attachPortBody(0) });
       expect(a.status).toBe(401);
       expect(a.headers['www-authenticate']).toBe(`Keystone uri="${c().seed.identity_url}"`);
