@@ -71,7 +71,12 @@ tr.req[data-status="error"] > td:first-child { border-left-color: var(--error-ba
 tr.req[data-status="not-exercisable"] > td:first-child { border-left-color: var(--nx-bar); }
 tr.req:hover > td { background: var(--panel); }
 tr.detail > td { background: var(--panel); padding: 12px 16px 16px 24px; }
-td.cell { text-align: center; }
+a { color: var(--accent); }
+.cell { text-align: center; }
+th.column { vertical-align: bottom; min-width: 140px; max-width: 260px; }
+.column-label { display: block; font-weight: 600; font-size: 12px; margin-bottom: 4px; overflow-wrap: anywhere; }
+ul.columns { list-style: none; padding-left: 0; }
+ul.columns li { margin: 4px 0; }
 .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 20px; padding: 10px 12px; margin-bottom: 8px; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
 .toolbar fieldset { border: 0; margin: 0; padding: 0; display: flex; gap: 12px; align-items: center; }
 .toolbar legend { float: left; margin-right: 8px; color: var(--muted); }

@@ -4,16 +4,25 @@
  * goes through h() (HTML escaping): response bodies are written by the target, and the target may
  * be hostile.
  */
-import type { Level } from '../specs/ledger-types.ts';
 import { h, htmlPage } from './html-page.ts';
 import {
-  STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, type CellStatus,
+  STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, sections, type CellStatus,
 } from './present.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
-import type { ConformanceReport, MatrixReport, ReportCounts, ReportEvidence, RequirementResult } from './report-types.ts';
+import type { ConformanceReport, MatrixReport, ReportCounts, ReportEvidence, RequirementResult, VerdictValue } from './report-types.ts';
 
 function pill(status: CellStatus): string {
   return `<span class="pill s-${status}" title="${h(STATUS_MEANING[status])}">${STATUS_GLYPH[status]} ${h(status)}</span>`;
+}
+
+const VERDICT_STATUS: Readonly<Record<VerdictValue, CellStatus>> = { conformant: 'pass', nonconformant: 'fail', error: 'error' };
+
+function verdictPill(value: VerdictValue): string {
+  return `<span class="pill s-${VERDICT_STATUS[value]}">${STATUS_GLYPH[VERDICT_STATUS[value]]} ${h(value)}</span>`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function verdictBox(value: string): string {
@@ -38,13 +47,12 @@ function legend(): string {
   return `<div class="legend">${REQUIREMENT_STATUSES.map((s) => `<span>${pill(s)} ${h(STATUS_MEANING[s])}</span>`).join('')}</div>`;
 }
 
-function toolbar(): string {
+function toolbar(withDetails: boolean): string {
   const levels = LEVELS.map((l) => `<label><input type="checkbox" class="level-filter" value="${l}" checked> ${l}</label>`).join('');
   return `<div class="toolbar" role="group" aria-label="Filters">
 <label><input type="checkbox" id="failed-only"> Failed only</label>
 <fieldset><legend>Level</legend>${levels}</fieldset>
-<span><button type="button" id="expand-failures">Expand failures</button> <button type="button" id="collapse-all">Collapse all</button></span>
-<span class="count" id="shown-count" aria-live="polite"></span>
+${withDetails ? '<span><button type="button" id="expand-failures">Expand failures</button> <button type="button" id="collapse-all">Collapse all</button></span>\n' : ''}<span class="count" id="shown-count" aria-live="polite"></span>
 </div>`;
 }
 
@@ -71,9 +79,9 @@ function requirementDetail(r: RequirementResult): string {
     const replay = m.replay ? ` · replay seed <code>${m.replay.seed}</code>${m.replay.path ? ` path <code>${h(m.replay.path)}</code>` : ''}` : '';
     return `<li>${pill(m.status)} ${h(m.text)} <span class="meta">— ${h(m.test)}${m.check ? ` · check ${h(m.check)}` : ''}${replay}</span></li>`;
   });
-  if (r.messagesOmitted > 0) messages.push(`<li class="meta">${r.messagesOmitted} more messages in conformance.json</li>`);
+  if (r.messagesOmitted > 0) messages.push(`<li class="meta">${plural(r.messagesOmitted, 'more message', 'more messages')} in conformance.json</li>`);
   const tests = r.tests.map((t) => `<li><code>${h(t.file)}</code> › ${h(t.name)} <span class="meta">(${h(t.state)})</span></li>`);
-  const omitted = r.evidenceOmitted > 0 ? `<p class="meta">${r.evidenceOmitted} more exchanges are not kept in the report.</p>` : '';
+  const omitted = r.evidenceOmitted > 0 ? `<p class="meta">${plural(r.evidenceOmitted, 'more exchange is', 'more exchanges are')} not kept in the report.</p>` : '';
   return `<blockquote>${h(r.clause)}</blockquote>
 ${r.interpretations.length > 0 ? `<p class="meta">Interpretations: ${r.interpretations.map(h).join(', ')}</p>` : ''}
 ${messages.length > 0 ? `<ul class="messages">${messages.join('')}</ul>` : '<p class="meta">No message recorded.</p>'}
@@ -95,10 +103,8 @@ function listSection(title: string, items: readonly string[]): string {
 }
 
 export function renderReportHtml(report: ConformanceReport): string {
-  const linkList = (level: Level, status: string, title: string): string => {
-    const items = report.requirements.filter((r) => r.level === level && r.status === status);
-    return items.length === 0 ? '' : `<h2>${h(title)}</h2><ul class="plain">${items.map((r) => `<li><a href="#${h(r.id)}">${h(r.id)}</a> ${h(r.title)}${r.messages[0] ? ` <span class="meta">— ${h(r.messages[0].text)}</span>` : ''}</li>`).join('')}</ul>`;
-  };
+  const { failures, errors, warnings, observations } = sections(report);
+  const linkList = (title: string, items: readonly RequirementResult[]): string => (items.length === 0 ? '' : `<h2>${h(title)}</h2><ul class="plain">${items.map((r) => `<li>${pill(r.status)} <a href="#${h(r.id)}">${h(r.id)}</a> ${h(r.title)}${r.messages[0] ? ` <span class="meta">— ${h(r.messages[0].text)}</span>` : ''}</li>`).join('')}</ul>`);
   const body = `<header class="page-head">
 <div><h1>Conformance report</h1><p class="subtitle">${h(report.document.name)}</p></div>
 ${verdictBox(report.verdict.value)}
@@ -110,7 +116,7 @@ ${facts([
     ['Seed', h(String(report.seed ?? 'unknown'))],
     ['Runs', h(String(report.runs ?? 'unknown'))],
     ['Started', `${h(report.startedAt ?? 'unknown')} · ${h(formatDuration(report.durationMs))}${report.source.mode === 'merged' ? ' (merged from shards)' : ''}`],
-    ['Tests', h(`${report.source.tests} tests in ${report.source.testFiles} files`)],
+    ['Tests', h(`${plural(report.source.tests, 'test', 'tests')} in ${plural(report.source.testFiles, 'file', 'files')}`)],
     ['Document sha256', `<code>${h(report.document.sha256 ?? 'unknown')}</code>`],
     ['Suite', h(`${report.suite.name} ${report.suite.version}`)],
     ['Report digest', `<code>${h(report.digest)}</code>`],
@@ -119,10 +125,12 @@ ${listSection('Problems with the run', report.verdict.problems)}
 <h2>Counts</h2>
 ${countsTable(report.counts)}
 ${legend()}
-${linkList('MUST', 'fail', 'Failures (MUST)')}
-${linkList('SHOULD', 'fail', 'Warnings (failed SHOULD)')}
+${linkList('Failures (MUST)', failures)}
+${linkList('Could not judge (error)', errors)}
+${linkList('Warnings (failed SHOULD)', warnings)}
+${linkList('Observations (MAY)', observations)}
 <h2>Requirements</h2>
-${toolbar()}
+${toolbar(true)}
 <table class="matrix" id="matrix">
 <thead><tr><th>ID</th><th>Level</th><th>Status</th><th>Title</th><th><span class="meta">Evidence</span></th></tr></thead>
 <tbody>
@@ -137,7 +145,7 @@ ${listSection('Notes for the suite maintainers', report.notes)}
 
 export function renderMatrixHtml(matrix: MatrixReport): string {
   const columnHeads = matrix.columns.map((c, i) =>
-    `<th class="cell" title="${h(`${c.verdict.value}: ${c.verdict.reason}`)}">${i + 1}<br><span class="pill s-${c.verdict.value === 'conformant' ? 'pass' : c.verdict.value === 'nonconformant' ? 'fail' : 'error'}">${h(c.verdict.value)}</span></th>`).join('');
+    `<th class="cell column" title="${h(`${c.verdict.value}: ${c.verdict.reason}`)}"><span class="column-label">${i + 1}. ${h(c.label)}</span>${verdictPill(c.verdict.value)}</th>`).join('');
   const rows = matrix.rows.map((row) => {
     const failed = row.cells.some((c) => c.status === 'fail');
     const worst = REQUIREMENT_STATUSES.find((s) => row.cells.some((c) => c.status === s)) ?? 'not-run';
@@ -145,15 +153,15 @@ export function renderMatrixHtml(matrix: MatrixReport): string {
     return `<tr class="req" id="req-${h(row.id)}" data-level="${h(row.level)}" data-status="${h(worst)}" data-failed="${failed}">
 <td>${h(row.id)}</td><td><span class="level level-${h(row.level)}">${h(row.level)}</span></td><td class="title">${h(row.title)}</td>${cells}</tr>`;
   });
-  const columnFacts = matrix.columns.map((c, i) => `<li><strong>${i + 1}</strong> <code>${h(c.target.url)}</code> (${h(c.target.kind)}) @ <code>${h(c.microversion)}</code> · seed ${h(String(c.seed ?? 'unknown'))} · ${h(String(c.runs ?? 'unknown'))} runs · suite ${h(c.suiteVersion)} · ${pill(c.verdict.value === 'conformant' ? 'pass' : c.verdict.value === 'nonconformant' ? 'fail' : 'error')} ${h(c.verdict.reason)} <span class="meta">report digest <code>${h(c.reportDigest)}</code></span></li>`);
+  const columnFacts = matrix.columns.map((c, i) => `<li><strong>${i + 1}.</strong> <code>${h(c.target.url)}</code> (${h(c.target.kind)}) @ <code>${h(c.microversion)}</code> · seed ${h(String(c.seed ?? 'unknown'))} · ${h(String(c.runs ?? 'unknown'))} runs · suite ${h(c.suiteVersion)} · ${verdictPill(c.verdict.value)} ${h(c.verdict.reason)} <span class="meta">report digest <code>${h(c.reportDigest)}</code></span></li>`);
   const body = `<header class="page-head">
 <div><h1>Conformance matrix</h1><p class="subtitle">${matrix.columns.length} reports side by side</p></div>
 </header>
 <h2>Columns</h2>
-<ol class="plain">${columnFacts.join('')}</ol>
+<ul class="plain columns">${columnFacts.join('')}</ul>
 ${legend()}
 <h2>Requirements</h2>
-${toolbar()}
+${toolbar(false)}
 <table class="matrix" id="matrix">
 <thead><tr><th>ID</th><th>Level</th><th>Title</th>${columnHeads}</tr></thead>
 <tbody>
