@@ -74,8 +74,11 @@ function headerReplacement(name: string): string | undefined {
 
 const HEADER_NAMES = [...CREDENTIAL_HEADERS.keys()].filter((h) => h !== 'authorization' && h !== 'proxy-authorization' && !h.includes('cookie'));
 
-/** `X-Auth-Token: abc`, `"X-Auth-Token": "abc"`, `x-auth-token=abc` (curl -H lines, logs, JSON dumps). */
-const TOKEN_HEADER_TEXT = new RegExp(`\\b(${HEADER_NAMES.join('|')})(["']?\\s*[:=]\\s*["']?)([^\\s"',;}\\]]+)`, 'gi');
+/**
+ * `X-Auth-Token: abc`, `"X-Auth-Token": "abc"`, `x-auth-token=abc` (curl -H lines, logs, JSON dumps).
+ * Token values never hold brackets or parentheses, so those end the value and the prose around it survives.
+ */
+const TOKEN_HEADER_TEXT = new RegExp(`\\b(${HEADER_NAMES.join('|')})(["']?\\s*[:=]\\s*["']?)([^\\s"',;(){}<>\\[\\]]+)`, 'gi');
 /** `Authorization: Bearer abc` / `Basic abc` (scheme and credential both go). */
 const AUTHORIZATION_TEXT = /\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)((?:(?:bearer|basic|digest|negotiate|token)\s+)?[^\s"',;}\]]+)/gi;
 /** `Cookie: a=b; c=d` up to the end of the line or the closing quote. */
@@ -84,7 +87,10 @@ const COOKIE_TEXT = /\b((?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']+)/gi;
 const SECRET_JSON_TEXT = new RegExp(`("(?:${[...SECRET_KEYS].join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
 /** `?token=abc&password=def` in URLs and form bodies. */
 const SECRET_QUERY_TEXT = new RegExp(`([?&;](?:${[...SECRET_KEYS].join('|')})=)[^&#\\s"']*`, 'gi');
-/** `password: abc` / `password=abc` in free text (config dumps, error messages). */
+/**
+ * `password: abc` / `password=abc` in free text (config dumps, error messages). A password may hold
+ * any character, so the value runs to the next space, comma or semicolon even if that eats a bracket.
+ */
 const PASSWORD_TEXT = /(?<![\w"'-])(password|passwd)(\s*[:=]\s*)(?!["{[])([^\s,;]+)/gi;
 /** `https://user:pass@host`. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi;

@@ -59,7 +59,7 @@ function requirementDetails(requirement: RequirementResult, withEvidence: boolea
     const replay = message.replay ? ` (replay: seed ${message.replay.seed}${message.replay.path ? `, path ${code(message.replay.path)}` : ''})` : '';
     lines.push(`- **${message.status}** ${escapeInline(message.text)} — _${escapeInline(message.test)}_${replay}`);
   }
-  if (requirement.messagesOmitted > 0) lines.push(`- … ${requirement.messagesOmitted} more messages in conformance.json`);
+  if (requirement.messagesOmitted > 0) lines.push(`- … ${requirement.messagesOmitted} more ${requirement.messagesOmitted === 1 ? 'message' : 'messages'} in conformance.json`);
   lines.push('');
   if (!withEvidence) return lines;
   requirement.evidence.forEach((evidence, index) => {
@@ -76,7 +76,7 @@ function requirementDetails(requirement: RequirementResult, withEvidence: boolea
       '',
     );
   });
-  if (requirement.evidenceOmitted > 0) lines.push(`_${requirement.evidenceOmitted} more exchanges are not kept in the report._`, '');
+  if (requirement.evidenceOmitted > 0) lines.push(`_${requirement.evidenceOmitted} more ${requirement.evidenceOmitted === 1 ? 'exchange is' : 'exchanges are'} not kept in the report._`, '');
   return lines;
 }
 

@@ -18,7 +18,7 @@ import { ENV_TOKEN, PROJECT_ROOT, scratchDir } from './helpers.ts';
 import { sampleReportBody } from './sample-report.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SKIP_REASON = `${CHROMIUM} is not installed (apt-get install chromium; CI installs it in .ci/run)`;
+const SKIP_REASON = `${CHROMIUM} is not installed: apt-get install chromium (CI must install it before npm test)`;
 const ARTIFACTS = join(PROJECT_ROOT, 'reports/test-artifacts');
 
 let context: BrowserContext | undefined;

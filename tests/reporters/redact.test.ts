@@ -59,3 +59,9 @@ describe('redactDeep', () => {
     });
   });
 });
+
+describe('redaction keeps the prose around a token readable', () => {
+  test('a closing parenthesis after a token header survives', () => {
+    expect(redactText('crashed (X-Auth-Token: abc123)')).toBe('crashed (X-Auth-Token: $OS_TOKEN)');
+  });
+});

@@ -18,21 +18,23 @@ let warnings: ScenarioRun;
 let crash: ScenarioRun;
 let setupError: ScenarioRun;
 let noRunInfo: ScenarioRun;
+let brokenRun: ScenarioRun;
 let summaryFile: string;
 
 beforeAll(async () => {
   summaryFile = join(scratchDir('summary'), 'step-summary.md');
-  [nonconformant, warnings, crash, setupError, noRunInfo] = await Promise.all([
+  [nonconformant, warnings, crash, setupError, noRunInfo, brokenRun] = await Promise.all([
     runScenario('nonconformant', { GITHUB_STEP_SUMMARY: summaryFile }),
     runScenario('conformant-warnings'),
     runScenario('crash'),
     runScenario('setup-error'),
     runScenario('conformant-warnings', { REPORTER_FIXTURE_NO_RUN_INFO: '1' }),
+    runScenario('broken-run'),
   ]);
 }, 180_000);
 
 const runs = (): [string, ScenarioRun][] => [
-  ['nonconformant', nonconformant], ['conformant-warnings', warnings], ['crash', crash], ['setup-error', setupError], ['no RunInfo', noRunInfo],
+  ['nonconformant', nonconformant], ['conformant-warnings', warnings], ['crash', crash], ['setup-error', setupError], ['no RunInfo', noRunInfo], ['broken-run', brokenRun],
 ];
 
 describe('every run writes every file, valid and verifiable, without a secret', () => {
@@ -147,6 +149,15 @@ describe('other verdicts', () => {
     expect(setupError.report.verdict.value).toBe('error');
     expect(setupError.report.verdict.problems[0]).toMatch(/^setup error: target unreachable/);
     expect(setupError.report.counts.MUST.error).toBe(setupError.report.counts.MUST.total);
+  });
+
+  test('a test file that cannot load and an unhandled rejection: verdict error, both named', () => {
+    expect(brokenRun.report.verdict.value).toBe('error');
+    const problems = brokenRun.report.verdict.problems.join('\n');
+    expect(problems).toMatch(/suite\/success\.fixture-test\.ts could not be loaded: cannot load the success scenarios/);
+    expect(problems).toMatch(/unhandled error: stray rejection/);
+    expect(requirement(brokenRun.report, 'CI-001').status).toBe('not-run');
+    expect(brokenRun.report.source.testFiles).toBe(3);
   });
 
   test('no RunInfo anywhere: verdict error, saying where it was looked for', () => {
