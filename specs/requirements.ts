@@ -190,15 +190,15 @@ export const requirements: readonly Requirement[] = [
     id: 'CI-033', level: 'MUST', title: 'fixed_ips that is not a list of addresses is refused with 400',
     clause: 'fixed_ips xsd:list *(Required)* Fixed IP addresses with subnet IDs.',
     interpretations: ['INT-07'],
-    scenario: 'POST net_id with fixed_ips as a non-list, or with an item whose ip_address is malformed, a CIDR or not a string.',
+    scenario: 'POST net_id with fixed_ips as a non-list, with an item that is not an object or has no ip_address, or whose ip_address is malformed, a CIDR or not a string.',
     expect: { statuses: [400], observe: ['nothing attached'] },
     checks: ['status_code_conformance', 'nothing_attached'], needs: ['network'], documentedCodeRows: [3],
   },
   {
-    id: 'CI-034', level: 'SHOULD', title: 'fixed_ips outside Nova\'s shape (empty, two items, subnet_id, no ip_address) gives 400',
+    id: 'CI-034', level: 'SHOULD', title: 'fixed_ips outside Nova\'s shape (empty, two items, extra keys such as subnet_id) gives 400',
     clause: 'INT-07: Nova\'s narrower rules are SHOULD.',
     interpretations: ['INT-07'],
-    scenario: 'POST net_id with fixed_ips [], two items, an item with subnet_id, or an item without ip_address.',
+    scenario: 'POST net_id with fixed_ips [], two items, or an item with subnet_id or another extra key.',
     expect: { statuses: [400], observe: [] },
     checks: ['status_code_conformance'], needs: ['network'],
   },
@@ -281,6 +281,15 @@ export const requirements: readonly Requirement[] = [
     scenario: 'POST a JSON body of just over 1 MiB.',
     expect: { statuses: [400, 413], observe: [] },
     checks: ['status_code_conformance'],
+  },
+
+  {
+    id: 'CI-045', level: 'MUST', title: 'Fields outside the interfaceAttachment wrapper (missing or misnamed wrapper) give 400',
+    clause: 'interfaceAttachment xsd:string *(Required)* Specify the ``interfaceAttachment`` action in the request body.',
+    interpretations: ['INT-03', 'INT-18'],
+    scenario: 'POST {"port_id": <port>} without the wrapper, or under a misspelt wrapper ("interfaceattachment", "interface_attachment", "InterfaceAttachment").',
+    expect: { statuses: [400], observe: ['nothing attached'] },
+    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [3],
   },
 
   // ---- response codes and auth --------------------------------------------------------------

@@ -1,5 +1,5 @@
 /** `--help`, generated from the options table so it cannot drift from what the CLI accepts. */
-import { OPTION_SPECS } from '../harness/options.ts';
+import { OPTIONS } from '../harness/options.ts';
 
 export function helpText(): string {
   const lines = [
@@ -16,11 +16,11 @@ export function helpText(): string {
     '',
     'Options:',
   ];
-  for (const spec of OPTION_SPECS) {
+  for (const spec of OPTIONS) {
     const value = spec.kind === 'boolean' ? '' : spec.kind === 'list' ? ' VALUE (repeatable)' : spec.kind === 'integer' ? ' N' : ' VALUE';
     lines.push(`  --${spec.flag}${value}    [${spec.env}]`);
     lines.push(`      ${spec.help}`);
-    if ('example' in spec && spec.example) lines.push(`      e.g. --${spec.flag} ${spec.example}`);
+    if (spec.example) lines.push(`      e.g. --${spec.flag} ${spec.example}`);
   }
   lines.push('  --help', '      Show this text.', '');
   lines.push('Exit codes: 0 conformant (every MUST passed), 1 nonconformant or undecided, 2 usage, configuration or unreachable target.');

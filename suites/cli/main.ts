@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, readConfig } from '../harness/config.ts';
-import { OPTION_SPECS } from '../harness/options.ts';
+import { OPTIONS } from '../harness/options.ts';
 import { setPreparedTarget } from '../harness/prepared.ts';
 import { resolveTarget, startEmbeddedCloud, type EmbeddedCloudHandle } from '../harness/target.ts';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
@@ -21,14 +21,14 @@ class UsageError extends Error {}
 /** Turns flags into the OSI_* variables global setup reads, so flags and variables are one path. */
 function flagsToEnvironment(args: readonly string[]): { command: string | null; positionals: string[]; help: boolean } {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
-  for (const spec of OPTION_SPECS) options[spec.flag] = spec.kind === 'boolean' ? { type: 'boolean' } : { type: 'string', ...(spec.kind === 'list' ? { multiple: true } : {}) };
+  for (const spec of OPTIONS) options[spec.flag] = spec.kind === 'boolean' ? { type: 'boolean' } : { type: 'string', ...(spec.kind === 'list' ? { multiple: true } : {}) };
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message.split('\n')[0] : String(error)} (see --help)`);
   }
-  for (const spec of OPTION_SPECS) {
+  for (const spec of OPTIONS) {
     const value = parsed.values[spec.flag];
     if (value === undefined) continue;
     process.env[spec.env] = Array.isArray(value) ? value.join(',') : String(value);

@@ -41,3 +41,6 @@ export type OptionFlag = (typeof OPTION_SPECS)[number]['flag'];
 
 /** Environment variable names of secret options, for redaction. */
 export const SECRET_ENV_NAMES: readonly string[] = OPTION_SPECS.filter((o) => 'secret' in o && o.secret).map((o) => o.env);
+
+/** The table seen as plain specs (for code that handles every kind, including ones not used yet). */
+export const OPTIONS: readonly OptionSpec[] = OPTION_SPECS;
