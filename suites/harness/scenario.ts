@@ -27,8 +27,10 @@ const EVIDENCE_PER_OUTCOME = 3;
 interface Tally {
   pass: number;
   fail: number;
-  /** Failures seen while a property explored and shrank: counted, their evidence not kept. */
+  /** Failures seen while a property explored and shrank: counted; only the first one's evidence kept. */
   exploringFail: number;
+  /** Evidence of the first failure while exploring, used when the final replay shows no failure (a SHOULD, which does not stop a property, or a flaky target). */
+  firstExploringFailure?: { check: string; message: string; evidence: ExchangeRecord[] };
   notExercisable: number;
   error: number;
   firstFailure?: { check: string; message: string };
@@ -142,6 +144,7 @@ export class Scenario {
     const message = verdict.status === 'pass' ? '' : verdict.message;
     if (status === 'fail' && this.quiet) {
       tally.exploringFail += 1;
+      tally.firstExploringFailure ??= { check, message, evidence: evidence.slice(0, EVIDENCE_PER_OUTCOME).map((e) => e.record) };
       return;
     }
     if (status === 'fail') {
@@ -192,14 +195,15 @@ export class Scenario {
     return [...this.tallies.entries()].map(([id, t]) => {
       const failures = t.fail + t.exploringFail;
       const status: OutcomeStatus = failures > 0 ? 'fail' : t.error > 0 ? 'error' : t.pass > 0 ? 'pass' : 'not-exercisable';
-      const lead = t.firstFailure ?? (failures > 0 ? { check: 'property', message: 'failed while exploring; the smallest case passed when sent again (flaky target?)' } : t.firstOther);
+      const lead = t.firstFailure ?? t.firstExploringFailure ?? t.firstOther;
+      const evidence = t.fail === 0 && t.firstExploringFailure ? t.firstExploringFailure.evidence : t.evidence;
       const counts = `${t.pass} passed, ${failures} failed${t.error ? `, ${t.error} unanswered` : ''}${t.notExercisable ? `, ${t.notExercisable} not exercisable` : ''}`;
       return {
         requirement: id,
         status,
         check: lead?.check ?? requirementById(id).checks[0] ?? 'none',
         message: status === 'pass' ? `${counts}` : `${lead?.message ?? ''} (${counts})`,
-        evidence: t.evidence,
+        evidence,
         ...(t.replay ? { replay: t.replay } : {}),
       };
     });

@@ -114,7 +114,7 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   const logged = scenario.log.at(-1);
   if (!logged) throw new Error('create was not logged');
   for (const id of request.statusRequirements) {
-    const verdict = scenario.judgeExchange(id, logged);
+    const verdict = scenario.judgeExchange(id, logged, before ? { interfacesBefore: before } : {});
     if (verdict.status === 'fail' && requirementById(id).level === 'MUST') ok = false;
   }
   if (exchange.answer?.status !== 200) {
@@ -126,6 +126,11 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   const added = before && after ? TargetSession.added(before, after) : [];
   const answered = (exchange.answer.json as { interfaceAttachment?: { port_id?: unknown } } | undefined)?.interfaceAttachment?.port_id;
   const portId = request.asked.portId ?? added[0] ?? (typeof answered === 'string' ? answered : undefined);
+  if (portId !== undefined && portId !== request.asked.portId && before?.includes(portId)) {
+    // The answer names a port that was attached before the request (CI-011's echo check says so):
+    // it is not the suite's to detach, and its visibility proves nothing about this request.
+    return { ok, exchange };
+  }
   if (portId === undefined) {
     scenario.judge('CI-013', { microversion: scenario.effectiveMicroversion(request.microversion), listedAfter: false, showAnswer: exchange.answer, asked: request.asked }, [exchange]);
     return { ok: false, exchange };
