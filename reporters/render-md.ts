@@ -18,7 +18,8 @@ export function escapeInline(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+    // Enough to stop emphasis, code, links and images (all need one of these), and table cell splits.
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
     .replace(/@/g, '&#64;')
     .replace(/\r?\n|\r/g, ' ');
 }

@@ -11,7 +11,7 @@ const report = sealReport(sampleReportBody({ statuses: { 'CI-001': 'fail', 'CI-0
 
 describe('Markdown', () => {
   test('inline text cannot make markup, split a table cell, or mention anyone', () => {
-    expect(escapeInline('<img src=x> | *b* @team [l](u)\nnext')).toBe('&lt;img src=x&gt; \\| \\*b\\* &#64;team \\[l\\]\\(u\\) next');
+    expect(escapeInline('<img src=x> | *b* @team [l](u)\nnext')).toBe('&lt;img src=x&gt; \\| \\*b\\* &#64;team \\[l\\](u) next');
   });
 
   test('a code block fence is longer than any backtick run inside', () => {
