@@ -28,6 +28,8 @@ export interface CheckSubject {
   /** Microversion the request asked for ("2.1" when it sent no header). */
   readonly microversion: string;
   readonly asked?: AskedFor;
+  /** Networks the project can see (from the network endpoint), for judging an allocation. */
+  readonly networksVisible?: readonly string[];
   /** Port ids attached to the server before and after the request (state checks). */
   readonly interfacesBefore?: readonly string[];
   readonly interfacesAfter?: readonly string[];
@@ -178,7 +180,7 @@ function echoedField(answer: HttpAnswer, microversion: string, field: string): {
 const echoConformance: Check = {
   name: 'echo_conformance',
   description: 'A 200 body names the port, network and address that were asked for.',
-  judge({ answer, requirement, microversion, asked, interfacesBefore }) {
+  judge({ answer, requirement, microversion, asked, interfacesBefore, networksVisible }) {
     if (!answer || answer.status !== 200) return notExercisable('no 200 answer');
     switch (requirement.id) {
       case 'CI-008': {
@@ -204,7 +206,10 @@ const echoConformance: Check = {
         const port = echoedField(answer, microversion, 'port_id');
         if (!('value' in port)) return port;
         if (interfacesBefore?.includes(String(port.value))) return fail(`the answer names port ${String(port.value)}, which was attached before: no port was allocated`);
-        return PASS;
+        if (!networksVisible) return PASS;
+        const net = echoedField(answer, microversion, 'net_id');
+        if (!('value' in net)) return net;
+        return networksVisible.includes(String(net.value)) ? PASS : fail(`the port was allocated on network ${String(net.value)}, which is not among the project's networks`);
       }
       default:
         throw new Error(`echo_conformance has no rule for ${requirement.id}`);

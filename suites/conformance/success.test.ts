@@ -30,6 +30,7 @@ describe('success', () => {
         return;
       }
       const microversion = scenario.session.resolvedMicroversion;
+      const networksVisible = shape === 'allocate' ? await scenario.session.visibleNetworks() : null;
       await checkProperty({
         scenario,
         requirements: statusRequirements,
@@ -38,7 +39,7 @@ describe('success', () => {
         // Each case attaches and detaches on the target: the allocation shape creates ports in the
         // cloud, so it runs fewer times than the others.
         numRuns: shape === 'allocate' ? Math.min(10, scenario.session.target.runs) : undefined,
-        run: async (valid) => (await attachAndDetach(scenario, { statusRequirements, body: valid.body, asked: valid.asked })).ok,
+        run: async (valid) => (await attachAndDetach(scenario, { statusRequirements, body: valid.body, asked: valid.asked, networksVisible })).ok,
       });
     }, session);
   }

@@ -190,6 +190,16 @@ export class TargetSession {
     return used;
   }
 
+  /** Ids of the networks the project can see, or null without a network endpoint. */
+  async visibleNetworks(): Promise<string[] | null> {
+    const { networkUrl } = this.target;
+    if (!networkUrl) return null;
+    const base = /\/v2\.0$/.test(networkUrl) ? networkUrl : `${networkUrl}/v2.0`;
+    const { answer } = await this.send({ method: 'GET', url: `${base}/networks`, headers: this.headers({ microversion: null }, false) });
+    const networks = (answer?.json as { networks?: Array<{ id?: unknown }> } | undefined)?.networks;
+    return Array.isArray(networks) ? networks.map((n) => n.id).filter((id): id is string => typeof id === 'string') : null;
+  }
+
   /** Switches the embedded fake cloud's (or a test cloud's) unavailability on or off. */
   async setUnavailable(enabled: boolean): Promise<boolean> {
     const { controlUrl, controlToken } = this.target;

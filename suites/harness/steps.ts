@@ -89,6 +89,8 @@ export interface AttachRequest {
   readonly microversion?: string | null;
   readonly contentType?: string | null;
   readonly raw?: string;
+  /** The project's networks, when known: an allocation must land on one of them (CI-011). */
+  readonly networksVisible?: readonly string[] | null;
 }
 
 /**
@@ -114,7 +116,7 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   const logged = scenario.log.at(-1);
   if (!logged) throw new Error('create was not logged');
   for (const id of request.statusRequirements) {
-    const verdict = scenario.judgeExchange(id, logged, before ? { interfacesBefore: before } : {});
+    const verdict = scenario.judgeExchange(id, logged, { ...(before ? { interfacesBefore: before } : {}), ...(request.networksVisible ? { networksVisible: request.networksVisible } : {}) });
     if (verdict.status === 'fail' && requirementById(id).level === 'MUST') ok = false;
   }
   if (exchange.answer?.status !== 200) {
