@@ -42,7 +42,8 @@ export function writeFixtureConfig(dir: string, options: FixtureConfig): string 
     ...(options.reportDir === undefined ? {} : { reporters: [[REPORTER, { reportDir: options.reportDir }]] }),
   };
   const path = join(dir, `vitest.${options.globalSetup === false ? 'merge' : 'run'}.config.mjs`);
-  writeFileSync(path, `export default ${JSON.stringify({ test }, null, 2)};\n`);
+  // Vite's cache would otherwise land in tests/reporters/fixtures/node_modules.
+  writeFileSync(path, `export default ${JSON.stringify({ cacheDir: join(dir, '.vite'), test }, null, 2)};\n`);
   return path;
 }
 
