@@ -30,10 +30,16 @@ import { writeReportFiles, type WrittenReport } from './write.ts';
 export interface ConformanceReporterOptions {
   /** Where the files go; default $OSI_REPORT_DIR, else "reports" (relative to the working directory). */
   readonly reportDir?: string;
+  /**
+   * "quiet" writes the files but prints nothing: the suite CLI uses it when the run could not start
+   * (the CLI then prints the one line that says why).
+   */
+  readonly terminal?: 'full' | 'quiet';
 }
 
 export default class ConformanceReporter implements Reporter {
   private readonly reportDir: string;
+  private readonly quiet: boolean;
   private vitest: Vitest | undefined;
   private runStartedAt = performance.now();
   /** The last report written, for programmatic callers (the suite CLI reads the verdict from it). */
@@ -41,6 +47,7 @@ export default class ConformanceReporter implements Reporter {
 
   constructor(options: ConformanceReporterOptions = {}) {
     this.reportDir = resolve(options.reportDir ?? process.env.OSI_REPORT_DIR ?? 'reports');
+    this.quiet = options.terminal === 'quiet';
   }
 
   onInit(vitest: Vitest): void {
@@ -61,6 +68,7 @@ export default class ConformanceReporter implements Reporter {
   }
 
   private print(lines: readonly string[]): void {
+    if (this.quiet) return;
     // Test names and titles could in principle carry a secret; what reaches a CI log is redacted too.
     const secrets = secretsFromEnvironment();
     const text = lines.map((line) => redactText(line, secrets)).join('\n');

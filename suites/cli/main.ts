@@ -26,7 +26,9 @@ function flagsToEnvironment(args: readonly string[]): { command: string | null; 
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message.split('\n')[0] : String(error)} (see --help)`);
+    // node's messages go on with advice about positionals; the first sentence is the useful part.
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '').split('. ')[0] : String(error);
+    throw new UsageError(`${message} (see --help)`);
   }
   for (const spec of OPTIONS) {
     const value = parsed.values[spec.flag];
@@ -55,7 +57,7 @@ async function runSuites(): Promise<number> {
     const vitest = await startVitest('test', [], {
       project: ['conformance'],
       watch: false,
-      reporters: [new ConformanceReporter({ reportDir: config.reportDir })],
+      reporters: [new ConformanceReporter({ reportDir: config.reportDir, terminal: resolved.handoff.ok ? 'full' : 'quiet' })],
     });
     await vitest.close();
     const verdict = await readVerdict(config.reportDir);

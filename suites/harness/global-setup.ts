@@ -57,7 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ...(handoff.ok ? {} : { setupError: handoff.setupError }),
   };
   process.env[RUN_INFO_ENV] = JSON.stringify(info);
-  if (config) {
+  if (config && handoff.ok) {
     // The seed is printed on every run: it is what replays the run's requests.
     process.stdout.write(`os-interface conformance: target ${info.target}, microversion ${info.microversion}, runs ${info.runs}, seed ${info.seed} (replay with --seed ${info.seed})\n`);
   }
