@@ -4,9 +4,10 @@
  * the faithful cloud passes all (nova profile: all but CI-056), each targeted fault fails exactly
  * its `breaks`. Direct tests show each fault's deviation on the scenario it names.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faults, isFaultName, startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
-import { activeFaults } from '../../fixtures/fake-cloud/faults.ts';
+import { activeFaults, faultTable } from '../../fixtures/fake-cloud/faults.ts';
 import { requirements } from '../../specs/requirements.ts';
 import { failingRequirements } from './ledger-judge.ts';
 import { call, CloudClient, attachmentOf, type Answer } from './helpers.ts';
@@ -196,5 +197,11 @@ describe('direct test per fault', () => {
     const faulty = await start({ faults: [name] });
     expect(await scenario.observe(faithful)).toEqual(scenario.faithful);
     expect(await scenario.observe(faulty)).toEqual(scenario.faulty);
+  });
+});
+
+describe('README', () => {
+  it('carries the fault table as the registry generates it', () => {
+    expect(readFileSync('fixtures/fake-cloud/README.md', 'utf8')).toContain(faultTable());
   });
 });
