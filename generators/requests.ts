@@ -14,7 +14,7 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../specs/derive/ajv.ts';
 import type { JsonSchema } from '../specs/derive/json-schema.ts';
 import { compareMicroversions, requestSchemaFor, schemas } from '../specs/index.ts';
-import { arbitraryFor, breakagesOf, unknownKey } from './json-schema-arbitrary.ts';
+import { arbitraryFor, breakagesOf, unknownKey, type Breakage } from './json-schema-arbitrary.ts';
 import { fakerText, realisticTag } from './realistic.ts';
 import { malformedUuid } from './uuid.ts';
 import { faker } from '@faker-js/faker';
@@ -152,6 +152,8 @@ export interface FieldProperty {
   readonly path: string;
   readonly requirements: readonly string[];
   readonly cases: fc.Arbitrary<InvalidCase>;
+  /** One case per breakage, so that a run with few --runs still tries every kind of break once. */
+  readonly firstCases: (seed: number) => InvalidCase[];
 }
 
 function nodeAt(schema: JsonSchema, path: string): JsonSchema | undefined {
@@ -200,19 +202,23 @@ export function fieldProperties(microversion: string, resources: Resources): Fie
     const base = arbitraryFor(strict, { overrides: overridesFor(resources), keys: { '': ['interfaceAttachment'], [WRAPPER]: field.baseKeys } });
     const breakages = breakagesOf(node);
     if (breakages.length === 0) continue;
-    const cases = fc
-      .tuple(base, fc.oneof(...breakages.map((b) => b.value.map((value) => ({ name: b.name, value })))))
-      .map(([body, broken]) => {
-        const bodyBroken = setAt(body, field.path, broken.value);
-        return { bodyBroken, name: broken.name };
-      })
-      .map(({ bodyBroken, name }) => ({
-        violation: `${field.path.slice(1).replace(/\//g, '.')}: ${name}`,
-        requirement: classify(bodyBroken, microversion, field.whenLenientInvalid, field.whenOnlyStrictInvalid) ?? '',
-        body: bodyBroken,
-      }))
-      .filter((c) => c.requirement !== '');
-    out.push({ path: field.path, requirements: [...new Set([field.whenLenientInvalid, field.whenOnlyStrictInvalid])], cases });
+    const casesOf = (breakage: Breakage): fc.Arbitrary<InvalidCase> =>
+      fc
+        .tuple(base, breakage.value)
+        .map(([body, value]) => setAt(body, field.path, value))
+        .map((bodyBroken) => ({
+          violation: `${field.path.slice(1).replace(/\//g, '.')}: ${breakage.name}`,
+          requirement: classify(bodyBroken, microversion, field.whenLenientInvalid, field.whenOnlyStrictInvalid) ?? '',
+          body: bodyBroken,
+        }))
+        .filter((c) => c.requirement !== '');
+    const perBreakage = breakages.map(casesOf);
+    out.push({
+      path: field.path,
+      requirements: [...new Set([field.whenLenientInvalid, field.whenOnlyStrictInvalid])],
+      cases: fc.oneof(...perBreakage),
+      firstCases: (seed) => perBreakage.flatMap((arbitrary) => fc.sample(arbitrary, { numRuns: 1, seed })),
+    });
   }
   return out;
 }

@@ -70,6 +70,7 @@ describe('microversions', () => {
       scenario,
       requirements: ['CI-092'],
       arbitrary: property.cases,
+      examples: property.firstCases(scenario.session.target.seed),
       run: (c) => expectRefused(scenario, { requirements: [c.requirement], body: c.body, microversion: TAG_IN_REQUEST }, baseline),
     });
   }, session);

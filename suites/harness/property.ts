@@ -24,6 +24,8 @@ export interface PropertyOptions<T> {
    * not show the same thing; they record the first failure as it happened and stop.
    */
   readonly shrink?: boolean;
+  /** Cases tried first, whatever --runs says (e.g. one per kind of breakage). */
+  readonly examples?: readonly T[];
 }
 
 export async function checkProperty<T>(options: PropertyOptions<T>): Promise<void> {
@@ -31,7 +33,8 @@ export async function checkProperty<T>(options: PropertyOptions<T>): Promise<voi
   const { seed, runs } = scenario.session.target;
   const shrink = options.shrink ?? true;
   if (shrink) scenario.startQuietPhase();
-  const details = await fc.check(fc.asyncProperty(arbitrary, run), { seed, numRuns: options.numRuns ?? runs, endOnFailure: !shrink });
+  const examples = (options.examples ?? []).map((example): [T] => [example]);
+  const details = await fc.check(fc.asyncProperty(arbitrary, run), { seed, numRuns: Math.max(options.numRuns ?? runs, examples.length), endOnFailure: !shrink, examples });
   scenario.endQuietPhase();
   if (!details.failed) return;
   if (details.counterexample === null) {
