@@ -224,3 +224,39 @@ describe('image and control', () => {
     expect((await c.control('PUT', 'state')).status).toBe(405);
   });
 });
+
+describe('start options', () => {
+  it('latencyMs delays every answer', async () => {
+    const slow = await startFakeCloud({ latencyMs: 60 });
+    try {
+      const started = performance.now();
+      expect((await call('GET', `${slow.seed.compute_url}`)).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('listens on ::1 when asked, with a bracketed URL', async () => {
+    let v6: RunningFakeCloud;
+    try {
+      v6 = await startFakeCloud({ host: '::1' });
+    } catch (error) {
+      // A machine without IPv6 loopback cannot run this case; the refusal must still be clean.
+      expect(String(error)).toMatch(/cannot listen on ::1/);
+      return;
+    }
+    try {
+      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      expect((await call('GET', `${v6.seed.compute_url}`)).status).toBe(200);
+    } finally {
+      await v6.close();
+    }
+  });
+
+  it('refuses hosts that are not loopback, bad ports and bad profiles', async () => {
+    for (const host of ['0.0.0.0', '::', 'localhost', '192.168.1.1']) await expect(startFakeCloud({ host })).rejects.toThrow('loopback only');
+    await expect(startFakeCloud({ port: 70000 })).rejects.toThrow('port must be');
+    await expect(startFakeCloud({ profile: 'aws' as 'nova' })).rejects.toThrow('profile must be');
+  });
+});
