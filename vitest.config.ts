@@ -28,6 +28,7 @@ export default defineConfig({
           // The suites share one server and its ports: files run one after another so that two
           // files never attach the same port at once. (Sharded runs each start their own target.)
           fileParallelism: false,
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },
