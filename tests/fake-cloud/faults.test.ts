@@ -126,9 +126,19 @@ const DIRECT: Readonly<Record<string, DirectCase>> = {
   'string-wrapper-accepted': { observe: async (c) => status(await c.create({ interfaceAttachment: 'port' })), faithful: 400, faulty: 200 },
   'malformed-uuid-accepted': { observe: async (c) => status(await c.create({ interfaceAttachment: { port_id: 'not-a-uuid' } })), faithful: 400, faulty: 404 },
   'malformed-fixed-ip-accepted': { observe: async (c) => status(await c.create(withNet(c, [{ ip_address: 'abc' }]))), faithful: 400, faulty: 200 },
+  'unwrapped-fields-accepted': { observe: async (c) => [status(await c.create({ port_id: port0(c) })), status(await c.create({ interface_attachment: { port_id: c.seed.port_ids[1] } })), status(await c.create({ port_id: c.seed.port_ids[2], extra: 1 }))], faithful: [400, 400, 400], faulty: [200, 200, 400] },
   'non-json-accepted': { observe: async (c) => status(await c.create('this is not json')), faithful: 400, faulty: 200 },
-  'server-error-on-unknown-key': { observe: async (c) => [status(await c.create({ interfaceAttachment: { foo: 1 } })), status(await c.create({ interfaceAttachment: { tag: 'x' } }))], faithful: [400, 400], faulty: [500, 400] },
-  'undocumented-status-422': { observe: async (c) => [status(await c.create(withNet(c, []))), status(await c.create(withNet(c, [{ ip_address: 'abc' }])))], faithful: [400, 400], faulty: [422, 400] },
+  'server-error-on-unknown-key': {
+    observe: async (c) => [
+      status(await c.create({ interfaceAttachment: { foo: 1 } })),
+      status(await c.create({ interfaceAttachment: {}, foo: 1 })),
+      status(await c.create({ interfaceAttachment: { tag: 'x' } })),
+      status(await c.create({ port_id: port0(c) })),
+    ],
+    faithful: [400, 400, 400, 400], faulty: [500, 500, 400, 400],
+  },
+  'undocumented-status-422': { observe: async (c) => [status(await c.create(withNet(c, []))), status(await c.create(withNet(c, [{ ip_address: 'abc' }]))), status(await c.create(withNet(c, [{}])))], faithful: [400, 400, 400], faulty: [422, 400, 400] },
+
   'missing-token-accepted': {
     observe: async (c) => [
       status(await call('POST', c.interfacesUrl(), { headers: { 'Content-Type': 'application/json' }, body: c.attachPortBody(0) })),
