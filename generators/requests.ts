@@ -276,10 +276,26 @@ export function notAnObjectCases(): fc.Arbitrary<InvalidCase> {
   return fc.oneof(jsonNonObject, notJson);
 }
 
+/** Generated cases of one rule, with the plain combinations tried first whatever --runs says. */
+export interface CaseFamily {
+  readonly cases: fc.Arbitrary<InvalidCase>;
+  readonly firstCases: readonly InvalidCase[];
+}
+
 /** Mutual exclusion (CI-020): both ids, each real, with or without fixed_ips and tag. */
-export function bothIdsCases(microversion: string, resources: Resources): fc.Arbitrary<InvalidCase> | null {
-  if (resources.portIds.length === 0 || resources.netId === null) return null;
+export function bothIdsCases(microversion: string, resources: Resources): CaseFamily | null {
+  const [portId] = resources.portIds;
+  if (portId === undefined || resources.netId === null) return null;
   const netId = resources.netId;
+  const [ip] = resources.freeAddresses;
+  const firstCases: InvalidCase[] = [
+    { violation: 'net_id and port_id together', requirement: 'CI-020', body: { interfaceAttachment: { port_id: portId, net_id: netId } } },
+    ...(ip ? [{ violation: 'net_id and port_id together with fixed_ips', requirement: 'CI-020', body: { interfaceAttachment: { port_id: portId, net_id: netId, fixed_ips: [{ ip_address: ip }] } } }] : []),
+  ];
+  return { cases: bothIdsArbitrary(microversion, resources, netId), firstCases };
+}
+
+function bothIdsArbitrary(microversion: string, resources: Resources, netId: string): fc.Arbitrary<InvalidCase> {
   const withFixed = resources.freeAddresses.length > 0 ? fc.option(fc.constantFrom(...resources.freeAddresses), { nil: null }) : fc.constant(null);
   return fc.tuple(validCase('port', microversion, resources), withFixed).map(([valid, ip]) => {
     const body = { interfaceAttachment: { ...valid.body.interfaceAttachment, net_id: netId, ...(ip ? { fixed_ips: [{ ip_address: ip }] } : {}) } };
@@ -288,7 +304,17 @@ export function bothIdsCases(microversion: string, resources: Resources): fc.Arb
 }
 
 /** fixed_ips without net_id (CI-021): alone, or with port_id. */
-export function fixedIpsWithoutNetCases(microversion: string, resources: Resources): fc.Arbitrary<InvalidCase> {
+export function fixedIpsWithoutNetCases(microversion: string, resources: Resources): CaseFamily {
+  const ip = resources.freeAddresses[0] ?? '192.0.2.10';
+  const [portId] = resources.portIds;
+  const firstCases: InvalidCase[] = [
+    { violation: 'fixed_ips without net_id', requirement: 'CI-021', body: { interfaceAttachment: { fixed_ips: [{ ip_address: ip }] } } },
+    ...(portId ? [{ violation: 'fixed_ips without net_id, with port_id', requirement: 'CI-021', body: { interfaceAttachment: { port_id: portId, fixed_ips: [{ ip_address: ip }] } } }] : []),
+  ];
+  return { cases: fixedIpsWithoutNetArbitrary(microversion, resources), firstCases };
+}
+
+function fixedIpsWithoutNetArbitrary(microversion: string, resources: Resources): fc.Arbitrary<InvalidCase> {
   const address = resources.freeAddresses.length > 0 ? fc.constantFrom(...resources.freeAddresses) : fc.ipV4();
   const port = resources.portIds.length > 0 ? fc.option(fc.constantFrom(...resources.portIds), { nil: null }) : fc.constant(null);
   const tag = supportsTag(microversion) ? fc.option(realisticTag(60), { nil: null }) : fc.constant(null);

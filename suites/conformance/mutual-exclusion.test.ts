@@ -4,21 +4,21 @@
  * and free addresses, so the forbidden combination is the only thing wrong with them.
  */
 import { describe } from 'vitest';
-import { bothIdsCases, fixedIpsWithoutNetCases, resourcesRequired, type InvalidCase } from '../../generators/requests.ts';
+import { bothIdsCases, fixedIpsWithoutNetCases, resourcesRequired, type CaseFamily } from '../../generators/requests.ts';
 import { checkProperty } from '../harness/property.ts';
 import { conformanceTest, type Scenario } from '../harness/scenario.ts';
 import { useSession } from '../harness/session.ts';
 import { expectRefused, resourcesOf } from '../harness/steps.ts';
-import type fc from 'fast-check';
 
 const session = useSession();
 
-async function refuseAll(scenario: Scenario, requirement: string, cases: fc.Arbitrary<InvalidCase>): Promise<void> {
+async function refuseAll(scenario: Scenario, requirement: string, family: CaseFamily): Promise<void> {
   const baseline = await scenario.session.interfaces();
   await checkProperty({
     scenario,
     requirements: [requirement],
-    arbitrary: cases,
+    arbitrary: family.cases,
+    examples: family.firstCases,
     run: (c) => expectRefused(scenario, { requirements: [c.requirement], body: c.body }, baseline),
   });
 }

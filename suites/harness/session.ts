@@ -29,7 +29,11 @@ export interface RequestOptions {
   readonly extraHeaders?: Readonly<Record<string, string>>;
 }
 
-/** After this many requests in a row get no answer, the target is taken as down for this file. */
+/**
+ * After this many requests of one method get no answer, that method is taken as broken for this
+ * file and further requests of it fail at once: a target that hangs on POST but answers GET must
+ * not cost a timeout per generated case.
+ */
 const UNANSWERED_LIMIT = 3;
 
 export class TargetSession {
@@ -37,7 +41,7 @@ export class TargetSession {
   readonly redactor: Redactor;
   /** Ports this file attached and has not yet seen detached. */
   private readonly attachedBySuite = new Set<string>();
-  private unansweredInARow = 0;
+  private readonly unansweredByMethod = new Map<string, number>();
 
   constructor(readonly target: ResolvedTarget) {
     this.redactor = new Redactor(secretsOf(target));
@@ -94,18 +98,19 @@ export class TargetSession {
 
   /** Sends one request, unless the target has stopped answering (then fails fast, saying so). */
   async send(request: HttpRequest): Promise<Exchange> {
-    if (this.unansweredInARow >= UNANSWERED_LIMIT) {
+    const unanswered = this.unansweredByMethod.get(request.method) ?? 0;
+    if (unanswered >= UNANSWERED_LIMIT) {
       return {
         record: {
           request: { method: request.method, url: this.redactor.text(request.url), headers: this.redactor.headers(request.headers ?? {}) },
-          transportError: `not sent: the target gave no answer to ${UNANSWERED_LIMIT} requests in a row`,
+          transportError: `not sent: the target gave no answer to ${UNANSWERED_LIMIT} ${request.method} requests`,
           durationMs: 0,
           curl: '',
         },
       };
     }
     const exchange = await this.client.send(request);
-    this.unansweredInARow = exchange.answer ? 0 : this.unansweredInARow + 1;
+    if (!exchange.answer) this.unansweredByMethod.set(request.method, unanswered + 1);
     return exchange;
   }
 

@@ -3,7 +3,7 @@
  * OS_* variables, catalog discovery, then `server add port`, `server add network`, `port list`
  * and `server remove port`, each checked through the control state. The client takes seconds to
  * start, so the invocations are few. Skipped, saying why, when the client is not installed
- * (fixtures/fake-cloud/ensure-openstack-client.sh installs it).
+ * (.ci/install-system-packages installs it).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +27,7 @@ async function findOpenstack(): Promise<string | null> {
 const openstack = await findOpenstack();
 const title = openstack
   ? 'the openstack CLI authenticates and attaches, lists and detaches through the fake cloud'
-  : 'the openstack CLI ... (SKIPPED: `openstack` is not installed; run fixtures/fake-cloud/ensure-openstack-client.sh)';
+  : 'the openstack CLI ... (SKIPPED: `openstack` is not installed; run .ci/install-system-packages)';
 
 describe('openstack CLI', () => {
   let cloud: RunningFakeCloud;

@@ -88,7 +88,7 @@ describe('invalid cases', () => {
 
   it('both-ids cases break only the mutual exclusion', () => {
     fc.assert(
-      fc.property(bothIdsCases('2.49', resources)!, (c) => {
+      fc.property(bothIdsCases('2.49', resources)!.cases, (c) => {
         expect(brokenRules(c.body)).toEqual(['CI-020']);
         expect(isValidRequest(c.body, '2.49', 'strict') || brokenRules(c.body).length > 0).toBe(true);
         expect(createAjv().validate(requestSchemaFor('2.49', 'strict'), c.body)).toBe(true);
@@ -97,9 +97,17 @@ describe('invalid cases', () => {
     );
   });
 
+  it('the first cases of each rule are the plain combinations, breaking only that rule', () => {
+    for (const c of [...bothIdsCases('2.1', resources)!.firstCases, ...fixedIpsWithoutNetCases('2.1', resources).firstCases]) {
+      expect(brokenRules(c.body)).toEqual([c.requirement]);
+      expect(createAjv().validate(requestSchemaFor('2.1', 'strict'), c.body)).toBe(true);
+    }
+    expect(bothIdsCases('2.1', resources)!.firstCases[0]?.body).toEqual({ interfaceAttachment: { port_id: resources.portIds[0], net_id: resources.netId } });
+  });
+
   it('fixed_ips-without-net_id cases break only that rule', () => {
     fc.assert(
-      fc.property(fixedIpsWithoutNetCases('2.49', resources), (c) => {
+      fc.property(fixedIpsWithoutNetCases('2.49', resources).cases, (c) => {
         expect(brokenRules(c.body)).toEqual(['CI-021']);
         expect(createAjv().validate(requestSchemaFor('2.49', 'strict'), c.body)).toBe(true);
       }),
