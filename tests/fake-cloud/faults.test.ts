@@ -32,7 +32,7 @@ describe('registry', () => {
     expect(faults.every((f) => /^[a-z0-9-]+$/.test(f.name) && f.description.length > 10)).toBe(true);
   });
 
-  it('breaks only real ids, MUST first; a targeted fault breaks one MUST (two only for a 5xx)', () => {
+  it('breaks only real ids, MUST first; a targeted fault breaks exactly one MUST', () => {
     for (const fault of faults) {
       for (const id of fault.breaks) expect(levelOf.has(id), `${fault.name}: ${id}`).toBe(true);
       const levels = fault.breaks.map((id) => levelOf.get(id));
@@ -40,7 +40,7 @@ describe('registry', () => {
       if (firstNonMust >= 0) expect(levels.slice(firstNonMust).every((l) => l !== 'MUST'), fault.name).toBe(true);
       if (fault.kind === 'targeted') {
         const musts = levels.filter((l) => l === 'MUST').length;
-        expect(musts, fault.name).toBe(fault.breaks.includes('CI-037') ? 2 : 1);
+        expect(musts, fault.name).toBe(1);
       }
     }
   });

@@ -255,7 +255,8 @@ function runWide(exchanges: readonly Exchange[]): Record<string, Verdict> {
     'CI-007': field('port_state', (v) => typeof v === 'string' && v !== ''),
     'CI-037': every(answered, (e) => e.answer.status < 500 || e.answer.status === 503),
     'CI-052': every(answered.filter((e) => e.answer.status === 401), (e) => e.answer.headers['www-authenticate'] !== undefined),
-    'CI-063': every(answered.filter((e) => e.kind !== 'other'), (e) => LEDGER_STATUSES.has(e.answer.status)),
+    // Answers below 500 only: a 5xx is CI-037's alone (see the ledger's CI-063).
+    'CI-063': every(answered.filter((e) => e.kind !== 'other' && e.answer.status < 500), (e) => LEDGER_STATUSES.has(e.answer.status)),
     'CI-070': every(successes, (e) => String(e.answer.headers['content-type'] ?? '').startsWith('application/json')),
     'CI-071': every(answered.filter((e) => e.answer.status >= 400 && e.kind !== 'wrong-method'), (e) => {
       const body = e.answer.json as Record<string, { code?: unknown; message?: unknown }> | undefined;
