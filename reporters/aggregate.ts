@@ -19,7 +19,7 @@
  *   conformant     otherwise. MUSTs that are not-exercisable are named in the reason.
  * SHOULD failures are warnings and MAY outcomes are observations: neither changes the verdict.
  */
-import type { Level, Requirement } from '../specs/ledger-types.ts';
+import type { Interpretation, Level, Requirement } from '../specs/ledger-types.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo } from '../suites/harness/outcome-types.ts';
 import {
   REPORT_FORMAT_VERSION,
@@ -67,12 +67,17 @@ const OUTCOME_PRIORITY: readonly OutcomeStatus[] = ['fail', 'error', 'pass', 'no
 const UNKNOWN = '(unknown)';
 
 export function buildReportBody(
-  ledger: readonly Requirement[],
+  ledgerInput: { readonly requirements: readonly Requirement[]; readonly interpretations: readonly Interpretation[] },
   runInfo: RunInfo | null,
   run: CollectedRun,
   suite: { readonly name: string; readonly version: string },
   limits: AggregateLimits = DEFAULT_LIMITS,
 ): ConformanceReportBody {
+  const ledger = ledgerInput.requirements;
+  const cited = new Set(ledger.flatMap((r) => r.interpretations));
+  const interpretations = ledgerInput.interpretations
+    .filter((i) => cited.has(i.id))
+    .map(({ id, topic, clause, decision, reason }) => ({ id, topic, clause, decision, reason }));
   const known = new Set(ledger.map((r) => r.id));
   const notes = [...run.notes, ...unknownRequirementNotes(run.tests, known)];
   const requirements = ledger.map((requirement) => judgeRequirement(requirement, run.tests, limits));
@@ -94,6 +99,7 @@ export function buildReportBody(
     counts: countStatuses(requirements),
     notes,
     requirements,
+    interpretations,
   };
 }
 

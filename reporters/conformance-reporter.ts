@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
-import { requirements as ledger } from '../specs/requirements.ts';
+import { ledger } from '../specs/index.ts';
 import { RUN_INFO_ENV } from '../suites/harness/outcome-types.ts';
 import { buildReportBody, type CollectedRun } from './aggregate.ts';
 import { collectRun, collectTest, runInfoFromModules } from './collect.ts';

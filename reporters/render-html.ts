@@ -83,7 +83,7 @@ function requirementDetail(r: RequirementResult): string {
   const tests = r.tests.map((t) => `<li><code>${h(t.file)}</code> › ${h(t.name)} <span class="meta">(${h(t.state)})</span></li>`);
   const omitted = r.evidenceOmitted > 0 ? `<p class="meta">${plural(r.evidenceOmitted, 'more exchange is', 'more exchanges are')} not kept in the report.</p>` : '';
   return `<blockquote>${h(r.clause)}</blockquote>
-${r.interpretations.length > 0 ? `<p class="meta">Interpretations: ${r.interpretations.map(h).join(', ')}</p>` : ''}
+${r.interpretations.length > 0 ? `<p class="meta">Interpretations: ${r.interpretations.map((id) => `<a href="#${h(id)}">${h(id)}</a>`).join(', ')}</p>` : ''}
 ${messages.length > 0 ? `<ul class="messages">${messages.join('')}</ul>` : '<p class="meta">No message recorded.</p>'}
 ${r.evidence.map(exchange).join('\n')}${omitted}
 ${tests.length > 0 ? `<p class="meta">Tests</p><ul class="plain">${tests.join('')}</ul>` : '<p class="meta">No test declared or judged this requirement.</p>'}`;
@@ -100,6 +100,15 @@ function matrixRow(r: RequirementResult): string {
 
 function listSection(title: string, items: readonly string[]): string {
   return items.length === 0 ? '' : `<h2>${h(title)}</h2><ul class="plain">${items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>`;
+}
+
+/** The readings of unclear or self-contradictory clauses; requirement rows link here by id. */
+function interpretationsSection(interpretations: ConformanceReport['interpretations']): string {
+  if (interpretations.length === 0) return '';
+  const items = interpretations
+    .map((i) => `<details class="interpretation" id="${h(i.id)}"><summary><strong>${h(i.id)}</strong> ${h(i.topic)}</summary><p class="meta">Clause: ${h(i.clause)}</p><p><strong>Decision.</strong> ${h(i.decision)}</p><p><strong>Reason.</strong> ${h(i.reason)}</p></details>`)
+    .join('\n');
+  return `<h2>Interpretations of the document</h2>\n${items}`;
 }
 
 export function renderReportHtml(report: ConformanceReport): string {
@@ -138,6 +147,7 @@ ${report.requirements.map(matrixRow).join('\n')}
 </tbody>
 </table>
 <p class="empty" id="no-rows" hidden>No requirement matches the filters.</p>
+${interpretationsSection(report.interpretations)}
 ${listSection('Notes for the suite maintainers', report.notes)}
 <footer>Written by ${h(report.suite.name)} ${h(report.suite.version)}. Verify with <code>npm run conformance -- verify conformance.json</code>. This page loads nothing from the network.</footer>`;
   return htmlPage(`Conformance ${report.verdict.value}: ${report.target.url} @ ${report.microversion}`, body);

@@ -122,6 +122,14 @@ export function renderReportMarkdown(report: ConformanceReport, options: Markdow
   section('Could not judge (error)', errors);
   section('Warnings (failed SHOULD)', warnings);
   section('Observations (MAY)', observations);
+  if (report.interpretations.length > 0) {
+    // Where the document is unclear or contradicts itself, the report says which reading it judged by.
+    lines.push('<details><summary>Interpretations of the document this report rests on</summary>', '');
+    for (const i of report.interpretations) {
+      lines.push(`- **${i.id}: ${escapeInline(i.topic)}**`, `  - Clause: ${escapeInline(i.clause)}`, `  - Decision: ${escapeInline(i.decision)}`, `  - Reason: ${escapeInline(i.reason)}`);
+    }
+    lines.push('', '</details>', '');
+  }
   if (report.notes.length > 0) {
     lines.push('<details><summary>Notes for the suite maintainers</summary>', '', ...report.notes.map((n) => `- ${escapeInline(n)}`), '', '</details>', '');
   }

@@ -64,6 +64,15 @@ export interface RequirementResult {
   readonly evidenceOmitted: number;
 }
 
+/** An interpretation of the document that requirements in the report rest on (from the ledger). */
+export interface InterpretationSummary {
+  readonly id: string;
+  readonly topic: string;
+  readonly clause: string;
+  readonly decision: string;
+  readonly reason: string;
+}
+
 export interface Verdict {
   readonly value: VerdictValue;
   /** One sentence saying why, naming the requirements or problems that decided it. */
@@ -105,6 +114,8 @@ export interface ConformanceReportBody {
   /** Things a maintainer of the suite should look at that do not affect the verdict. */
   readonly notes: readonly string[];
   readonly requirements: readonly RequirementResult[];
+  /** Every reading of an unclear or self-contradictory clause the requirements rest on, with its reason. */
+  readonly interpretations: readonly InterpretationSummary[];
 }
 
 export interface ConformanceReport extends ConformanceReportBody {

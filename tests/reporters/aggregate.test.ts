@@ -34,7 +34,7 @@ function run(tests: CollectedTest[], problems: string[] = []): CollectedRun {
 const allPass = (): CollectedTest[] => LEDGER.map((r) => testOf(r.id, [r.id], [outcome(r.id, 'pass')]));
 
 function build(tests: CollectedTest[], problems: string[] = [], info: RunInfo | null = RUN_INFO) {
-  return buildReportBody(LEDGER, info, run(tests, problems), { name: 'suite', version: '1.2.3' });
+  return buildReportBody({ requirements: LEDGER, interpretations: [] }, info, run(tests, problems), { name: 'suite', version: '1.2.3' });
 }
 
 describe('status of a requirement', () => {

@@ -5,7 +5,7 @@
  */
 import { buildReportBody, type CollectedTest } from '../../reporters/aggregate.ts';
 import type { ConformanceReportBody } from '../../reporters/report-types.ts';
-import { requirements } from '../../specs/requirements.ts';
+import { ledger } from '../../specs/index.ts';
 import type { OutcomeStatus, RunInfo } from '../../suites/harness/outcome-types.ts';
 import { outcomeFor, runInfoFor } from './fixtures/support.ts';
 
@@ -16,7 +16,7 @@ export interface SampleOptions {
 }
 
 export function sampleReportBody(options: SampleOptions = {}): ConformanceReportBody {
-  const tests: CollectedTest[] = requirements.map((r) => {
+  const tests: CollectedTest[] = ledger.requirements.map((r) => {
     const status = options.statuses?.[r.id] ?? 'pass';
     return {
       file: 'suite/sample.test.ts', name: `${r.id} ${r.title}`, state: status === 'pass' || status === 'not-exercisable' ? 'passed' : 'failed',
@@ -24,5 +24,5 @@ export function sampleReportBody(options: SampleOptions = {}): ConformanceReport
     };
   });
   const runInfo: RunInfo = { ...runInfoFor('sample'), ...options.runInfo };
-  return buildReportBody(requirements, runInfo, { mode: 'run', testFiles: 1, tests, problems: [], notes: [], durationMs: 1234 }, { name: 'os-interface-conformance', version: '0.1.0' });
+  return buildReportBody(ledger, runInfo, { mode: 'run', testFiles: 1, tests, problems: [], notes: [], durationMs: 1234 }, { name: 'os-interface-conformance', version: '0.1.0' });
 }
