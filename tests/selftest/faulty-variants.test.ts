@@ -26,7 +26,16 @@ interface RunResult {
   readonly code: number | null;
   readonly ms: number;
   readonly stderr: string;
-  readonly report: { verdict: { value: string; reason: string }; requirements: Array<{ id: string; level: string; status: string }> } | null;
+  readonly report: {
+    verdict: { value: string; reason: string };
+    requirements: Array<{
+      id: string;
+      level: string;
+      status: string;
+      evidence: Array<{ status: string; request: { body?: string } }>;
+      messages: Array<{ status: string; replay?: { seed: number; path?: string } }>;
+    }>;
+  } | null;
 }
 
 /** Runs the CLI once; resolves with its exit code, duration and report. */
@@ -54,6 +63,8 @@ const RUNS_TO_MAKE: ReadonlyArray<{ name: string; args: readonly string[] }> = [
   { name: 'profile-document', args: ['--profile', 'document'] },
   { name: 'profile-nova', args: ['--profile', 'nova'] },
   ...faults.map((f) => ({ name: f.name, args: ['--fault', f.name, ...(f.kind === 'broken-server' ? ['--timeout-ms', '1000'] : [])] })),
+  // The same seed against the same variant again: the failing request must be the same one.
+  { name: 'replay-malformed-uuid-accepted', args: ['--fault', 'malformed-uuid-accepted'] },
 ];
 const results = new Map<string, RunResult>();
 
@@ -103,6 +114,20 @@ describe('the suite against the fake cloud and its faulty variants', () => {
       expect(result.code).toBe(1);
     });
   }
+
+  it('a failing generated case is shrunk, carries its seed and path, and the same seed replays it', () => {
+    const evidenceOf = (name: string) => resultOf(name).report?.requirements.find((r) => r.id === 'CI-032');
+    const first = evidenceOf('malformed-uuid-accepted');
+    const again = evidenceOf('replay-malformed-uuid-accepted');
+    const failing = (r: typeof first) => r?.evidence.filter((e) => e.status === 'fail').map((e) => e.request.body);
+    expect(failing(first)?.length).toBeGreaterThan(0);
+    expect(failing(again)).toEqual(failing(first));
+    const replay = first?.messages.find((m) => m.status === 'fail')?.replay;
+    expect(replay?.seed).toBe(20261127);
+    expect(replay?.path).toMatch(/^\d+(:\d+)*$/);
+    // Shrunk: the smallest malformed id fast-check could find, not a long generated one.
+    expect(JSON.stringify(failing(first)).length).toBeLessThan(200);
+  });
 
   for (const fault of faults.filter((f) => f.kind === 'broken-server')) {
     it(`${fault.name}: ends within its timeouts with a report that says why`, () => {
