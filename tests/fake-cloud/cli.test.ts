@@ -16,7 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SEED_KEYS = [
   'identity_url', 'compute_url', 'compute_url_with_project', 'network_url', 'image_url', 'project_id', 'project_name',
-  'user_domain_name', 'project_domain_name', 'username', 'password', 'token', 'alt_project_id', 'alt_token', 'reader_token',
+  'user_domain_name', 'project_domain_name', 'username', 'password', 'application_credential_id', 'application_credential_name',
+  'application_credential_secret', 'token', 'alt_project_id', 'alt_token', 'reader_token',
   'server_id', 'port_ids', 'network_id', 'subnet_id', 'subnet_cidr', 'control_url', 'control_token', 'max_microversion',
 ];
 
