@@ -3,10 +3,39 @@
  * plain `npx vitest run --project conformance` reads them directly), with one clear error per
  * mistake. Secrets are checked for presence only: no error message ever quotes one.
  */
+import { accessSync, constants } from 'node:fs';
 import { OPTION_SPECS, type OptionFlag } from './options.ts';
 
+/** What is tested: the embedded fake cloud, a compute URL with a token, or a cloud from clouds.yaml / OS_*. */
+export type TargetMode = 'embedded' | 'given' | 'cloud';
+
+/** The cloud to read from clouds.yaml or OS_* (suites/cloud/clouds-yaml.ts), with the flags that override it. */
+export interface CloudSelection {
+  /** --os-cloud / OS_CLOUD; null: the OS_* variables (or the file's only cloud). */
+  readonly name: string | null;
+  readonly regionName: string | null;
+  readonly interface: string | null;
+}
+
 export interface SuiteConfig {
+  readonly mode: TargetMode;
   readonly target: string | null;
+  /** Set in cloud mode. */
+  readonly cloud: CloudSelection | null;
+  readonly provision: boolean;
+  readonly flavor: string | null;
+  readonly image: string | null;
+  readonly bootTimeoutS: number;
+  /** A ledger to clean up instead of running (--cleanup-only). */
+  readonly cleanupOnly: string | null;
+  readonly cacert: string | null;
+  /** Null when not given (the cloud's own setting then applies). */
+  readonly insecure: boolean | null;
+  readonly concurrency: number;
+  /** Requests per second; 0 for no limit. */
+  readonly maxRps: number;
+  readonly retries: number;
+  readonly deadlineS: number | null;
   readonly token: string | null;
   readonly projectId: string | null;
   readonly serverId: string | null;
@@ -57,6 +86,40 @@ function integer(env: Env, flag: OptionFlag, fallback: number, min: number, max:
   return n;
 }
 
+function booleanFlag(env: Env, flag: OptionFlag): boolean | null {
+  const value = raw(env, flag);
+  if (value === null) return null;
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`--${flag} is a switch: give it without a value, or set ${envName(flag)} to true or false (got "${value}")`);
+}
+
+function readableFile(env: Env, flag: OptionFlag): string | null {
+  const value = raw(env, flag);
+  if (value === null) return null;
+  try {
+    accessSync(value, constants.R_OK);
+  } catch (error) {
+    throw new ConfigError(`--${flag} ${value} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return value;
+}
+
+/**
+ * A cloud is asked for by --os-cloud / OS_CLOUD, or by OS_AUTH_URL in the environment (the
+ * openstack client's way). --target names the target another way: with --os-cloud too it is a
+ * mistake; beside an OS_AUTH_URL left in the environment, --target wins.
+ */
+function modeOf(env: Env, target: string | null): TargetMode {
+  const named = raw(env, 'os-cloud') !== null;
+  if (target !== null) {
+    if (named) throw new ConfigError('--target and --os-cloud both name the target: give one of them');
+    return 'given';
+  }
+  const authUrl = env.OS_AUTH_URL;
+  return named || (authUrl !== undefined && authUrl.trim() !== '') ? 'cloud' : 'embedded';
+}
+
 function list(env: Env, flag: OptionFlag): string[] {
   const value = raw(env, flag);
   return value === null ? [] : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -90,8 +153,24 @@ export function readConfig(env: Env): SuiteConfig {
   const portIds = list(env, 'port-id');
   for (const id of portIds) if (!UUID_LIKE.test(id)) throw new ConfigError(`--port-id must be a UUID, got "${id}"`);
   const target = httpUrl(env, 'target');
+  const mode = modeOf(env, target);
+  const deadlineS = raw(env, 'deadline-s') === null ? null : integer(env, 'deadline-s', 0, 10, 7 * 24 * 3600);
   const config: SuiteConfig = {
+    mode,
     target,
+    cloud: mode === 'cloud' ? { name: raw(env, 'os-cloud'), regionName: raw(env, 'os-region-name'), interface: raw(env, 'os-interface') } : null,
+    provision: booleanFlag(env, 'provision') ?? false,
+    flavor: raw(env, 'flavor'),
+    image: raw(env, 'image'),
+    bootTimeoutS: integer(env, 'boot-timeout-s', 300, 5, 7200),
+    cleanupOnly: raw(env, 'cleanup-only'),
+    cacert: readableFile(env, 'cacert'),
+    insecure: booleanFlag(env, 'insecure'),
+    concurrency: integer(env, 'concurrency', 1, 1, 64),
+    // A shared cloud gets a polite default; the in-process fake cloud is the suite's own.
+    maxRps: integer(env, 'max-rps', mode === 'embedded' ? 0 : 10, 0, 10_000),
+    retries: integer(env, 'retries', 3, 0, 20),
+    deadlineS,
     token: raw(env, 'token'),
     projectId: raw(env, 'project-id'),
     serverId: uuidLike(env, 'server-id'),
@@ -110,10 +189,29 @@ export function readConfig(env: Env): SuiteConfig {
     profile,
     faults: list(env, 'fault'),
   };
-  if (target !== null) {
+  if (mode !== 'embedded' && (config.faults.length > 0 || raw(env, 'profile') !== null)) {
+    throw new ConfigError(`--fault and --profile apply to the embedded fake cloud only; drop them or drop ${mode === 'given' ? '--target' : 'the cloud (--os-cloud / OS_*)'}`);
+  }
+  if (config.cleanupOnly !== null) {
+    if (mode === 'embedded') throw new ConfigError('--cleanup-only needs the credentials of the cloud the ledger belongs to (--os-cloud or OS_*, or --target with --token)');
+    if (mode === 'given' && config.token === null) throw new ConfigError('--cleanup-only with --target needs --token');
+    return config;
+  }
+  if (config.provision) {
+    if (mode !== 'cloud') throw new ConfigError('--provision works with a cloud (--os-cloud or OS_* variables), whose catalog gives the network and image endpoints');
+    if (config.serverId !== null || portIds.length > 0 || config.netId !== null) throw new ConfigError('--provision creates the server, ports and network itself: drop --server-id, --port-id and --net-id, or drop --provision');
+  } else if (config.flavor !== null || config.image !== null) {
+    throw new ConfigError('--flavor and --image choose what --provision boots: add --provision, or drop them');
+  }
+  if (mode === 'given') {
     if (config.token === null) throw new ConfigError('--target needs --token (a Keystone token of a project member)');
     if (config.serverId === null) throw new ConfigError('--target needs --server-id (an ACTIVE server the suite may attach to)');
-    if (config.faults.length > 0 || raw(env, 'profile') !== null) throw new ConfigError('--fault and --profile apply to the embedded fake cloud only; drop them or drop --target');
+  }
+  if (mode === 'cloud' && config.token !== null) {
+    throw new ConfigError('--token goes with --target; with a cloud the suite authenticates itself (for token auth set OS_TOKEN, or token: in clouds.yaml)');
+  }
+  if (mode === 'cloud' && !config.provision && config.serverId === null) {
+    throw new ConfigError('a cloud is configured (--os-cloud or OS_*): add --provision to let the suite create what it needs, or --server-id (with --port-id and --net-id) to use what exists');
   }
   return config;
 }

@@ -21,6 +21,14 @@ declare module 'vitest' {
   }
 }
 
+const KIND_LABELS: Readonly<Record<SuiteConfig['mode'], string>> = { embedded: 'embedded fake cloud', given: 'given URL', cloud: 'cloud (clouds.yaml / OS_*)' };
+
+/** What was asked for, when the target could not be resolved (no credentials in it). */
+function describeConfigured(config: SuiteConfig | null): string {
+  if (config?.mode === 'cloud') return config.cloud?.name ? `cloud "${config.cloud.name}"` : 'cloud from the OS_* environment';
+  return config?.target ? config.target.replace(/\/\/[^@/]*@/, '//') : 'embedded fake cloud';
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const startedAt = new Date().toISOString();
   let config: SuiteConfig | null = null;
@@ -33,6 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // The CLI resolved the target (and owns the embedded cloud, if any): use it as is.
       handoff = prepared;
     } else {
+      if (config.provision || config.cleanupOnly !== null) throw new ConfigError('--provision and --cleanup-only need the CLI (npm run conformance), which owns the cleanup');
       const resolved = await resolveTarget(config, startEmbeddedCloud);
       handoff = resolved.handoff;
       if (resolved.handle) {
@@ -47,9 +56,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const target = handoff.ok ? handoff.target : null;
   const info: RunInfo = {
     suiteVersion,
-    target: target?.description ?? (config?.target ? config.target.replace(/\/\/[^@/]*@/, '//') : 'embedded fake cloud'),
-    targetKind: target?.kind === 'given' ? 'given URL' : 'embedded fake cloud',
-    microversion: config?.microversion ?? '2.1',
+    target: target?.description ?? describeConfigured(config),
+    targetKind: KIND_LABELS[target?.kind ?? config?.mode ?? 'embedded'],
+    // The microversion chosen inside the target's range ("latest" resolved), else as asked.
+    microversion: target?.microversion ?? config?.microversion ?? '2.1',
     seed: config?.seed ?? 0,
     runs: config?.runs ?? 0,
     startedAt,

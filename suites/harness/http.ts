@@ -3,12 +3,23 @@
  * bodies that are not JSON), never follows redirects (a token must not travel to another origin),
  * bounds every request by a timeout, and returns a redacted record with a curl reproduction.
  *
+ * With Manners (suites/cloud/manners.ts) it also keeps to the run's bounds on a shared cloud: a
+ * concurrency and rate limit, 429/503 retried after Retry-After a bounded number of times (each
+ * retry written into the record), nothing sent after the run's deadline, and nothing sent once the
+ * cloud has refused request after request (a 503 storm). A request that stays 429/503 through
+ * every retry comes back with no answer: the suite could not judge it, which is an "error", never
+ * a failure of the requirement. Callers that must see the 503 itself (the unavailability scenario)
+ * send with `retry: false`.
+ *
  * node:http with a keep-alive agent rather than fetch: fetch normalises headers and bodies
  * (it would refuse some of the malformed requests the negative scenarios need) and its
  * per-request overhead is higher on the hot path.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { CloudConfigError } from '../cloud/errors.ts';
+import { RETRYABLE_STATUSES, backoffMs, retryAfterMs, sleep, type Manners } from '../cloud/manners.ts';
 import type { ExchangeRecord } from './outcome-types.ts';
 import type { Redactor } from './redact.ts';
 
@@ -33,34 +44,118 @@ export interface Exchange {
   readonly record: ExchangeRecord;
   /** Undefined when no answer came (see record.transportError). */
   readonly answer?: HttpAnswer;
+  /** The system error code when no answer came (ENOTFOUND, ECONNREFUSED, a TLS code), or "TIMEOUT". */
+  readonly transportCode?: string;
+}
+
+/** TLS trust for https: a CA bundle (PEM file) instead of the system's roots, or no verification. */
+export interface TlsSettings {
+  readonly caFile: string | null;
+  readonly insecure: boolean;
+}
+
+export interface HttpClientOptions {
+  readonly timeoutMs: number;
+  readonly tls?: TlsSettings;
+  readonly manners?: Manners;
+}
+
+export interface SendOptions {
+  /** Retry 429/503 after Retry-After (default true; it only happens with Manners). */
+  readonly retry?: boolean;
 }
 
 /** Report bodies are cut here: evidence must stay readable and reports small. */
 const EVIDENCE_BODY_LIMIT = 4096;
 /** Answers larger than this are not read further: a broken target must not exhaust memory. */
 const ANSWER_BODY_LIMIT = 4 * 1024 * 1024;
+/**
+ * Pseudo-header under which a record lists the 429/503 answers that were retried. The brackets
+ * make it unmistakable for a header the server sent (they are not allowed in header names).
+ */
+export const RETRIES_RECORD_HEADER = '(retried by the suite)';
 
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+/** Enough sockets for the largest --concurrency; the Manners bound decides how many are used. */
+const MAX_SOCKETS = 64;
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+const tlsAgents = new Map<string, https.Agent>();
+
+/** One agent per CA bundle and verification choice, shared by every client of the process. */
+function httpsAgentFor(tls: TlsSettings | undefined): https.Agent {
+  if (!tls || (tls.caFile === null && !tls.insecure)) return httpsAgent;
+  const key = `${tls.caFile ?? ''}\n${tls.insecure}`;
+  let agent = tlsAgents.get(key);
+  if (!agent) {
+    let ca: Buffer | undefined;
+    if (tls.caFile !== null) {
+      try {
+        ca = readFileSync(tls.caFile);
+      } catch (error) {
+        throw new CloudConfigError(`--cacert ${tls.caFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+    }
+    agent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, rejectUnauthorized: !tls.insecure, ...(ca ? { ca } : {}) });
+    tlsAgents.set(key, agent);
+  }
+  return agent;
+}
+
+interface Attempt {
+  readonly answer?: HttpAnswer;
+  readonly transportError?: string;
+  readonly transportCode?: string;
+}
 
 export class HttpClient {
+  private readonly timeoutMs: number;
+  private readonly tlsAgent: https.Agent;
+  private readonly manners: Manners | undefined;
+
   constructor(
     private readonly redactor: Redactor,
-    private readonly timeoutMs: number,
-  ) {}
+    options: number | HttpClientOptions,
+  ) {
+    const settings = typeof options === 'number' ? { timeoutMs: options } : options;
+    this.timeoutMs = settings.timeoutMs;
+    this.tlsAgent = httpsAgentFor(settings.tls);
+    this.manners = settings.manners;
+  }
 
-  async send(request: HttpRequest): Promise<Exchange> {
+  async send(request: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
     const started = performance.now();
     const headers: Record<string, string> = { ...(request.headers ?? {}) };
     const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
     if (body !== undefined) headers['Content-Length'] = String(body.length);
-    let answer: HttpAnswer | undefined;
-    let transportError: string | undefined;
-    try {
-      answer = await this.transmit(request.method, request.url, headers, body);
-    } catch (error) {
-      transportError = describeTransportError(error, this.timeoutMs);
+    const manners = this.manners;
+    const retry = options.retry !== false && manners !== undefined;
+    const retried: string[] = [];
+    let attempt: Attempt;
+    for (let tries = 0; ; tries++) {
+      const refusal = this.refusalBeforeSending(retry);
+      if (refusal !== null) {
+        attempt = { transportError: refusal, transportCode: 'NOT_SENT' };
+        break;
+      }
+      attempt = await this.attempt(request.method, request.url, headers, body);
+      const status = attempt.answer?.status;
+      if (!retry || status === undefined || !RETRYABLE_STATUSES.has(status)) break;
+      const wait = retryAfterMs(attempt.answer?.headers['retry-after']) ?? backoffMs(tries);
+      const reason = `${status}${attempt.answer?.headers['retry-after'] !== undefined ? ` Retry-After ${attempt.answer.headers['retry-after']}` : ''}`;
+      if (tries >= manners.settings.retries || wait > manners.settings.maxRetryWaitMs || wait >= manners.remainingMs()) {
+        retried.push(`${reason} → gave up`);
+        manners.noteRefusedThroughout(status, tries + 1);
+        attempt = { ...attempt, transportError: `still ${status} after ${tries + 1} attempt(s) (${retried.join('; ')}): the service would not serve the request`, transportCode: `HTTP_${status}` };
+        break;
+      }
+      retried.push(`${reason} → waited ${wait} ms`);
+      await sleep(wait);
     }
+    if (retry && attempt.answer && !attempt.transportError) manners?.noteServed();
+    // A request refused through every retry keeps its last answer in the record, but not as an answer.
+    const served = attempt.transportError === undefined ? attempt.answer : undefined;
+    const shown = attempt.answer;
+    const responseHeaders = shown ? { ...this.redactor.headers(shown.headers), ...(retried.length > 0 ? { [RETRIES_RECORD_HEADER]: retried.join('; ') } : {}) } : undefined;
     const record: ExchangeRecord = {
       request: {
         method: request.method,
@@ -68,23 +163,44 @@ export class HttpClient {
         headers: this.redactor.headers(headers),
         ...(body !== undefined ? { body: this.redactor.text(truncate(body.toString('utf8'))) } : {}),
       },
-      ...(answer
-        ? { response: { status: answer.status, headers: this.redactor.headers(answer.headers), body: this.redactor.text(truncate(answer.text)) } }
-        : {}),
-      ...(transportError ? { transportError } : {}),
+      ...(shown && responseHeaders ? { response: { status: shown.status, headers: responseHeaders, body: this.redactor.text(truncate(shown.text)) } } : {}),
+      ...(attempt.transportError ? { transportError: attempt.transportError } : {}),
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       curl: this.curl(request.method, request.url, headers, body),
     };
-    return answer ? { record, answer } : { record };
+    if (served) return { record, answer: served };
+    return attempt.transportCode ? { record, transportCode: attempt.transportCode } : { record };
   }
 
-  private transmit(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<HttpAnswer> {
+  /** Why the request must not be sent now (deadline passed, storm), or null. */
+  private refusalBeforeSending(retry: boolean): string | null {
+    const manners = this.manners;
+    if (!manners) return null;
+    if (manners.remainingMs() <= 0) return 'not sent: the run\'s deadline has passed';
+    if (retry && manners.stormReason !== null) return `not sent: ${manners.stormReason}`;
+    return null;
+  }
+
+  /** One try within the bounds: waits for a slot, sends, gives the slot back. */
+  private async attempt(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<Attempt> {
+    const release = this.manners ? await this.manners.acquire() : null;
+    const timeoutMs = Math.max(1, Math.min(this.timeoutMs, this.manners?.remainingMs() ?? Number.POSITIVE_INFINITY));
+    try {
+      return { answer: await this.transmit(method, url, headers, body, timeoutMs) };
+    } catch (error) {
+      return { transportError: describeTransportError(error, timeoutMs), transportCode: error instanceof TimeoutError ? 'TIMEOUT' : ((error as NodeJS.ErrnoException).code ?? 'ERROR') };
+    } finally {
+      release?.();
+    }
+  }
+
+  private transmit(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
       const target = new URL(url);
       const isHttps = target.protocol === 'https:';
       const req = (isHttps ? https : http).request(
         target,
-        { method, headers, agent: isHttps ? httpsAgent : httpAgent, timeout: this.timeoutMs },
+        { method, headers, agent: isHttps ? this.tlsAgent : httpAgent, timeout: timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -101,7 +217,7 @@ export class HttpClient {
         },
       );
       // `timeout` above only covers socket idleness; a target that trickles bytes forever is cut here.
-      const deadline = setTimeout(() => req.destroy(new TimeoutError()), this.timeoutMs);
+      const deadline = setTimeout(() => req.destroy(new TimeoutError()), timeoutMs);
       req.on('timeout', () => req.destroy(new TimeoutError()));
       req.on('error', (error) => {
         clearTimeout(deadline);

@@ -1,12 +1,20 @@
 /**
  * A test file's connection to the target: URLs, headers, the requests scenarios send, the reads
  * that observe state (list, show), detach with polling, and the bookkeeping that guarantees the
- * suite leaves the server as it found it (it only ever detaches ports it attached itself).
+ * suite leaves the server as it found it (it only ever detaches ports it attached itself, and on a
+ * real cloud writes each attachment to the resource ledger as it is made).
+ *
+ * Requests go through the run's manners (concurrency, rate, 429/503 retries, deadline) and, with
+ * the suite's own token, through the authorized sender (renewal, catalog origins only).
  */
 import { afterAll, inject } from 'vitest';
-import { HttpClient, type Exchange, type HttpRequest } from './http.ts';
-import { Redactor } from './redact.ts';
-import { secretsOf, type ResolvedTarget } from './target.ts';
+import { AuthorizedSender, FixedToken, type TokenSource } from '../cloud/authorized.ts';
+import { sharedRenewableToken } from '../cloud/credential.ts';
+import { ResourceLedger } from '../cloud/ledger.ts';
+import { sharedManners } from '../cloud/manners.ts';
+import { HttpClient, type Exchange, type HttpRequest, type SendOptions } from './http.ts';
+import { Redactor, type SecretBinding } from './redact.ts';
+import { allSecretsOf, type ResolvedTarget } from './target.ts';
 
 /** What a request is, for the cross-cutting checks that judge every answer of one kind. */
 export type ExchangeKind =
@@ -36,16 +44,57 @@ export interface RequestOptions {
  */
 const UNANSWERED_LIMIT = 3;
 
+/**
+ * The redactor of a session whose token may be renewed: a renewed token is recorded as the
+ * original one is ($OS_TOKEN), so curl lines stay reproducible and no new token leaks.
+ */
+class RenewalAwareRedactor extends Redactor {
+  constructor(
+    secrets: readonly SecretBinding[],
+    private readonly tokens: TokenSource,
+    private readonly original: string,
+  ) {
+    super(secrets);
+  }
+
+  override headers(headers: Readonly<Record<string, string>>): Record<string, string> {
+    const mapped: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) mapped[name] = value !== this.original && this.tokens.isOwn(value) ? this.original : value;
+    return super.headers(mapped);
+  }
+
+  override text(input: string): string {
+    const current = this.tokens.token;
+    return super.text(current !== this.original && input.includes(current) ? input.split(current).join(this.original) : input);
+  }
+}
+
 export class TargetSession {
   readonly client: HttpClient;
   readonly redactor: Redactor;
+  readonly tokens: TokenSource;
+  private readonly sender: AuthorizedSender;
+  private readonly ledger: ResourceLedger | null;
   /** Ports this file attached and has not yet seen detached. */
   private readonly attachedBySuite = new Set<string>();
-  private readonly unansweredByMethod = new Map<string, number>();
+  private readonly unansweredByMethod = new Map<string, { count: number; reason: string }>();
+  /** Set while the session itself has switched the target to unavailable: its 503s are the point. */
+  private deliberatelyUnavailable = false;
 
   constructor(readonly target: ResolvedTarget) {
-    this.redactor = new Redactor(secretsOf(target));
-    this.client = new HttpClient(this.redactor, target.timeoutMs);
+    const secrets = allSecretsOf(target);
+    const clientOptions = { timeoutMs: target.timeoutMs, tls: target.tls, manners: sharedManners(target.manners) };
+    const credential = target.credential;
+    this.tokens = credential ? sharedRenewableToken(credential, () => new HttpClient(new Redactor(secrets), clientOptions)) : new FixedToken(target.token);
+    this.redactor = credential ? new RenewalAwareRedactor(secrets, this.tokens, target.token) : new Redactor(secrets);
+    this.client = new HttpClient(this.redactor, clientOptions);
+    this.sender = new AuthorizedSender(this.client, this.tokens, target.allowedOrigins ? new Set(target.allowedOrigins) : null);
+    this.ledger = target.ledgerPath ? new ResourceLedger(target.ledgerPath, target.runId) : null;
+  }
+
+  /** How many generated cases may be in flight at once (--concurrency). */
+  get concurrency(): number {
+    return this.target.manners.concurrency;
   }
 
   /** The session for this test file, from what global setup provided; throws the setup error. */
@@ -87,7 +136,7 @@ export class TargetSession {
 
   headers(options: RequestOptions, hasBody: boolean): Record<string, string> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    const token = options.token === undefined ? this.target.token : options.token;
+    const token = options.token === undefined ? this.tokens.token : options.token;
     if (token !== null) headers['X-Auth-Token'] = token;
     const microversion = options.microversion === undefined ? this.target.microversion : options.microversion;
     if (microversion !== null) headers['OpenStack-API-Version'] = `compute ${microversion}`;
@@ -96,21 +145,25 @@ export class TargetSession {
     return { ...headers, ...(options.extraHeaders ?? {}) };
   }
 
-  /** Sends one request, unless the target has stopped answering (then fails fast, saying so). */
-  async send(request: HttpRequest): Promise<Exchange> {
-    const unanswered = this.unansweredByMethod.get(request.method) ?? 0;
-    if (unanswered >= UNANSWERED_LIMIT) {
+  /**
+   * Sends one request, unless the target has stopped answering it (then fails fast, saying so).
+   * While the session has made the target unavailable on purpose, 429/503 are not retried: the
+   * unavailability scenario must see its 503.
+   */
+  async send(request: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
+    const unanswered = this.unansweredByMethod.get(request.method);
+    if (unanswered && unanswered.count >= UNANSWERED_LIMIT) {
       return {
         record: {
           request: { method: request.method, url: this.redactor.text(request.url), headers: this.redactor.headers(request.headers ?? {}) },
-          transportError: `not sent: the target gave no answer to ${UNANSWERED_LIMIT} ${request.method} requests`,
+          transportError: `not sent: ${UNANSWERED_LIMIT} ${request.method} requests went unanswered (last: ${unanswered.reason})`,
           durationMs: 0,
           curl: '',
         },
       };
     }
-    const exchange = await this.client.send(request);
-    if (!exchange.answer) this.unansweredByMethod.set(request.method, unanswered + 1);
+    const exchange = await this.sender.send(request, this.deliberatelyUnavailable ? { ...options, retry: false } : options);
+    if (!exchange.answer) this.unansweredByMethod.set(request.method, { count: (unanswered?.count ?? 0) + 1, reason: exchange.record.transportError ?? 'no answer' });
     return exchange;
   }
 
@@ -141,9 +194,14 @@ export class TargetSession {
 
   // ---- attach bookkeeping and cleanup -------------------------------------------------------------------
 
-  /** Remembers a port the suite attached, so it is detached even if the test fails midway. */
+  /**
+   * Remembers a port the suite attached, so it is detached even if the test fails midway; on a real
+   * cloud it is also written to the ledger at once, for a cleanup after a killed run.
+   */
   noteAttached(portId: string): void {
+    if (this.attachedBySuite.has(portId)) return;
     this.attachedBySuite.add(portId);
+    this.ledger?.record({ event: 'created', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId), url: this.itemUrl(portId), server_id: this.target.serverId, port_id: portId });
   }
 
   /** Ports that are attached now but were not in `before`: the suite's request attached them. */
@@ -162,7 +220,7 @@ export class TargetSession {
     for (;;) {
       const now = await this.interfaces();
       if (now !== null && !now.includes(portId)) {
-        this.attachedBySuite.delete(portId);
+        if (this.attachedBySuite.delete(portId)) this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
         return { exchange, gone: true };
       }
       if (Date.now() >= deadline) return { exchange, gone: false };
@@ -209,13 +267,17 @@ export class TargetSession {
   async setUnavailable(enabled: boolean): Promise<boolean> {
     const { controlUrl, controlToken } = this.target;
     if (!controlUrl || !controlToken) return false;
+    if (enabled) this.deliberatelyUnavailable = true;
     const { answer } = await this.send({
       method: 'POST',
       url: `${controlUrl}/unavailable`,
       headers: { 'Content-Type': 'application/json', 'X-Control-Token': controlToken },
       body: JSON.stringify({ enabled, retry_after: 1 }),
-    });
-    return answer !== undefined && answer.status >= 200 && answer.status < 300;
+    }, { retry: false });
+    const switched = answer !== undefined && answer.status >= 200 && answer.status < 300;
+    // Back to retrying once the target is available again (or if it could not be switched at all).
+    if (!enabled || !switched) this.deliberatelyUnavailable = false;
+    return switched;
   }
 }
 

@@ -1,14 +1,23 @@
 /**
  * Turning a configuration into a target the suites can use: start the embedded fake cloud when no
- * target is given, split the compute URL into its base and project segment, read the version
- * document (reachability, microversion range) and find the network's IPv4 subnet.
+ * target is given, or connect to a cloud from clouds.yaml / OS_* (Keystone, catalog), split the
+ * compute URL into its base and project segment, read the version document (reachability,
+ * microversion range, the run's microversion chosen inside it) and find the network's IPv4 subnet.
  *
- * Runs in vitest's main process (global setup). The result crosses to the test workers through
- * `provide`, so it is plain data; it holds tokens, and nothing here prints or writes it.
+ * Runs in the CLI process (or vitest's main process, from global setup). The result crosses to the
+ * test workers through `provide`, so it is plain data; it holds tokens and, for a cloud, the
+ * credentials that renew them. Nothing here prints or writes it.
  */
 import { startFakeCloud } from '../../fixtures/fake-cloud/index.ts';
+import { compareMicroversions } from '../../specs/index.ts';
+import { connectCloud, type CloudConnection } from '../cloud/connect.ts';
+import type { CredentialHandoff } from '../cloud/credential.ts';
+import { CloudAccessError, CloudConfigError } from '../cloud/errors.ts';
+import { authSecrets } from '../cloud/keystone.ts';
+import { DEFAULT_MANNERS, sharedManners, type MannerSettings } from '../cloud/manners.ts';
+import { explainUnreachable } from '../cloud/unreachable.ts';
 import type { SuiteConfig } from './config.ts';
-import { HttpClient } from './http.ts';
+import { HttpClient, type TlsSettings } from './http.ts';
 import { Redactor, type SecretBinding } from './redact.ts';
 
 export interface SubnetInfo {
@@ -17,7 +26,7 @@ export interface SubnetInfo {
 }
 
 export interface ResolvedTarget {
-  readonly kind: 'embedded' | 'given';
+  readonly kind: 'embedded' | 'given' | 'cloud';
   /** Shown in reports: the URL without credentials, and the fake cloud's profile and faults. */
   readonly description: string;
   /** Compute endpoint without the project segment, e.g. http://host/compute/v2.1. */
@@ -42,6 +51,17 @@ export interface ResolvedTarget {
   readonly runs: number;
   readonly seed: number;
   readonly timeoutMs: number;
+  /** A cloud's credentials, so that a test worker can renew the token on its own; null for a fixed token. */
+  readonly credential: CredentialHandoff | null;
+  readonly tls: TlsSettings;
+  /** Concurrency, rate, retries and deadline of every request. */
+  readonly manners: MannerSettings;
+  /** Origins the token may go to (a cloud's catalog); null: anywhere the scenarios send it. */
+  readonly allowedOrigins: readonly string[] | null;
+  /** Where attachments are written down as they are made (a real cloud); null for the embedded cloud. */
+  readonly ledgerPath: string | null;
+  /** Names this run's resources and ledger lines. */
+  readonly runId: string;
 }
 
 /** What global setup hands the tests: a target, or why there is none. */
@@ -53,6 +73,11 @@ export function secretsOf(target: Pick<ResolvedTarget, 'token' | 'altToken' | 'r
   if (target.readerToken) out.push({ value: target.readerToken, variable: 'OS_READER_TOKEN' });
   if (target.controlToken) out.push({ value: target.controlToken, variable: 'OSI_CONTROL_TOKEN' });
   return out;
+}
+
+/** Every secret of a target, the credentials that renew its token included. */
+export function allSecretsOf(target: Pick<ResolvedTarget, 'token' | 'altToken' | 'readerToken' | 'controlToken' | 'credential'>): SecretBinding[] {
+  return [...secretsOf(target), ...(target.credential ? authSecrets(target.credential.auth) : [])];
 }
 
 const VERSION_SEGMENT = /^v2(\.1)?$/;
@@ -83,8 +108,8 @@ export function describeUrl(url: string): string {
 
 /** Reads the compute version document: proves the target answers, and gives the microversion range. */
 async function readVersionDocument(client: HttpClient, base: string, token: string): Promise<{ min: string | null; max: string | null } | string> {
-  const { answer, record } = await client.send({ method: 'GET', url: base, headers: { 'X-Auth-Token': token, Accept: 'application/json' } });
-  if (!answer) return `target unreachable: ${record.transportError ?? 'no answer'} (${describeUrl(base)})`;
+  const { answer, record, transportCode } = await client.send({ method: 'GET', url: base, headers: { 'X-Auth-Token': token, Accept: 'application/json' } });
+  if (!answer) return `target unreachable: ${transportCode ? explainUnreachable(base, transportCode, record.transportError) : (record.transportError ?? 'no answer')} (${describeUrl(base)})`;
   if (answer.status === 401) return `target refused the token (401 on ${describeUrl(base)})`;
   if (answer.status >= 500 && answer.status !== 503) return `target answered ${answer.status} to GET ${describeUrl(base)}: not a working compute endpoint`;
   const doc = answer.json as { version?: { version?: unknown; min_version?: unknown } } | undefined;
@@ -109,21 +134,100 @@ export interface EmbeddedCloudHandle {
 }
 
 /**
+ * The run's microversion inside the target's range: "latest" becomes the maximum (so the report
+ * names a version), and a version outside the range is a configuration error rather than a run
+ * whose every answer is 406.
+ */
+export function chooseMicroversion(requested: string, min: string | null, max: string | null): string {
+  if (requested === 'latest') return max ?? 'latest';
+  if (max !== null && compareMicroversions(requested, max) > 0) throw new CloudConfigError(`--microversion ${requested} is above the target's maximum ${max} (it supports ${min ?? '2.1'} to ${max}): choose one in that range, or latest`);
+  if (min !== null && compareMicroversions(requested, min) < 0) throw new CloudConfigError(`--microversion ${requested} is below the target's minimum ${min}`);
+  return requested;
+}
+
+export interface ResolveOptions {
+  /** Bounds of every request (the CLI sets the deadline); defaults to DEFAULT_MANNERS with the config's numbers. */
+  readonly manners?: MannerSettings;
+  readonly ledgerPath?: string | null;
+  readonly runId?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The run's Manners settings from the configuration (deadline relative to now). */
+export function mannersOf(config: SuiteConfig, deadlineAt: number | null): MannerSettings {
+  return { ...DEFAULT_MANNERS, concurrency: config.concurrency, maxRps: config.maxRps, retries: config.retries, deadlineAt };
+}
+
+export function newRunId(): string {
+  return crypto.randomUUID().replace(/-/g, '').slice(0, 8);
+}
+
+type PartialTarget = Omit<ResolvedTarget, 'minMicroversion' | 'maxMicroversion' | 'subnet'>;
+
+/** What the command line gives about a cloud or a target: extra tokens, the control switch, the resources to use. */
+function givenResources(config: SuiteConfig): Pick<ResolvedTarget, 'altToken' | 'readerToken' | 'controlUrl' | 'controlToken' | 'serverId' | 'portIds' | 'netId'> {
+  return {
+    altToken: config.altToken,
+    readerToken: config.readerToken,
+    controlUrl: config.controlUrl,
+    controlToken: config.controlToken,
+    // readConfig guarantees a server id unless the run provisions one.
+    serverId: config.serverId ?? '',
+    portIds: config.portIds,
+    netId: config.netId,
+  };
+}
+
+function cloudPartial(config: SuiteConfig, connection: CloudConnection, common: Pick<ResolvedTarget, 'manners' | 'ledgerPath' | 'runId' | 'runs' | 'seed' | 'timeoutMs' | 'microversion'>): PartialTarget {
+  const { base, projectFromUrl } = splitComputeUrl(connection.computeUrl, connection.projectId);
+  const region = connection.profile.regionName ? `, region ${connection.profile.regionName}` : '';
+  return {
+    ...common,
+    kind: 'cloud',
+    description: `cloud "${connection.profile.name}"${region} at ${describeUrl(connection.computeUrl)}`,
+    computeBase: base,
+    projectId: connection.projectId,
+    useProjectSegment: projectFromUrl !== null,
+    token: connection.credential.token,
+    ...givenResources(config),
+    networkUrl: config.networkUrl ?? connection.networkUrl,
+    credential: connection.credential.snapshot(),
+    tls: connection.tls,
+    allowedOrigins: connection.allowedOrigins,
+  };
+}
+
+/**
  * Resolves the configuration into a target. When no target is configured, `startEmbedded` is
- * called to start the fake cloud; its handle is returned so the caller can close it.
+ * called to start the fake cloud; its handle is returned so the caller can close it. For a cloud,
+ * the connection is returned too (the CLI provisions, checks for leaks and cleans up with it).
  */
 export async function resolveTarget(
   config: SuiteConfig,
   startEmbedded: (config: SuiteConfig) => Promise<{ handle: EmbeddedCloudHandle; seed: EmbeddedSeed }>,
-): Promise<{ handoff: TargetHandoff; handle: EmbeddedCloudHandle | null }> {
+  options: ResolveOptions = {},
+): Promise<{ handoff: TargetHandoff; handle: EmbeddedCloudHandle | null; connection: CloudConnection | null }> {
   let handle: EmbeddedCloudHandle | null = null;
-  let partial: Omit<ResolvedTarget, 'minMicroversion' | 'maxMicroversion' | 'subnet'>;
-  if (config.target === null) {
+  let connection: CloudConnection | null = null;
+  let partial: PartialTarget;
+  const manners = options.manners ?? mannersOf(config, config.deadlineS === null ? null : Date.now() + config.deadlineS * 1000);
+  const common = {
+    manners,
+    ledgerPath: config.mode === 'embedded' ? null : (options.ledgerPath ?? null),
+    runId: options.runId ?? newRunId(),
+    runs: config.runs,
+    seed: config.seed,
+    timeoutMs: config.timeoutMs,
+    microversion: config.microversion,
+  };
+  const tlsFromFlags: TlsSettings = { caFile: config.cacert, insecure: config.insecure ?? false };
+  if (config.mode === 'embedded') {
     const started = await startEmbedded(config);
     handle = started.handle;
     const seed = started.seed;
     const faults = config.faults.length > 0 ? `, faults ${config.faults.join(', ')}` : '';
     partial = {
+      ...common,
       kind: 'embedded',
       description: `embedded fake cloud (profile ${config.profile}${faults}) at ${seed.compute_url_with_project}`,
       computeBase: seed.compute_url,
@@ -138,43 +242,54 @@ export async function resolveTarget(
       portIds: seed.port_ids,
       netId: seed.network_id,
       networkUrl: seed.network_url,
-      microversion: config.microversion,
-      runs: config.runs,
-      seed: config.seed,
-      timeoutMs: config.timeoutMs,
+      credential: null,
+      tls: tlsFromFlags,
+      allowedOrigins: null,
     };
+  } else if (config.mode === 'cloud') {
+    try {
+      connection = await connectCloud(config, sharedManners(manners), options.env ?? process.env);
+    } catch (error) {
+      if (error instanceof CloudAccessError) return { handoff: { ok: false, setupError: error.message }, handle, connection };
+      throw error;
+    }
+    partial = cloudPartial(config, connection, common);
   } else {
-    const { base, projectFromUrl } = splitComputeUrl(config.target, config.projectId);
+    const target = config.target ?? '';
+    const { base, projectFromUrl } = splitComputeUrl(target, config.projectId);
     partial = {
+      ...common,
       kind: 'given',
-      description: describeUrl(config.target),
+      description: describeUrl(target),
       computeBase: base,
       projectId: config.projectId ?? projectFromUrl,
       useProjectSegment: projectFromUrl !== null,
-      // readConfig guarantees token and server id when a target is given.
+      // readConfig guarantees a token when a target is given.
       token: config.token ?? '',
-      altToken: config.altToken,
-      readerToken: config.readerToken,
-      controlUrl: config.controlUrl,
-      controlToken: config.controlToken,
-      serverId: config.serverId ?? '',
-      portIds: config.portIds,
-      netId: config.netId,
+      ...givenResources(config),
       networkUrl: config.networkUrl,
-      microversion: config.microversion,
-      runs: config.runs,
-      seed: config.seed,
-      timeoutMs: config.timeoutMs,
+      credential: null,
+      tls: tlsFromFlags,
+      allowedOrigins: null,
     };
   }
-  const client = new HttpClient(new Redactor(secretsOf(partial)), Math.min(config.timeoutMs, 10_000));
+  const client = new HttpClient(new Redactor(allSecretsOf(partial)), { timeoutMs: Math.min(config.timeoutMs, 10_000), tls: partial.tls, manners: sharedManners(manners) });
   const versions = await readVersionDocument(client, partial.computeBase, partial.token);
-  if (typeof versions === 'string') return { handoff: { ok: false, setupError: versions }, handle };
+  if (typeof versions === 'string') return { handoff: { ok: false, setupError: versions }, handle, connection };
+  const microversion = chooseMicroversion(config.microversion, versions.min, versions.max);
   const subnet = partial.networkUrl && partial.netId ? await findSubnet(client, partial.networkUrl, partial.netId, partial.token) : null;
   return {
-    handoff: { ok: true, target: { ...partial, minMicroversion: versions.min, maxMicroversion: versions.max, subnet } },
+    handoff: { ok: true, target: { ...partial, microversion, minMicroversion: versions.min, maxMicroversion: versions.max, subnet } },
     handle,
+    connection,
   };
+}
+
+/** The subnet of a network the suite was given or created, for the fixed_ips scenarios. */
+export async function subnetOf(target: ResolvedTarget, netId: string): Promise<SubnetInfo | null> {
+  if (!target.networkUrl) return null;
+  const client = new HttpClient(new Redactor(allSecretsOf(target)), { timeoutMs: target.timeoutMs, tls: target.tls, manners: sharedManners(target.manners) });
+  return findSubnet(client, target.networkUrl, netId, target.token);
 }
 
 /** The part of the fake cloud's seed file the suite uses (the full shape is in fixtures/fake-cloud). */
