@@ -35,11 +35,18 @@ export interface ConformanceReporterOptions {
    * (the CLI then prints the one line that says why).
    */
   readonly terminal?: 'full' | 'quiet';
+  /**
+   * Checks run after the last test and before the report is built; each string returned is a run
+   * problem (verdict "error" unless a MUST failed). The suite CLI checks here that the run left the
+   * cloud as it found it. A check that throws becomes a problem too.
+   */
+  readonly runEndChecks?: () => Promise<readonly string[]>;
 }
 
 export default class ConformanceReporter implements Reporter {
   private readonly reportDir: string;
   private readonly quiet: boolean;
+  private readonly runEndChecks: (() => Promise<readonly string[]>) | undefined;
   private vitest: Vitest | undefined;
   private runStartedAt = performance.now();
   /** The last report written, for programmatic callers (the suite CLI reads the verdict from it). */
@@ -48,6 +55,16 @@ export default class ConformanceReporter implements Reporter {
   constructor(options: ConformanceReporterOptions = {}) {
     this.reportDir = resolve(options.reportDir ?? process.env.OSI_REPORT_DIR ?? 'reports');
     this.quiet = options.terminal === 'quiet';
+    this.runEndChecks = options.runEndChecks;
+  }
+
+  private async runEndProblems(): Promise<string[]> {
+    if (!this.runEndChecks) return [];
+    try {
+      return [...(await this.runEndChecks())];
+    } catch (error) {
+      return [`the run-end check failed: ${error instanceof Error ? error.message : String(error)}`];
+    }
   }
 
   onInit(vitest: Vitest): void {
@@ -90,18 +107,19 @@ export default class ConformanceReporter implements Reporter {
     }, this.style())]);
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
     const mode = this.merging ? 'merged' : 'run';
     const wallTimeMs = mode === 'merged' ? null : performance.now() - this.runStartedAt;
+    const endProblems = await this.runEndProblems();
     const resolved = resolveRunInfo(process.env[RUN_INFO_ENV], runInfoFromModules(modules), RUN_INFO_ENV);
     let body: ConformanceReportBody;
     try {
       const run = collectRun(modules, { mode, unhandledErrors, interrupted: reason === 'interrupted', wallTimeMs });
-      body = buildReportBody(ledger, resolved.runInfo, { ...run, problems: [...resolved.problems, ...run.problems] }, suiteInfo());
+      body = buildReportBody(ledger, resolved.runInfo, { ...run, problems: [...resolved.problems, ...run.problems, ...endProblems] }, suiteInfo());
     } catch (error) {
       // A reporter bug must not cost the run its report: say what happened, with verdict error.
       const problem = `the conformance reporter could not read the results: ${error instanceof Error ? error.message : String(error)}`;
-      const empty: CollectedRun = { mode, testFiles: modules.length, tests: [], notes: [], durationMs: wallTimeMs ?? 0, problems: [...resolved.problems, problem] };
+      const empty: CollectedRun = { mode, testFiles: modules.length, tests: [], notes: [], durationMs: wallTimeMs ?? 0, problems: [...resolved.problems, ...endProblems, problem] };
       body = buildReportBody(ledger, resolved.runInfo, empty, suiteInfo());
     }
     const written = writeReportFiles(body, this.reportDir);

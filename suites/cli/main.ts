@@ -1,22 +1,32 @@
 /**
- * `npm run conformance -- [options]`: runs the conformance suites against a target (or the embedded
- * fake cloud) and writes the reports. Also `verify FILE` and `matrix FILE...`.
+ * `npm run conformance -- [options]`: runs the conformance suites against a target (the embedded
+ * fake cloud, a compute URL, or a cloud from clouds.yaml / OS_*) and writes the reports. Also
+ * `--cleanup-only LEDGER`, `verify FILE` and `matrix FILE...`.
  *
- * Exit codes: 0 every MUST requirement passed; 1 a MUST failed (or the run could not judge one);
- * 2 usage or configuration error, or a target that cannot be reached. Errors are one line on
- * stderr, never a stack trace.
+ * Exit codes: 0 every MUST requirement passed; 1 a MUST failed (or the run could not judge one, or
+ * left something it could not remove); 2 usage or configuration error, or a target that cannot be
+ * reached; 130/143 stopped by SIGINT/SIGTERM (after removing what the run created). Errors are one
+ * line on stderr, never a stack trace.
  */
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, readConfig } from '../harness/config.ts';
+import type { Reporter } from 'vitest/node';
+import { ConfigError, readConfig, type SuiteConfig } from '../harness/config.ts';
 import { OPTIONS } from '../harness/options.ts';
 import { setPreparedTarget } from '../harness/prepared.ts';
-import { resolveTarget, startEmbeddedCloud, type EmbeddedCloudHandle } from '../harness/target.ts';
+import type { TargetHandoff } from '../harness/target.ts';
+import { CloudAccessError } from '../cloud/errors.ts';
+import { RunInterrupts } from '../cloud/interrupts.ts';
+import { planDeadlines, RunLifecycle, type TeardownSummary } from '../cloud/lifecycle.ts';
+import { cleanupLedgerOnly } from './cleanup-only.ts';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
 import { helpText } from './help.ts';
 
 class UsageError extends Error {}
+
+/** The suite's own checkout: vitest runs from here whatever the working directory (clouds.yaml may live elsewhere). */
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Turns flags into the OSI_* variables global setup reads, so flags and variables are one path. */
 function flagsToEnvironment(args: readonly string[]): { command: string | null; positionals: string[]; help: boolean } {
@@ -39,36 +49,79 @@ function flagsToEnvironment(args: readonly string[]): { command: string | null; 
   return { command, positionals, help: parsed.values.help === true };
 }
 
+function say(line: string): void {
+  process.stderr.write(`conformance: ${line}\n`);
+}
+
 async function runSuites(): Promise<number> {
   const config = readConfig(process.env);
   for (const name of config.faults) {
     if (!faults.some((f) => f.name === name)) throw new ConfigError(`--fault ${name} is not a fault of the fake cloud (npm run fake-cloud -- --list-faults)`);
   }
   process.env.OSI_REPORT_DIR = config.reportDir;
+  if (config.cleanupOnly !== null) return cleanupLedgerOnly(config, say);
   // Seeds are chosen once, here, so the printed seed is the one every worker uses.
   process.env.OSI_SEED = String(config.seed);
-  let handle: EmbeddedCloudHandle | null = null;
+  const deadlines = planDeadlines(config.deadlineS);
+  const interrupts = new RunInterrupts(say, config.mode === 'embedded' ? null : path.join(config.reportDir, 'resources.jsonl'));
+  const lifecycle = new RunLifecycle(config, interrupts, deadlines);
+  // On a real cloud the run owns SIGINT and SIGTERM: what it created must be removed before it exits.
+  if (config.mode !== 'embedded') interrupts.install();
+  if (deadlines.testPhaseEndsAt !== null) interrupts.armDeadline(deadlines.testPhaseEndsAt);
+  interrupts.onInterrupt((reason) => {
+    if (reason === 'deadline') say(`the --deadline-s of ${config.deadlineS ?? 0} s is near: no further request is sent; removing what the run created`);
+    // If the run does not wind down by itself (a stuck test), clean up and exit anyway.
+    else setTimeout(() => void lifecycle.teardown().then(() => process.exit(interrupts.signalExitCode ?? 1)), config.timeoutMs + 5_000).unref();
+  });
+  let code: number;
+  let leftBehind = false;
   try {
-    const resolved = await resolveTarget(config, startEmbeddedCloud);
-    handle = resolved.handle;
-    setPreparedTarget(resolved.handoff);
-    const { startVitest } = await import('vitest/node');
-    const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
-    const vitest = await startVitest('test', [], {
-      project: ['conformance'],
-      watch: false,
-      reporters: [new ConformanceReporter({ reportDir: config.reportDir, terminal: resolved.handoff.ok ? 'full' : 'quiet' })],
-    });
-    await vitest.close();
-    const verdict = await readVerdict(config.reportDir);
-    if (!resolved.handoff.ok) {
-      process.stderr.write(`conformance: error: ${resolved.handoff.setupError}\n`);
-      return 2;
-    }
-    return verdict === 'conformant' ? 0 : 1;
+    const handoff = await lifecycle.prepare();
+    code = interrupts.signalExitCode ?? (await runVitest(config, handoff, lifecycle, interrupts));
   } finally {
-    await handle?.close();
+    leftBehind = reportTeardown(await lifecycle.teardown());
+    interrupts.uninstall();
   }
+  // Something the run created is still on the cloud: never a clean exit.
+  return interrupts.signalExitCode ?? (leftBehind ? Math.max(code, 1) : code);
+}
+
+/** Runs the conformance project in this process; returns the exit code the verdict asks for. */
+async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle: RunLifecycle, interrupts: RunInterrupts): Promise<number> {
+  setPreparedTarget(handoff);
+  const { startVitest } = await import('vitest/node');
+  const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
+  // Hands the run to the interrupts: they cancel it, and vitest's own signal handlers (which exit at once) go.
+  const control: Reporter = {
+    onInit(vitest) {
+      if (config.mode !== 'embedded') interrupts.adoptSignals();
+      interrupts.onInterrupt(() => void vitest.cancelCurrentRun('keyboard-input'));
+    },
+  };
+  const vitest = await startVitest('test', [], {
+    root: PROJECT_ROOT,
+    config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
+    project: ['conformance'],
+    watch: false,
+    reporters: [new ConformanceReporter({ reportDir: config.reportDir, terminal: handoff.ok ? 'full' : 'quiet', runEndChecks: () => lifecycle.runEndChecks() }), control],
+  });
+  await vitest.close();
+  const verdict = await readVerdict(config.reportDir);
+  if (!handoff.ok) {
+    say(`error: ${handoff.setupError}`);
+    return 2;
+  }
+  return verdict === 'conformant' ? 0 : 1;
+}
+
+/** One line on what cleanup removed, and one per thing it could not; true when something is left. */
+function reportTeardown(summary: TeardownSummary): boolean {
+  if (summary.removed.length > 0) say(`removed ${summary.removed.length} resource(s) the run created${summary.remaining.length === 0 && summary.ledgerPath ? ` (${summary.ledgerPath} is empty)` : ''}`);
+  for (const line of summary.remaining) say(`error: not removed: ${line}`);
+  if (summary.remaining.length > 0) {
+    say(`run \`npm run conformance -- --cleanup-only ${summary.ledgerPath ?? 'LEDGER'}\` with the same credentials to remove what is left`);
+  }
+  return summary.remaining.length > 0;
 }
 
 async function readVerdict(reportDir: string): Promise<string> {
@@ -108,7 +161,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ConfigError;
+    const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof CloudAccessError;
     process.stderr.write(`conformance: ${usage ? '' : 'error: '}${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;
   },

@@ -7,7 +7,7 @@
  * Requests go through the run's manners (concurrency, rate, 429/503 retries, deadline) and, with
  * the suite's own token, through the authorized sender (renewal, catalog origins only).
  */
-import { afterAll, inject } from 'vitest';
+import { afterAll, beforeEach, inject } from 'vitest';
 import { AuthorizedSender, FixedToken, type TokenSource } from '../cloud/authorized.ts';
 import { sharedRenewableToken } from '../cloud/credential.ts';
 import { ResourceLedger } from '../cloud/ledger.ts';
@@ -80,6 +80,8 @@ export class TargetSession {
   private readonly unansweredByMethod = new Map<string, { count: number; reason: string }>();
   /** Set while the session itself has switched the target to unavailable: its 503s are the point. */
   private deliberatelyUnavailable = false;
+  /** The current test's signal: aborted when the run is cancelled (SIGINT, deadline), after which nothing is sent. */
+  private cancellation: AbortSignal | null = null;
 
   constructor(readonly target: ResolvedTarget) {
     const secrets = allSecretsOf(target);
@@ -90,6 +92,11 @@ export class TargetSession {
     this.client = new HttpClient(this.redactor, clientOptions);
     this.sender = new AuthorizedSender(this.client, this.tokens, target.allowedOrigins ? new Set(target.allowedOrigins) : null);
     this.ledger = target.ledgerPath ? new ResourceLedger(target.ledgerPath, target.runId) : null;
+  }
+
+  /** Follows the current test's abort signal (see useSession). */
+  watch(signal: AbortSignal): void {
+    this.cancellation = signal;
   }
 
   /** How many generated cases may be in flight at once (--concurrency). */
@@ -151,20 +158,18 @@ export class TargetSession {
    * unavailability scenario must see its 503.
    */
   async send(request: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
+    if (this.cancellation?.aborted) return this.notSent(request, 'not sent: the run was cancelled');
     const unanswered = this.unansweredByMethod.get(request.method);
-    if (unanswered && unanswered.count >= UNANSWERED_LIMIT) {
-      return {
-        record: {
-          request: { method: request.method, url: this.redactor.text(request.url), headers: this.redactor.headers(request.headers ?? {}) },
-          transportError: `not sent: ${UNANSWERED_LIMIT} ${request.method} requests went unanswered (last: ${unanswered.reason})`,
-          durationMs: 0,
-          curl: '',
-        },
-      };
-    }
+    if (unanswered && unanswered.count >= UNANSWERED_LIMIT) return this.notSent(request, `not sent: ${UNANSWERED_LIMIT} ${request.method} requests went unanswered (last: ${unanswered.reason})`);
     const exchange = await this.sender.send(request, this.deliberatelyUnavailable ? { ...options, retry: false } : options);
     if (!exchange.answer) this.unansweredByMethod.set(request.method, { count: (unanswered?.count ?? 0) + 1, reason: exchange.record.transportError ?? 'no answer' });
     return exchange;
+  }
+
+  private notSent(request: HttpRequest, reason: string): Exchange {
+    return {
+      record: { request: { method: request.method, url: this.redactor.text(request.url), headers: this.redactor.headers(request.headers ?? {}) }, transportError: reason, durationMs: 0, curl: '' },
+    };
   }
 
   /** POST to the collection with a JSON value (serialised) or raw bytes. */
@@ -287,8 +292,20 @@ export class TargetSession {
  */
 export function useSession(): () => TargetSession {
   let session: TargetSession | undefined;
+  let signal: AbortSignal | null = null;
+  // Each test's signal is aborted when the run is cancelled: the session then stops sending.
+  beforeEach((context) => {
+    signal = context.signal;
+    session?.watch(context.signal);
+  });
   afterAll(async () => {
     await session?.cleanup();
   });
-  return () => (session ??= TargetSession.fromInjected());
+  return () => {
+    if (!session) {
+      session = TargetSession.fromInjected();
+      if (signal) session.watch(signal);
+    }
+    return session;
+  };
 }

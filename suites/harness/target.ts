@@ -148,6 +148,8 @@ export function chooseMicroversion(requested: string, min: string | null, max: s
 export interface ResolveOptions {
   /** Bounds of every request (the CLI sets the deadline); defaults to DEFAULT_MANNERS with the config's numbers. */
   readonly manners?: MannerSettings;
+  /** Bounds of the connection the CLI keeps for provisioning and cleanup (a later deadline); default `manners`. */
+  readonly connectionManners?: MannerSettings;
   readonly ledgerPath?: string | null;
   readonly runId?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -248,7 +250,7 @@ export async function resolveTarget(
     };
   } else if (config.mode === 'cloud') {
     try {
-      connection = await connectCloud(config, sharedManners(manners), options.env ?? process.env);
+      connection = await connectCloud(config, sharedManners(options.connectionManners ?? manners), options.env ?? process.env);
     } catch (error) {
       if (error instanceof CloudAccessError) return { handoff: { ok: false, setupError: error.message }, handle, connection };
       throw error;
@@ -273,23 +275,22 @@ export async function resolveTarget(
       allowedOrigins: null,
     };
   }
-  const client = new HttpClient(new Redactor(allSecretsOf(partial)), { timeoutMs: Math.min(config.timeoutMs, 10_000), tls: partial.tls, manners: sharedManners(manners) });
-  const versions = await readVersionDocument(client, partial.computeBase, partial.token);
-  if (typeof versions === 'string') return { handoff: { ok: false, setupError: versions }, handle, connection };
-  const microversion = chooseMicroversion(config.microversion, versions.min, versions.max);
-  const subnet = partial.networkUrl && partial.netId ? await findSubnet(client, partial.networkUrl, partial.netId, partial.token) : null;
-  return {
-    handoff: { ok: true, target: { ...partial, microversion, minMicroversion: versions.min, maxMicroversion: versions.max, subnet } },
-    handle,
-    connection,
-  };
-}
-
-/** The subnet of a network the suite was given or created, for the fixed_ips scenarios. */
-export async function subnetOf(target: ResolvedTarget, netId: string): Promise<SubnetInfo | null> {
-  if (!target.networkUrl) return null;
-  const client = new HttpClient(new Redactor(allSecretsOf(target)), { timeoutMs: target.timeoutMs, tls: target.tls, manners: sharedManners(target.manners) });
-  return findSubnet(client, target.networkUrl, netId, target.token);
+  try {
+    const client = new HttpClient(new Redactor(allSecretsOf(partial)), { timeoutMs: Math.min(config.timeoutMs, 10_000), tls: partial.tls, manners: sharedManners(manners) });
+    const versions = await readVersionDocument(client, partial.computeBase, partial.token);
+    if (typeof versions === 'string') return { handoff: { ok: false, setupError: versions }, handle, connection };
+    const microversion = chooseMicroversion(config.microversion, versions.min, versions.max);
+    const subnet = partial.networkUrl && partial.netId ? await findSubnet(client, partial.networkUrl, partial.netId, partial.token) : null;
+    return {
+      handoff: { ok: true, target: { ...partial, microversion, minMicroversion: versions.min, maxMicroversion: versions.max, subnet } },
+      handle,
+      connection,
+    };
+  } catch (error) {
+    // The caller gets no handle when this throws: close the embedded cloud here.
+    await handle?.close();
+    throw error;
+  }
 }
 
 /** The part of the fake cloud's seed file the suite uses (the full shape is in fixtures/fake-cloud). */
