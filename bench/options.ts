@@ -1,0 +1,67 @@
+/**
+ * Command line of `npm run bench`, and the sizes of each mode. Full mode is sized to finish in
+ * about three minutes on two cores; --quick runs every section at a token size (a smoke test).
+ */
+import { parseArgs } from 'node:util';
+
+/** Sections --only may choose from; the suite/raw exchange comparison always runs (it is the headline). */
+export const SECTIONS = ['scaling', 'cli', 'profile', 'concurrency', 'load'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchPlan {
+  readonly quick: boolean;
+  readonly sections: ReadonlySet<Section>;
+  /** File whose generated-figures block is replaced with this run's figures, or null. */
+  readonly markdownFile: string | null;
+  readonly seed: number;
+  readonly exchange: { readonly cases: number; readonly rounds: number; readonly warmupCases: number };
+  readonly loopSizes: ReadonlyArray<{ readonly size: number; readonly repeats: number }>;
+  readonly cliRuns: ReadonlyArray<{ readonly size: number; readonly repeats: number }>;
+  readonly profileRuns: number;
+  readonly concurrency: { readonly levels: readonly number[]; readonly runs: number };
+  readonly load: { readonly connections: number; readonly durationSeconds: number; readonly rounds: number };
+}
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--write-markdown FILE] [--seed N]`;
+
+export class BenchUsageError extends Error {}
+
+export function planFrom(argv: readonly string[]): BenchPlan {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'write-markdown': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new BenchUsageError(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n${USAGE}`);
+  }
+  if (values.help) throw new BenchUsageError(USAGE);
+  const only = values.only?.split(',').map((s) => s.trim()).filter((s) => s.length > 0) ?? [...SECTIONS];
+  for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new BenchUsageError(`unknown section "${name}"\n${USAGE}`);
+  const seed = values.seed === undefined ? 20261127 : Number(values.seed);
+  if (!Number.isInteger(seed)) throw new BenchUsageError(`--seed must be an integer\n${USAGE}`);
+  const quick = values.quick === true;
+  const common = { quick, sections: new Set(only as Section[]), markdownFile: values['write-markdown'] ?? null, seed };
+  return quick
+    ? {
+        ...common,
+        exchange: { cases: 100, rounds: 3, warmupCases: 100 },
+        loopSizes: [{ size: 50, repeats: 1 }, { size: 100, repeats: 1 }, { size: 200, repeats: 1 }],
+        cliRuns: [{ size: 1, repeats: 1 }, { size: 3, repeats: 1 }],
+        profileRuns: 1,
+        concurrency: { levels: [1, 2], runs: 3 },
+        load: { connections: 4, durationSeconds: 1, rounds: 1 },
+      }
+    : {
+        ...common,
+        exchange: { cases: 1000, rounds: 9, warmupCases: 2000 },
+        loopSizes: [{ size: 100, repeats: 5 }, { size: 1000, repeats: 3 }, { size: 10_000, repeats: 1 }],
+        cliRuns: [{ size: 100, repeats: 2 }, { size: 300, repeats: 1 }, { size: 1000, repeats: 1 }],
+        profileRuns: 100,
+        concurrency: { levels: [1, 2, 4, 8], runs: 300 },
+        load: { connections: 10, durationSeconds: 4, rounds: 2 },
+      };
+}
