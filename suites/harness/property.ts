@@ -7,6 +7,7 @@
  * evidence in the report is the minimal request, with the seed and path that replay it.
  */
 import fc from 'fast-check';
+import { mapBounded } from '../cloud/manners.ts';
 import type { Scenario } from './scenario.ts';
 
 export interface PropertyOptions<T> {
@@ -28,13 +29,46 @@ export interface PropertyOptions<T> {
   readonly examples?: readonly T[];
 }
 
+/**
+ * Runs every case of the property `concurrency` at a time, judgements counted as fast-check's own
+ * run counts them. True when all passed; otherwise the judgements are rolled back and false is
+ * returned, for the sequential run to find, shrink and record the failure exactly.
+ */
+async function allPassConcurrently<T>(options: PropertyOptions<T>, numRuns: number, examples: ReadonlyArray<[T]>, concurrency: number): Promise<boolean> {
+  const { scenario, arbitrary, run } = options;
+  // The values fc.check would try, in its order: the examples, then the seed's.
+  const cases = fc.sample(fc.tuple(arbitrary), { seed: scenario.session.target.seed, numRuns, examples: [...examples] });
+  const checkpoint = scenario.checkpoint();
+  let failed = false;
+  scenario.startQuietPhase();
+  try {
+    await mapBounded(cases, concurrency, async ([value]) => {
+      if (failed) return;
+      try {
+        if ((await run(value)) === false) failed = true;
+      } catch {
+        failed = true;
+      }
+    });
+  } finally {
+    scenario.endQuietPhase();
+  }
+  if (failed) scenario.rollback(checkpoint);
+  return !failed;
+}
+
 export async function checkProperty<T>(options: PropertyOptions<T>): Promise<void> {
   const { scenario, arbitrary, run } = options;
   const { seed, runs } = scenario.session.target;
   const shrink = options.shrink ?? true;
-  if (shrink) scenario.startQuietPhase();
   const examples = (options.examples ?? []).map((example): [T] => [example]);
-  const details = await fc.check(fc.asyncProperty(arbitrary, run), { seed, numRuns: Math.max(options.numRuns ?? runs, examples.length), endOnFailure: !shrink, examples });
+  const numRuns = Math.max(options.numRuns ?? runs, examples.length);
+  // Shrinking properties are the independent ones (refusals attach nothing on a conformant target):
+  // they may run --concurrency cases at a time. Stateful ones (shrink: false) stay sequential.
+  const concurrency = scenario.session.concurrency;
+  if (shrink && concurrency > 1 && (await allPassConcurrently(options, numRuns, examples, concurrency))) return;
+  if (shrink) scenario.startQuietPhase();
+  const details = await fc.check(fc.asyncProperty(arbitrary, run), { seed, numRuns, endOnFailure: !shrink, examples });
   scenario.endQuietPhase();
   if (!details.failed) return;
   if (details.counterexample === null) {

@@ -46,6 +46,11 @@ const ON_EVERY_CREATE_ERROR = ['CI-071', 'CI-052', 'CI-060'] as const;
 /** Judged on every 200 answer of a create. */
 const ON_EVERY_CREATE_SUCCESS = ['CI-002', 'CI-003', 'CI-004', 'CI-005', 'CI-006', 'CI-007', 'CI-070', 'CI-093', 'CI-094', 'CI-096'] as const;
 
+/** The judgements recorded so far, to undo a speculative pass (see property.ts). */
+export interface ScenarioCheckpoint {
+  readonly tallies: ReadonlyMap<string, object>;
+}
+
 export class Scenario {
   readonly log: LoggedExchange[] = [];
   private readonly tallies = new Map<string, Tally>();
@@ -126,6 +131,21 @@ export class Scenario {
 
   endQuietPhase(): void {
     this.quiet = false;
+  }
+
+  /**
+   * The tallies as they are now. Independent cases may run concurrently (--concurrency); if any of
+   * them fails, their judgements are rolled back and the property runs again one case at a time,
+   * so that a failure is judged exactly as in a sequential run. The log keeps every exchange: each
+   * was really sent, and the cross-cutting checks judge each answer on its own.
+   */
+  checkpoint(): ScenarioCheckpoint {
+    return { tallies: structuredClone(this.tallies) };
+  }
+
+  rollback(checkpoint: ScenarioCheckpoint): void {
+    this.tallies.clear();
+    for (const [id, tally] of structuredClone(checkpoint.tallies) as Map<string, Tally>) this.tallies.set(id, tally);
   }
 
   /** Attaches the fast-check seed and path that replay a failing property to its requirement. */
