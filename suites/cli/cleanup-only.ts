@@ -11,11 +11,12 @@ import { existsSync } from 'node:fs';
 import { ConfigError, type SuiteConfig } from '../harness/config.ts';
 import { HttpClient } from '../harness/http.ts';
 import { Redactor } from '../harness/redact.ts';
-import { mannersOf, newRunId, splitComputeUrl } from '../harness/target.ts';
+import { newRunId, splitComputeUrl } from '../harness/target.ts';
 import { AuthorizedSender, FixedToken } from '../cloud/authorized.ts';
 import { LedgerCleaner } from '../cloud/cleanup.ts';
 import { CloudApi, networkApi } from '../cloud/cloud-api.ts';
 import { connectCloud } from '../cloud/connect.ts';
+import { cleanupMannersOf } from '../cloud/lifecycle.ts';
 import { isSettled, outstanding, readLedger, ResourceLedger } from '../cloud/ledger.ts';
 import { sharedManners } from '../cloud/manners.ts';
 
@@ -25,7 +26,7 @@ const DEFAULT_BUDGET_MS = 15 * 60_000;
 function givenTargetApi(config: SuiteConfig, deadlineAt: number): CloudApi {
   const token = config.token ?? '';
   const target = config.target ?? '';
-  const client = new HttpClient(new Redactor([{ value: token, variable: 'OS_TOKEN' }]), { timeoutMs: config.timeoutMs, tls: { caFile: config.cacert, insecure: config.insecure ?? false }, manners: sharedManners(mannersOf(config, deadlineAt)) });
+  const client = new HttpClient(new Redactor([{ value: token, variable: 'OS_TOKEN' }]), { timeoutMs: config.timeoutMs, tls: { caFile: config.cacert, insecure: config.insecure ?? false }, manners: sharedManners(cleanupMannersOf(config, deadlineAt)) });
   const origins = new Set([new URL(target).origin, ...(config.networkUrl ? [new URL(config.networkUrl).origin] : [])]);
   const tokens = new FixedToken(token);
   const { base, projectFromUrl } = splitComputeUrl(target, config.projectId);
@@ -44,7 +45,7 @@ export async function cleanupLedgerOnly(config: SuiteConfig, say: (line: string)
     return 0;
   }
   const deadlineAt = config.deadlineS === null ? Date.now() + DEFAULT_BUDGET_MS : Date.now() + config.deadlineS * 1000;
-  const api = config.mode === 'cloud' ? (await connectCloud(config, sharedManners(mannersOf(config, deadlineAt)), process.env)).api : givenTargetApi(config, deadlineAt);
+  const api = config.mode === 'cloud' ? (await connectCloud(config, sharedManners(cleanupMannersOf(config, deadlineAt)), process.env)).api : givenTargetApi(config, deadlineAt);
   const report = await new LedgerCleaner(api, new ResourceLedger(file, newRunId()), { settleMs: 120_000, deadlineAt }).run();
   say(`removed ${report.removed.length} resource(s) listed in ${file}`);
   for (const line of report.remaining) say(`error: not removed: ${line}`);

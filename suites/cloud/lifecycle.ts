@@ -43,6 +43,10 @@ export function planDeadlines(deadlineS: number | null, now = Date.now()): Deadl
   return { testPhaseEndsAt: now + total - reserve, hardDeadlineAt: now + total };
 }
 
+export function cleanupMannersOf(config: SuiteConfig, deadlineAt: number | null): MannerSettings {
+  return { ...mannersOf(config, deadlineAt), stormThreshold: Number.MAX_SAFE_INTEGER };
+}
+
 /** Without a deadline, cleanup still ends: a cloud that hangs cannot hang the suite. */
 const CLEANUP_BUDGET_MS = 15 * 60_000;
 /** Free ports --provision creates for the attach scenarios (the embedded cloud's seed has as many). */
@@ -74,9 +78,12 @@ export class RunLifecycle {
     this.ledger = this.ledgerPath === null ? null : new ResourceLedger(this.ledgerPath, this.runId);
   }
 
-  /** Bounds of the CLI's own requests (connection, provisioning, leak check, cleanup). */
+  /**
+   * Bounds of the CLI's own requests (connection, provisioning, leak check, cleanup): the hard
+   * deadline, and no storm breaker, since cleanup must keep trying while the cloud refuses.
+   */
   private cleanupManners(): MannerSettings {
-    return mannersOf(this.config, this.deadlines.hardDeadlineAt);
+    return cleanupMannersOf(this.config, this.deadlines.hardDeadlineAt);
   }
 
   /** Refuses to start over resources an earlier run left; clears a ledger whose resources are all gone. */
