@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Reporter } from 'vitest/node';
+import type { Reporter, Vitest } from 'vitest/node';
 import { ConfigError, readConfig, type SuiteConfig } from '../harness/config.ts';
 import { OPTIONS } from '../harness/options.ts';
 import { setPreparedTarget } from '../harness/prepared.ts';
@@ -68,34 +68,55 @@ async function runSuites(): Promise<number> {
   // On a real cloud the run owns SIGINT and SIGTERM: what it created must be removed before it exits.
   if (config.mode !== 'embedded') interrupts.install();
   if (deadlines.testPhaseEndsAt !== null) interrupts.armDeadline(deadlines.testPhaseEndsAt);
+  // The vitest run, once started: an interrupt cancels it, and winding down closes it.
+  const running: RunningVitest = { vitest: null };
+  let windingDown: Promise<boolean> | null = null;
+  /** Stops the tests, removes what the run created and says so; once, whoever asks first. */
+  const windDown = (): Promise<boolean> =>
+    (windingDown ??= (async () => {
+      // Workers must stop sending before cleanup starts, or a late attach could outlive it.
+      if (running.vitest) await Promise.race([running.vitest.close(), unrefSleep(5_000)]);
+      const leftBehind = reportTeardown(await lifecycle.teardown());
+      interrupts.uninstall();
+      return leftBehind;
+    })());
   interrupts.onInterrupt((reason) => {
     if (reason === 'deadline') say(`the --deadline-s of ${config.deadlineS ?? 0} s is near: no further request is sent; removing what the run created`);
-    // If the run does not wind down by itself (a stuck test), clean up and exit anyway.
-    else setTimeout(() => void lifecycle.teardown().then(() => process.exit(interrupts.signalExitCode ?? 1)), config.timeoutMs + 5_000).unref();
+    // If the run does not wind down by itself (a stuck test), wind it down here and exit anyway.
+    else setTimeout(() => void windDown().then(() => process.exit(interrupts.signalExitCode ?? 1)), 2 * config.timeoutMs + 10_000).unref();
   });
-  let code: number;
+  let code = 2;
   let leftBehind = false;
   try {
     const handoff = await lifecycle.prepare();
-    code = interrupts.signalExitCode ?? (await runVitest(config, handoff, lifecycle, interrupts));
+    code = interrupts.signalExitCode ?? (await runVitest(config, handoff, lifecycle, interrupts, running));
   } finally {
-    leftBehind = reportTeardown(await lifecycle.teardown());
-    interrupts.uninstall();
+    leftBehind = await windDown();
   }
   // Something the run created is still on the cloud: never a clean exit.
   return interrupts.signalExitCode ?? (leftBehind ? Math.max(code, 1) : code);
 }
 
+/** A wait that does not keep the process alive by itself. */
+function unrefSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+interface RunningVitest {
+  vitest: Vitest | null;
+}
+
 /** Runs the conformance project in this process; returns the exit code the verdict asks for. */
-async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle: RunLifecycle, interrupts: RunInterrupts): Promise<number> {
+async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle: RunLifecycle, interrupts: RunInterrupts, running: RunningVitest): Promise<number> {
   setPreparedTarget(handoff);
   const { startVitest } = await import('vitest/node');
   const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
   // Hands the run to the interrupts: they cancel it, and vitest's own signal handlers (which exit at once) go.
   const control: Reporter = {
     onInit(vitest) {
+      running.vitest = vitest;
       if (config.mode !== 'embedded') interrupts.adoptSignals();
-      interrupts.onInterrupt(() => void vitest.cancelCurrentRun('keyboard-input'));
+      interrupts.onInterrupt(() => void vitest.cancelCurrentRun('keyboard-input').catch(() => undefined));
     },
   };
   const vitest = await startVitest('test', [], {

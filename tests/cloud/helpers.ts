@@ -4,7 +4,7 @@
  * fake cloud's state compared with its seed ("nothing the suite created is left").
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeCloud, type ControlState, type FakeCloudOptions, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
@@ -80,9 +80,29 @@ export interface CliResult {
 export interface CliOptions {
   readonly cwd: string;
   readonly env?: Record<string, string>;
-  /** Sends SIGINT this many ms after the start. */
+  /** Sends the signal this many ms after the start... */
   readonly interruptAfterMs?: number;
+  /** ...or after the run's ledger (this file) first holds something, when given. */
+  readonly afterLedger?: string;
   readonly signal?: NodeJS.Signals;
+}
+
+/** Resolves once the file exists and is not empty (or after `limitMs`). */
+function whenWritten(file: string, limitMs: number): Promise<void> {
+  const until = Date.now() + limitMs;
+  return new Promise((resolve) => {
+    const poll = (): void => {
+      let size = 0;
+      try {
+        size = statSync(file).size;
+      } catch {
+        size = 0;
+      }
+      if (size > 0 || Date.now() > until) resolve();
+      else setTimeout(poll, 10);
+    };
+    poll();
+  });
 }
 
 /** Runs the CLI in `cwd` (where clouds.yaml is found) and resolves when it exits. */
@@ -94,8 +114,15 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = options.interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill(options.signal ?? 'SIGINT'), options.interruptAfterMs);
+    let timer: NodeJS.Timeout | undefined;
+    let exited = false;
+    const arm = (): void => {
+      if (options.interruptAfterMs !== undefined && !exited) timer = setTimeout(() => child.kill(options.signal ?? 'SIGINT'), options.interruptAfterMs);
+    };
+    if (options.afterLedger === undefined) arm();
+    else void whenWritten(path.resolve(options.cwd, options.afterLedger), 60_000).then(arm);
     child.on('close', (code) => {
+      exited = true;
       if (timer) clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
