@@ -48,6 +48,14 @@ async function measure(plan: BenchPlan, workDir: string): Promise<BenchResults> 
         progress(`exchange loop at ${plan.loopSizes.map((s) => s.size).join(', ')} cases`);
         results.loop = await exchangeLoopScaling(target.target, plan.loopSizes);
       }
+      if (layout === 'separate-process' && plan.sections.has('concurrency')) {
+        if (cliHasConcurrency()) {
+          progress(`--concurrency ${plan.concurrency.levels.join(', ')} (exchange loop and CLI)`);
+          results.concurrency = await measureConcurrency(target.target, workDir, { ...plan.concurrency, seed: plan.seed });
+        } else {
+          results.concurrency = { unavailable: 'Not measured: the CLI has no --concurrency option yet.' };
+        }
+      }
     } finally {
       await target.close();
     }
@@ -60,14 +68,6 @@ async function measure(plan: BenchPlan, workDir: string): Promise<BenchResults> 
   if (plan.sections.has('profile')) {
     progress('profiled CLI run');
     results.profile = { ...(await profileRun(workDir, plan.profileRuns, plan.seed)), runs: plan.profileRuns };
-  }
-  if (plan.sections.has('concurrency')) {
-    if (cliHasConcurrency()) {
-      progress(`CLI at --concurrency ${plan.concurrency.levels.join(', ')}`);
-      results.concurrency = await measureConcurrency(workDir, { ...plan.concurrency, seed: plan.seed });
-    } else {
-      results.concurrency = { unavailable: 'Not measured: the CLI has no --concurrency option yet.' };
-    }
   }
   if (plan.sections.has('load')) {
     progress('fake cloud against a bare server (autocannon)');

@@ -140,11 +140,14 @@ function profileSection(profile: NonNullable<BenchResults['profile']>): string[]
 function concurrencySection(concurrency: NonNullable<BenchResults['concurrency']>): string[] {
   if ('unavailable' in concurrency) return ['### --concurrency', '', concurrency.unavailable];
   return [
-    '### --concurrency N against the embedded fake cloud',
+    '### --concurrency N against the fake cloud',
     '',
-    'The same run (same --runs and seed, so the same requests) at each N; throughput relative to N = 1 is wall time at 1 ÷ wall time at N.',
+    'The exchange loop with the target\'s concurrency set to N (cloud in its own process; exchanges per second, medians), and the whole CLI with `--concurrency N` at one --runs and seed (same requests; wall time, start-up included). Throughput relative to N = 1: exchanges/s at N ÷ at 1 for the loop, wall time at 1 ÷ at N for the CLI.',
     '',
-    ...table(['N', 'wall time', 'throughput vs N = 1'], concurrency.map((p) => [String(p.concurrency), seconds(p.wallMs), `${fixed(p.speedup)}×`])),
+    ...table(
+      ['N', 'loop exchanges/s', 'loop throughput vs N = 1', 'CLI wall time', 'CLI throughput vs N = 1'],
+      concurrency.map((p) => [String(p.concurrency), whole(p.loopExchangesPerSecond), `**${fixed(p.loopSpeedup)}×**`, seconds(p.cliWallMs), `${fixed(p.cliSpeedup)}×`]),
+    ),
   ];
 }
 
@@ -186,7 +189,7 @@ export function ratioSummary(results: BenchResults): string[] {
   if (results.loop) lines.push(`exchange loop time by cases: ${fixed(results.loop.fit.slope * 1000, 0)} µs per exchange, R² ${fixed(results.loop.fit.rSquared, 4)}`);
   if (results.cli) lines.push(`CLI wall time by --runs: ${fixed(results.cli.fit.slope, 1)} ms per run + ${fixed(results.cli.fit.intercept / 1000, 2)} s, R² ${fixed(results.cli.fit.rSquared, 4)}`);
   if (results.profile) lines.push(`default run: start-up ${percent(results.profile.startupMs, results.profile.wallMs)}, tests ${percent(results.profile.testsMs, results.profile.wallMs)}, reporting ${percent(results.profile.reportingMs, results.profile.wallMs)} of the wall time`);
-  if (results.concurrency && !('unavailable' in results.concurrency)) lines.push(`--concurrency throughput vs 1: ${results.concurrency.map((p) => `N=${p.concurrency} ${fixed(p.speedup)}`).join(', ')}`);
+  if (results.concurrency && !('unavailable' in results.concurrency)) lines.push(`--concurrency throughput vs N=1 (exchange loop / whole CLI): ${results.concurrency.map((p) => `N=${p.concurrency} ${fixed(p.loopSpeedup)} / ${fixed(p.cliSpeedup)}`).join(', ')}`);
   for (const l of results.load ?? []) lines.push(`fake cloud/bare server requests-per-second ratio, ${l.request}: ${fixed(l.ratio)}`);
   const headline = results.exchange.find((e) => e.layout === HEADLINE_LAYOUT);
   if (!headline) throw new Error('the headline comparison did not run');
