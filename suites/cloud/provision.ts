@@ -27,6 +27,9 @@ export interface Provisioned {
   readonly subnet: { readonly id: string; readonly cidr: string };
 }
 
+/** Polls of the booting server that may go unanswered in a row before provisioning gives up. */
+const UNANSWERED_POLLS = 3;
+
 interface Flavor {
   readonly id: string;
   readonly name: string;
@@ -163,9 +166,13 @@ export class Provisioner {
     const deadline = Date.now() + this.options.bootTimeoutMs;
     let pause = 100;
     let status = 'unknown';
+    let unanswered = 0;
     for (;;) {
       this.checkpoint();
       const result = await this.api.call('GET', `${this.api.endpoints.compute}/servers/${encodeURIComponent(serverId)}`);
+      // A cloud that stopped answering will not say ACTIVE either: stop rather than poll until the boot timeout.
+      unanswered = result.ok ? 0 : unanswered + 1;
+      if (!result.ok && unanswered >= UNANSWERED_POLLS) throw new CloudAccessError(`the cloud stopped answering while the provisioned server booted: ${result.error}`);
       const server = result.ok && isRecord(result.json) && isRecord(result.json.server) ? result.json.server : null;
       if (server) {
         status = typeof server.status === 'string' ? server.status : 'unknown';

@@ -24,6 +24,8 @@ export function explainUnreachable(url: string, code: string | undefined, detail
   const { origin, host } = describeOrigin(url);
   const isHttps = origin.startsWith('https:');
   switch (true) {
+    case code !== undefined && code.startsWith('HTTP_'):
+      return `${origin} kept answering ${code.slice(5)}: ${detail ?? 'retries exhausted'}`;
     case code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL':
       return `DNS: cannot resolve ${host} (${code}); check the URL (${origin})`;
     case code === 'ECONNREFUSED':
