@@ -11,7 +11,8 @@ export function helpText(): string {
     '  npm run conformance -- verify FILE          check a conformance.json digest and format',
     '  npm run conformance -- matrix A.json B.json  merge reports of several targets into one matrix',
     '',
-    'Without --target the embedded fake cloud is started on loopback and tested.',
+    'Without --target or a cloud (--os-cloud, OS_CLOUD or OS_AUTH_URL), the embedded fake cloud is started on loopback and tested.',
+    'Secrets (passwords, tokens) belong in clouds.yaml/secure.yaml or OS_* variables, not on the command line: npm prints its arguments.',
     'Every option can also be given as the environment variable shown (for plain `npx vitest run --project conformance`).',
     '',
     'Options:',
@@ -21,10 +22,14 @@ export function helpText(): string {
     lines.push(`  --${spec.flag}${value}    [${spec.env}]`);
     lines.push(`      ${spec.help}`);
     if (spec.example) lines.push(`      e.g. --${spec.flag} ${spec.example}`);
+    else if (spec.kind === 'boolean') lines.push(`      e.g. --${spec.flag}`);
   }
   lines.push('  --help', '      Show this text.', '');
-  lines.push('Exit codes: 0 conformant (every MUST passed), 1 nonconformant or undecided, 2 usage, configuration or unreachable target.');
-  lines.push('Example against a cloud:');
+  lines.push('Exit codes: 0 conformant (every MUST passed), 1 nonconformant or undecided (or something the run created could not be removed),');
+  lines.push('  2 usage, configuration or unreachable target, 130/143 stopped by SIGINT/SIGTERM (after removing what the run created).');
+  lines.push('Examples against a cloud:');
+  lines.push('  npm run conformance -- --os-cloud mycloud --provision --deadline-s 1800     # creates, tests, removes; ledger in reports/resources.jsonl');
+  lines.push('  npm run conformance -- --os-cloud mycloud --cleanup-only reports/resources.jsonl   # after a run that was killed');
   lines.push('  npm run conformance -- --target https://compute.example/v2.1/$PROJECT --token "$OS_TOKEN" --server-id $SERVER --port-id $PORT --net-id $NET');
   return `${lines.join('\n')}\n`;
 }

@@ -67,8 +67,8 @@ const SELECTORS = new Set(['OS_CLOUD', 'OS_REGION_NAME', 'OS_CLIENT_CONFIG_FILE'
 const NOT_OURS = /^OS_(TEST|STD|LOG)/;
 const ENVVARS_CLOUD = 'envvars';
 
-export function searchDirectories(cwd: string, home: string): string[] {
-  return [cwd, path.join(home, '.config', 'openstack'), '/etc/openstack'];
+export function searchDirectories(cwd: string, home: string, siteDir = '/etc/openstack'): string[] {
+  return [cwd, path.join(home, '.config', 'openstack'), siteDir];
 }
 
 function candidates(base: 'clouds' | 'secure', override: string | undefined, dirs: readonly string[]): string[] {
@@ -140,12 +140,14 @@ export interface LoadOptions {
   readonly overrides: ProfileOverrides;
   readonly cwd?: string;
   readonly home?: string;
+  /** The system-wide directory (tests point it away from the host's /etc/openstack). */
+  readonly siteDir?: string;
 }
 
 /** Reads the selected cloud's profile, or throws CloudConfigError with one line that says why. */
 export function loadCloudProfile(options: LoadOptions): CloudProfile {
   const { env, overrides } = options;
-  const dirs = searchDirectories(options.cwd ?? process.cwd(), options.home ?? homedir());
+  const dirs = searchDirectories(options.cwd ?? process.cwd(), options.home ?? homedir(), options.siteDir);
   const clouds = loadFirst(candidates('clouds', env.OS_CLIENT_CONFIG_FILE, dirs));
   const secure = loadFirst(candidates('secure', env.OS_CLIENT_SECURE_FILE, dirs));
   const fileClouds = isDict(clouds?.data.clouds) ? (clouds?.data.clouds as Dict) : {};

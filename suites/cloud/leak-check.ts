@@ -39,10 +39,20 @@ function inScope(port: PortView, scope: LeakScope): boolean {
 export function compareSnapshots(before: StateSnapshot, after: StateSnapshot, scope: LeakScope): LeakFindings {
   const leaks: string[] = [];
   const notes: string[] = [];
+  /** Ports already named through the server's interfaces: one line per port is enough. */
+  const named = new Set<string>();
   if (before.interfaces === null || after.interfaces === null) notes.push(`the interfaces of server ${scope.serverId} could not be read ${before.interfaces === null ? 'before' : 'after'} the run: not compared`);
   else {
-    for (const port of after.interfaces) if (!before.interfaces.includes(port)) leaks.push(`leak: port ${port} is attached to server ${scope.serverId} and was not before the run`);
-    for (const port of before.interfaces) if (!after.interfaces.includes(port)) leaks.push(`port ${port} was attached to server ${scope.serverId} before the run and no longer is`);
+    for (const port of after.interfaces) {
+      if (before.interfaces.includes(port)) continue;
+      leaks.push(`leak: port ${port} is attached to server ${scope.serverId} and was not before the run`);
+      named.add(port);
+    }
+    for (const port of before.interfaces) {
+      if (after.interfaces.includes(port)) continue;
+      leaks.push(`port ${port} was attached to server ${scope.serverId} before the run and no longer is`);
+      named.add(port);
+    }
   }
   if (before.ports === null || after.ports === null) {
     if (scope.projectId !== null) notes.push('the project\'s ports could not be read (no network endpoint?): not compared');
@@ -51,13 +61,13 @@ export function compareSnapshots(before: StateSnapshot, after: StateSnapshot, sc
   const start = new Map(before.ports.map((p) => [p.id, p]));
   const end = new Map(after.ports.map((p) => [p.id, p]));
   for (const port of after.ports) {
-    if (!inScope(port, scope)) continue;
+    if (!inScope(port, scope) || named.has(port.id)) continue;
     const was = start.get(port.id);
     if (!was) leaks.push(`leak: port ${port.id}${port.name ? ` (${port.name})` : ''} on network ${port.networkId} did not exist before the run`);
     else if (was.deviceId !== port.deviceId) leaks.push(`leak: port ${port.id} is bound to ${port.deviceId || 'nothing'} and was bound to ${was.deviceId || 'nothing'} before the run`);
   }
   for (const port of before.ports) {
-    if (inScope(port, scope) && !end.has(port.id)) leaks.push(`port ${port.id} existed before the run and is gone`);
+    if (inScope(port, scope) && !named.has(port.id) && !end.has(port.id)) leaks.push(`port ${port.id} existed before the run and is gone`);
   }
   return { leaks, notes };
 }

@@ -1,0 +1,82 @@
+/**
+ * The real-cloud options: which target the run tests, the defaults for a shared cloud, and one
+ * clear line for every combination that makes no sense; --help documents each with an example.
+ */
+import { describe, expect, it } from 'vitest';
+import { planDeadlines } from '../../suites/cloud/lifecycle.ts';
+import { helpText } from '../../suites/cli/help.ts';
+import { ConfigError, readConfig } from '../../suites/harness/config.ts';
+import { OPTIONS } from '../../suites/harness/options.ts';
+import { chooseMicroversion } from '../../suites/harness/target.ts';
+
+const SERVER = '6b8f1c2e-3b0e-4d43-9a45-6d7c3f0f9a10';
+
+describe('which target', () => {
+  it('nothing given: the embedded cloud, no rate limit, one request at a time, three retries', () => {
+    expect(readConfig({})).toMatchObject({ mode: 'embedded', maxRps: 0, concurrency: 1, retries: 3, deadlineS: null, provision: false, insecure: null });
+  });
+
+  it('--os-cloud or OS_AUTH_URL: a cloud, at 10 requests per second unless told otherwise', () => {
+    expect(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toMatchObject({ mode: 'cloud', cloud: { name: 'prod' }, provision: true, maxRps: 10 });
+    expect(readConfig({ OS_AUTH_URL: 'https://k/v3', OSI_SERVER_ID: SERVER, OS_REGION_NAME: 'R2', OSI_MAX_RPS: '0' })).toMatchObject({ mode: 'cloud', cloud: { name: null, regionName: 'R2' }, maxRps: 0 });
+  });
+
+  it('--target wins over an OS_AUTH_URL left in the environment', () => {
+    expect(readConfig({ OSI_TARGET: 'http://h/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER, OS_AUTH_URL: 'https://k/v3' }).mode).toBe('given');
+  });
+
+  it('--cleanup-only needs credentials, and nothing else', () => {
+    expect(readConfig({ OS_CLOUD: 'prod', OSI_CLEANUP_ONLY: 'reports/resources.jsonl' })).toMatchObject({ mode: 'cloud', cleanupOnly: 'reports/resources.jsonl' });
+  });
+});
+
+describe('one line per mistake', () => {
+  it.each([
+    [{ OS_CLOUD: 'prod', OSI_TARGET: 'http://h/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER }, /--target and --os-cloud both name the target/],
+    [{ OS_CLOUD: 'prod' }, /add --provision to let the suite create what it needs, or --server-id/],
+    [{ OS_CLOUD: 'prod', OSI_PROVISION: 'true', OSI_PORT_IDS: SERVER }, /--provision creates the server, ports and network itself/],
+    [{ OSI_PROVISION: 'yes' }, /--provision works with a cloud/],
+    [{ OS_CLOUD: 'prod', OSI_SERVER_ID: SERVER, OSI_FLAVOR: 'm1.tiny' }, /--flavor and --image choose what --provision boots/],
+    [{ OS_CLOUD: 'prod', OSI_PROVISION: '1', OSI_TOKEN: 'x' }, /--token goes with --target/],
+    [{ OSI_CLEANUP_ONLY: 'l.jsonl' }, /--cleanup-only needs the credentials/],
+    [{ OSI_CONCURRENCY: '0' }, /--concurrency must be between 1 and 64/],
+    [{ OSI_DEADLINE_S: '5' }, /--deadline-s must be between 10 and/],
+    [{ OS_INSECURE: 'perhaps' }, /--insecure is a switch/],
+    [{ OS_CACERT: '/nonexistent/ca.pem' }, /--cacert \/nonexistent\/ca\.pem cannot be read \(ENOENT\)/],
+  ])('%o', (env, message) => {
+    expect(() => readConfig(env)).toThrow(ConfigError);
+    expect(() => readConfig(env)).toThrow(message);
+  });
+});
+
+describe('microversion inside the target\'s range', () => {
+  it('"latest" becomes the maximum; out of range is a configuration error', () => {
+    expect(chooseMicroversion('latest', '2.1', '2.96')).toBe('2.96');
+    expect(chooseMicroversion('latest', null, null)).toBe('latest');
+    expect(chooseMicroversion('2.70', '2.1', '2.96')).toBe('2.70');
+    expect(() => chooseMicroversion('2.97', '2.1', '2.96')).toThrow(/above the target's maximum 2\.96/);
+    expect(() => chooseMicroversion('2.1', '2.5', '2.96')).toThrow(/below the target's minimum 2\.5/);
+  });
+});
+
+describe('deadlines', () => {
+  it('keeps a quarter of the run, between 3 s and a minute, for the leak check and the cleanup', () => {
+    expect(planDeadlines(null)).toEqual({ testPhaseEndsAt: null, hardDeadlineAt: null });
+    expect(planDeadlines(20, 0)).toEqual({ testPhaseEndsAt: 15_000, hardDeadlineAt: 20_000 });
+    expect(planDeadlines(10, 0)).toEqual({ testPhaseEndsAt: 7_000, hardDeadlineAt: 10_000 });
+    expect(planDeadlines(3600, 0)).toEqual({ testPhaseEndsAt: 3_540_000, hardDeadlineAt: 3_600_000 });
+  });
+});
+
+describe('--help', () => {
+  it('documents every option of the table, with an example for those that take a value', () => {
+    const help = helpText();
+    for (const option of OPTIONS) {
+      expect(help).toContain(`--${option.flag}`);
+      expect(help).toContain(`[${option.env}]`);
+      if (option.kind !== 'boolean') expect(option.example, option.flag).toBeDefined();
+      expect(help, option.flag).toMatch(new RegExp(`e\\.g\\. --${option.flag}\\b`));
+    }
+    expect(help).toMatch(/--os-cloud VALUE {4}\[OS_CLOUD\]/);
+  });
+});
