@@ -9,6 +9,11 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache, keyed by file
+    // content and config) instead of being transformed again by every run: a default
+    // `npm run conformance` spends most of its wall time starting up (BENCHMARKS.md). No plugin
+    // here reads anything but the file itself, which is the case the cache cannot go stale in.
+    experimental: { fsModuleCache: true },
     projects: [
       {
         test: {
