@@ -57,7 +57,7 @@ export function planFrom(argv: readonly string[]): BenchPlan {
       }
     : {
         ...common,
-        exchange: { cases: 1000, rounds: 9, warmupCases: 2000 },
+        exchange: { cases: 400, rounds: 21, warmupCases: 2000 },
         loopSizes: [{ size: 100, repeats: 5 }, { size: 1000, repeats: 3 }, { size: 10_000, repeats: 1 }],
         cliRuns: [{ size: 100, repeats: 2 }, { size: 300, repeats: 1 }, { size: 1000, repeats: 1 }],
         profileRuns: 100,
