@@ -9,6 +9,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { breakDownClient } from './client-profile.ts';
 import { compareCloudWithBare } from './cloud-vs-bare.ts';
 import { cliHasConcurrency, measureConcurrency } from './concurrency.ts';
 import { compareExchanges } from './exchange-ratio.ts';
@@ -44,6 +45,10 @@ async function measure(plan: BenchPlan, workDir: string): Promise<BenchResults> 
     const target = await openTarget(layout, workDir, plan.seed);
     try {
       exchange.push({ layout, comparison: await compareExchanges(target.target, plan.exchange) });
+      if (layout === 'separate-process') {
+        progress('client CPU per exchange by part, suite and raw (profiled rounds)');
+        results.clientBreakdown = await breakDownClient(target.target, plan.exchange.profiledCases);
+      }
       if (layout === 'separate-process' && plan.sections.has('scaling')) {
         progress(`exchange loop at ${plan.loopSizes.map((s) => s.size).join(', ')} cases`);
         results.loop = await exchangeLoopScaling(target.target, plan.loopSizes);

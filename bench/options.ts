@@ -14,7 +14,7 @@ export interface BenchPlan {
   /** File whose generated-figures block is replaced with this run's figures, or null. */
   readonly markdownFile: string | null;
   readonly seed: number;
-  readonly exchange: { readonly cases: number; readonly rounds: number; readonly warmupCases: number };
+  readonly exchange: { readonly cases: number; readonly rounds: number; readonly warmupCases: number; readonly profiledCases: number };
   readonly loopSizes: ReadonlyArray<{ readonly size: number; readonly repeats: number }>;
   readonly cliRuns: ReadonlyArray<{ readonly size: number; readonly repeats: number }>;
   readonly profileRuns: number;
@@ -48,7 +48,7 @@ export function planFrom(argv: readonly string[]): BenchPlan {
   return quick
     ? {
         ...common,
-        exchange: { cases: 100, rounds: 3, warmupCases: 100 },
+        exchange: { cases: 100, rounds: 3, warmupCases: 100, profiledCases: 100 },
         loopSizes: [{ size: 50, repeats: 1 }, { size: 100, repeats: 1 }, { size: 200, repeats: 1 }],
         cliRuns: [{ size: 1, repeats: 1 }, { size: 3, repeats: 1 }],
         profileRuns: 1,
@@ -57,7 +57,7 @@ export function planFrom(argv: readonly string[]): BenchPlan {
       }
     : {
         ...common,
-        exchange: { cases: 400, rounds: 21, warmupCases: 2000 },
+        exchange: { cases: 400, rounds: 21, warmupCases: 2000, profiledCases: 3000 },
         loopSizes: [{ size: 100, repeats: 5 }, { size: 1000, repeats: 3 }, { size: 10_000, repeats: 1 }],
         cliRuns: [{ size: 100, repeats: 2 }, { size: 300, repeats: 1 }, { size: 1000, repeats: 1 }],
         profileRuns: 100,

@@ -3,6 +3,7 @@
  * BENCHMARKS.md between its generated-figures markers. Ratios first: they travel between machines,
  * absolute times do not.
  */
+import type { ClientBreakdown } from './client-profile.ts';
 import type { Category } from './cpu-profile.ts';
 import type { ConcurrencyPoint } from './concurrency.ts';
 import type { LoadComparison } from './cloud-vs-bare.ts';
@@ -19,6 +20,7 @@ export interface BenchResults {
   readonly command: string;
   readonly elapsedSeconds: number;
   readonly exchange: ReadonlyArray<{ readonly layout: CloudLayout; readonly comparison: ExchangeComparison }>;
+  readonly clientBreakdown?: ClientBreakdown;
   readonly loop?: ScalingResult;
   readonly cli?: ScalingResult;
   readonly profile?: PhaseSplit & { readonly attempts: number; readonly runs: number };
@@ -58,6 +60,27 @@ function exchangeSection(results: BenchResults): string[] {
       results.exchange.map(({ layout, comparison }) => [LAYOUT_NAMES[layout], whole(comparison.suiteExchangesPerSecond), whole(comparison.rawExchangesPerSecond), `**${fixed(comparison.ratio)}**`, comparison.ratios.map((r) => fixed(r)).join(' ')]),
     ),
     ...results.exchange.filter(({ comparison }) => comparison.notPassing.length > 0).map(({ layout, comparison }) => `\nWarning (${layout}): the suite judged requirements as not passing: ${comparison.notPassing.join(', ')}.`),
+    ...(results.clientBreakdown ? ['', ...breakdownTable(results.clientBreakdown)] : []),
+  ];
+}
+
+function breakdownTable(breakdown: ClientBreakdown): string[] {
+  const categories = [...new Set([...breakdown.suite.keys(), ...breakdown.raw.keys()])];
+  const rows = categories
+    .map((category) => ({ category, suite: breakdown.suite.get(category) ?? 0, raw: breakdown.raw.get(category) ?? 0 }))
+    .filter((row) => row.suite >= 0.5 || row.raw >= 0.5)
+    .sort((a, b) => b.suite - b.raw - (a.suite - a.raw));
+  const total = (side: 'suite' | 'raw'): number => rows.reduce((sum, row) => sum + row[side], 0);
+  return [
+    `Where the client's time per exchange goes (cloud in its own process; one more round of ${whole(breakdown.exchanges)} exchanges on each side under V8's sampling profiler, so slightly slower than above; idle is the client waiting for the cloud):`,
+    '',
+    ...table(
+      ['part', 'suite µs/exchange', 'raw µs/exchange', 'suite − raw'],
+      [
+        ...rows.map((row) => [CATEGORY_NAMES[row.category], whole(row.suite), whole(row.raw), whole(row.suite - row.raw)]),
+        ['**total**', whole(total('suite')), whole(total('raw')), whole(total('suite') - total('raw'))],
+      ],
+    ),
   ];
 }
 
@@ -92,7 +115,8 @@ function cliSection(cli: ScalingResult): string[] {
 
 const CATEGORY_NAMES: Readonly<Record<Category, string>> = {
   generation: 'generation (fast-check, generators, classification of cases)',
-  http: 'HTTP client (node:http, net, http.ts, session.ts)',
+  http: 'HTTP in node (node:http, net, streams, URL)',
+  'http-client': 'the suite\'s HTTP client code (http.ts, session.ts, redaction, manners)',
   validation: 'validation (checks, ajv, Scenario judging and recording)',
   target: 'fake cloud (fixtures/fake-cloud)',
   reporting: 'reporting (reporters/)',
