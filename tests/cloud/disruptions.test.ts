@@ -80,14 +80,14 @@ describe('a cloud that refuses, slows down and hangs', () => {
   it('a deadline that comes mid-run: cut short, verdict error, cleaned up before the deadline', async () => {
     const fixture = await cloudFixture({ latencyMs: 40 });
     try {
-      const result = await runCli([...BASE, '--runs', '200', '--deadline-s', '15'], { cwd: fixture.dir });
+      const result = await runCli([...BASE, '--runs', '200', '--deadline-s', '12'], { cwd: fixture.dir });
       const report = readReport(path.join(fixture.dir, 'out'));
       expect(result.code, result.stderr).toBe(1);
       expect(report?.verdict.value).toBe('error');
       expect(report?.verdict.reason).toMatch(/interrupted/);
-      expect(result.stderr).toMatch(/the --deadline-s of 15 s is near/);
+      expect(result.stderr).toMatch(/the --deadline-s of 12 s is near/);
       // The deadline counts from the CLI's start; loading tsx comes before it.
-      expect(result.ms).toBeLessThan(15_000 + 4_000);
+      expect(result.ms).toBeLessThan(12_000 + 4_000);
       expect(leftovers(fixture)).toEqual([]);
     } finally {
       await fixture.close();
@@ -124,11 +124,11 @@ describe('a cloud that will not let the run clean up', () => {
   it('everything hangs after provisioning: the run still ends by its deadline; --cleanup-only later leaves nothing', async () => {
     const fixture = await cloudFixture();
     try {
-      const run = runCli([...BASE, '--runs', '3', '--timeout-ms', '700', '--deadline-s', '20'], { cwd: fixture.dir });
+      const run = runCli([...BASE, '--runs', '3', '--timeout-ms', '700', '--deadline-s', '12'], { cwd: fixture.dir });
       await serverProvisioned(fixture);
       await settings(fixture, { hang: 'all' });
       const result = await run;
-      expect(result.ms).toBeLessThan(20_000 + 4_000);
+      expect(result.ms).toBeLessThan(12_000 + 4_000);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/not removed/);
       await settings(fixture, { hang: 'none' });
