@@ -127,6 +127,20 @@ const CATEGORY_NAMES: Readonly<Record<Category, string>> = {
   other: 'other (node internals, V8)',
 };
 
+const SHORT_NAMES: Readonly<Record<Category, string>> = {
+  generation: 'generation',
+  http: 'node http (the cloud\'s server side)',
+  'http-client': 'suite HTTP client',
+  validation: 'validation',
+  target: 'fake cloud code',
+  reporting: 'reporter',
+  'test-runner': 'vitest',
+  'module-loading': 'module loading',
+  'garbage-collection': 'GC',
+  idle: 'idle',
+  other: 'other',
+};
+
 function sortedEntries(map: ReadonlyMap<Category, number>, withoutIdle = false): Array<[Category, number]> {
   return [...map].filter(([category, ms]) => ms >= 0.5 && !(withoutIdle && category === 'idle')).sort((a, b) => b[1] - a[1]);
 }
@@ -136,7 +150,7 @@ function profileSection(profile: NonNullable<BenchResults['profile']>): string[]
   return [
     '### Where the wall time of a default run goes',
     '',
-    `One \`npm run conformance -- --runs ${profile.runs}\` under \`node --cpu-prof\` (vitest passes the flag to its worker, so both processes are profiled; ${profile.attempts} attempt(s), see BENCHMARKS.md "Method"). Profiling slows the run a little; the split is what matters.`,
+    `One \`npm run conformance -- --runs ${profile.runs}\` under \`node --cpu-prof\` (vitest passes the flag to its worker, so both processes are profiled; ${profile.attempts} attempt(s), see "Method"). Profiling slows the run a little; the split is what matters.`,
     '',
     ...table(
       ['phase', 'wall time', 'share'],
@@ -154,8 +168,8 @@ function profileSection(profile: NonNullable<BenchResults['profile']>): string[]
     ...table(
       ['span', 'main-process CPU by part'],
       [
-        ['tests', sortedEntries(profile.mainDuringTests, true).map(([c, ms]) => `${c} ${seconds(ms)}`).join(', ')],
-        ['reporting and exit', sortedEntries(profile.mainAfterTests, true).map(([c, ms]) => `${c} ${seconds(ms)}`).join(', ')],
+        ['tests', sortedEntries(profile.mainDuringTests, true).map(([c, ms]) => `${SHORT_NAMES[c]} ${seconds(ms)}`).join(', ')],
+        ['reporting and exit', sortedEntries(profile.mainAfterTests, true).map(([c, ms]) => `${SHORT_NAMES[c]} ${seconds(ms)}`).join(', ')],
       ],
     ),
   ];
