@@ -87,6 +87,9 @@ function descriptorFor(file: string): number {
 }
 
 export class ResourceLedger {
+  /** Events this object wrote (in this process). */
+  written = 0;
+
   constructor(
     readonly file: string,
     readonly runId: string,
@@ -94,6 +97,7 @@ export class ResourceLedger {
 
   /** Appends one event and waits until it is on disk. */
   record(event: NewLedgerEvent): void {
+    this.written += 1;
     const line = `${JSON.stringify({ v: 1, run: this.runId, at: new Date().toISOString(), ...event })}\n`;
     const fd = descriptorFor(this.file);
     writeSync(fd, line);

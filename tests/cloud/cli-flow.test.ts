@@ -3,7 +3,7 @@
  * OS_* variables, --provision, and a report at the end; the fake cloud stands in for the cloud.
  * After every run the ledger is empty and the cloud holds nothing the suite created.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudFixture, ledgerText, leftovers, readReport, runCli, type CloudFixture } from './helpers.ts';
@@ -109,6 +109,24 @@ describe('bad input and unusable clouds: one line on stderr, exit 2', () => {
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^conformance: error: identity: DNS: cannot resolve osi-no-such-host\.invalid/)]);
     expect(result.stderr).not.toContain('p4ssw0rd-not-printed');
+  });
+
+  it('a ledger an earlier run left resources in: refuses to start, pointing at --cleanup-only', async () => {
+    mkdirSync(path.join(fixture.dir, 'out-left'), { recursive: true });
+    writeFileSync(path.join(fixture.dir, 'out-left', 'resources.jsonl'), `${JSON.stringify({ v: 1, run: 'old', at: 'x', event: 'created', kind: 'port', id: 'p1', url: `${fixture.cloud.seed.network_url}/ports/p1` })}\n`);
+    const result = await runCli(['--os-cloud', 'fake', '--provision', '--report-dir', 'out-left'], { cwd: fixture.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual(['conformance: out-left/resources.jsonl lists resources an earlier run did not remove: run `npm run conformance -- --cleanup-only out-left/resources.jsonl` (same cloud credentials) first']);
+  });
+
+  it('--cleanup-only sends the token to no origin outside the catalog: such a line stays in the ledger', async () => {
+    mkdirSync(path.join(fixture.dir, 'out-foreign'), { recursive: true });
+    const ledger = path.join(fixture.dir, 'out-foreign', 'resources.jsonl');
+    writeFileSync(ledger, `${JSON.stringify({ v: 1, run: 'old', at: 'x', event: 'created', kind: 'port', id: 'p1', url: 'http://127.0.0.2:9/v2.0/ports/p1' })}\n`);
+    const result = await runCli(['--os-cloud', 'fake', '--cleanup-only', 'out-foreign/resources.jsonl'], { cwd: fixture.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/not removed: port p1: not sent: the suite's token goes only to the catalog's endpoints, not to http:\/\/127\.0\.0\.2:9/);
+    expect(ledgerText(path.join(fixture.dir, 'out-foreign'))).toContain('"id":"p1"');
   });
 
   it('wrong credentials: one line naming the method, no secret', async () => {
