@@ -28,7 +28,7 @@ export const DEFAULT_MANNERS: MannerSettings = {
   concurrency: 1,
   maxRps: 0,
   retries: 3,
-  maxRetryWaitMs: 30_000,
+  maxRetryWaitMs: 60_000,
   deadlineAt: null,
   stormThreshold: 3,
 };
