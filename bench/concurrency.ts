@@ -30,6 +30,7 @@ export interface ConcurrencyPlan {
   readonly loopCases: number;
   readonly loopRounds: number;
   readonly cliRuns: number;
+  readonly cliRepeats: number;
   readonly seed: number;
 }
 
@@ -37,26 +38,38 @@ export function cliHasConcurrency(): boolean {
   return OPTIONS.some((option) => option.flag === 'concurrency');
 }
 
-async function loopThroughput(target: ResolvedTarget, concurrency: number, plan: ConcurrencyPlan): Promise<number> {
-  const atLevel: ResolvedTarget = { ...target, manners: { ...target.manners, concurrency } };
-  await runSuiteExchanges(atLevel, plan.loopCases); // warm-up at this level
-  const rates: number[] = [];
-  for (let round = 0; round < plan.loopRounds; round++) {
-    const run = await runSuiteExchanges(atLevel, plan.loopCases);
-    rates.push(run.exchanges / (run.elapsedMs / 1000));
-  }
-  return median(rates);
-}
+const atLevel = (target: ResolvedTarget, concurrency: number): ResolvedTarget => ({ ...target, manners: { ...target.manners, concurrency } });
 
+/**
+ * Levels take turns round by round (1, 2, 4, 8, 1, 2, ...), so that a change in the machine's load
+ * during the section weighs on every level alike; each level's figure is its median.
+ */
 export async function measureConcurrency(target: ResolvedTarget, workDir: string, plan: ConcurrencyPlan): Promise<ConcurrencyPoint[]> {
-  const measured: Array<{ concurrency: number; loop: number; cli: number }> = [];
-  for (const concurrency of plan.levels) {
-    const loop = await loopThroughput(target, concurrency, plan);
-    const run = await runCli({ runs: plan.cliRuns, seed: plan.seed, reportDir: path.join(workDir, `concurrency-${concurrency}`), extraArgs: ['--concurrency', String(concurrency)] });
-    if (run.exitCode !== 0) throw new Error(`--concurrency ${concurrency}: the CLI exited ${String(run.exitCode)}: ${run.stderr.trim().split('\n')[0] ?? ''}`);
-    measured.push({ concurrency, loop, cli: run.wallMs });
+  const loopRates = new Map<number, number[]>(plan.levels.map((level) => [level, []]));
+  const cliWalls = new Map<number, number[]>(plan.levels.map((level) => [level, []]));
+  for (const level of plan.levels) await runSuiteExchanges(atLevel(target, level), plan.loopCases); // warm-up
+  for (let round = 0; round < plan.loopRounds; round++) {
+    for (const level of plan.levels) {
+      const run = await runSuiteExchanges(atLevel(target, level), plan.loopCases);
+      loopRates.get(level)?.push(run.exchanges / (run.elapsedMs / 1000));
+    }
   }
-  const [base] = measured;
-  if (!base) return [];
-  return measured.map((m) => ({ concurrency: m.concurrency, loopExchangesPerSecond: m.loop, cliWallMs: m.cli, loopSpeedup: m.loop / base.loop, cliSpeedup: base.cli / m.cli }));
+  for (let round = 0; round < plan.cliRepeats; round++) {
+    for (const level of plan.levels) {
+      const run = await runCli({ runs: plan.cliRuns, seed: plan.seed, reportDir: path.join(workDir, `concurrency-${level}-${round}`), extraArgs: ['--concurrency', String(level)] });
+      if (run.exitCode !== 0) throw new Error(`--concurrency ${level}: the CLI exited ${String(run.exitCode)}: ${run.stderr.trim().split('\n')[0] ?? ''}`);
+      cliWalls.get(level)?.push(run.wallMs);
+    }
+  }
+  const loop = (level: number): number => median(loopRates.get(level) ?? []);
+  const cli = (level: number): number => median(cliWalls.get(level) ?? []);
+  const [base] = plan.levels;
+  if (base === undefined) return [];
+  return plan.levels.map((level) => ({
+    concurrency: level,
+    loopExchangesPerSecond: loop(level),
+    cliWallMs: cli(level),
+    loopSpeedup: loop(level) / loop(base),
+    cliSpeedup: cli(base) / cli(level),
+  }));
 }

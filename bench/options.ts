@@ -18,7 +18,7 @@ export interface BenchPlan {
   readonly loopSizes: ReadonlyArray<{ readonly size: number; readonly repeats: number }>;
   readonly cliRuns: ReadonlyArray<{ readonly size: number; readonly repeats: number }>;
   readonly profileRuns: number;
-  readonly concurrency: { readonly levels: readonly number[]; readonly loopCases: number; readonly loopRounds: number; readonly cliRuns: number };
+  readonly concurrency: { readonly levels: readonly number[]; readonly loopCases: number; readonly loopRounds: number; readonly cliRuns: number; readonly cliRepeats: number };
   readonly load: { readonly connections: number; readonly durationSeconds: number; readonly rounds: number };
 }
 
@@ -52,7 +52,7 @@ export function planFrom(argv: readonly string[]): BenchPlan {
         loopSizes: [{ size: 50, repeats: 1 }, { size: 100, repeats: 1 }, { size: 200, repeats: 1 }],
         cliRuns: [{ size: 1, repeats: 1 }, { size: 3, repeats: 1 }],
         profileRuns: 1,
-        concurrency: { levels: [1, 2], loopCases: 50, loopRounds: 1, cliRuns: 3 },
+        concurrency: { levels: [1, 2], loopCases: 50, loopRounds: 1, cliRuns: 3, cliRepeats: 1 },
         load: { connections: 4, durationSeconds: 1, rounds: 1 },
       }
     : {
@@ -61,7 +61,7 @@ export function planFrom(argv: readonly string[]): BenchPlan {
         loopSizes: [{ size: 100, repeats: 5 }, { size: 1000, repeats: 3 }, { size: 10_000, repeats: 1 }],
         cliRuns: [{ size: 100, repeats: 2 }, { size: 300, repeats: 1 }, { size: 1000, repeats: 1 }],
         profileRuns: 100,
-        concurrency: { levels: [1, 2, 4, 8], loopCases: 1000, loopRounds: 3, cliRuns: 300 },
+        concurrency: { levels: [1, 2, 4, 8], loopCases: 500, loopRounds: 7, cliRuns: 300, cliRepeats: 2 },
         load: { connections: 10, durationSeconds: 4, rounds: 2 },
       };
 }

@@ -180,7 +180,7 @@ function concurrencySection(concurrency: NonNullable<BenchResults['concurrency']
   return [
     '### --concurrency N against the fake cloud',
     '',
-    'The exchange loop with the target\'s concurrency set to N (cloud in its own process; exchanges per second, medians), and the whole CLI with `--concurrency N` at one --runs and seed (same requests; wall time, start-up included). Throughput relative to N = 1: exchanges/s at N ÷ at 1 for the loop, wall time at 1 ÷ at N for the CLI.',
+    'The exchange loop with the target\'s concurrency set to N (cloud in its own process; exchanges per second), and the whole CLI with `--concurrency N` at one --runs and seed (same requests; wall time, start-up included). Levels take turns round by round; medians. Throughput relative to N = 1: exchanges/s at N ÷ at 1 for the loop, wall time at 1 ÷ at N for the CLI.',
     '',
     ...table(
       ['N', 'loop exchanges/s', 'loop throughput vs N = 1', 'CLI wall time', 'CLI throughput vs N = 1'],

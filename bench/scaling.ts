@@ -23,6 +23,17 @@ export interface ScalingResult {
   readonly bySize: ReadonlyArray<{ readonly size: number; readonly measured: number; readonly medianMs: number; readonly perUnitUs: number }>;
 }
 
+/**
+ * The sizes take turns (100, 1,000, 10,000, 100, 1,000, 100, ...) rather than all repeats of one
+ * size in a row, so that a change in the machine's load does not tilt the fitted line.
+ */
+function interleaved(steps: readonly SizeStep[]): Array<{ step: SizeStep; repeat: number }> {
+  const most = Math.max(0, ...steps.map((s) => s.repeats));
+  const order: Array<{ step: SizeStep; repeat: number }> = [];
+  for (let repeat = 0; repeat < most; repeat++) for (const step of steps) if (repeat < step.repeats) order.push({ step, repeat });
+  return order;
+}
+
 function summarise(points: ReadonlyArray<{ size: number; measured: number; ms: number }>): ScalingResult {
   const sizes = [...new Set(points.map((p) => p.size))];
   return {
@@ -39,11 +50,9 @@ function summarise(points: ReadonlyArray<{ size: number; measured: number; ms: n
 /** The exchange loop at each size; x is the number of exchanges actually sent (examples included). */
 export async function exchangeLoopScaling(target: ResolvedTarget, steps: readonly SizeStep[]): Promise<ScalingResult> {
   const points: Array<{ size: number; measured: number; ms: number }> = [];
-  for (const step of steps) {
-    for (let i = 0; i < step.repeats; i++) {
-      const run = await runSuiteExchanges(target, step.size);
-      points.push({ size: step.size, measured: run.exchanges, ms: run.elapsedMs });
-    }
+  for (const { step } of interleaved(steps)) {
+    const run = await runSuiteExchanges(target, step.size);
+    points.push({ size: step.size, measured: run.exchanges, ms: run.elapsedMs });
   }
   return summarise(points);
 }
@@ -53,12 +62,10 @@ export async function cliScaling(workDir: string, steps: readonly SizeStep[], se
   // An untimed run first: the first run after a while pays for cold caches (tsx's, the disk's).
   await runCli({ runs: steps[0]?.size ?? 1, seed, reportDir: path.join(workDir, 'cli-warm-up') });
   const points: Array<{ size: number; measured: number; ms: number }> = [];
-  for (const step of steps) {
-    for (let i = 0; i < step.repeats; i++) {
-      const run = await runCli({ runs: step.size, seed, reportDir: path.join(workDir, `cli-runs-${step.size}-${i}`) });
-      if (run.exitCode !== 0) throw new Error(`--runs ${step.size}: the CLI exited ${String(run.exitCode)}: ${run.stderr.trim().split('\n')[0] ?? ''}`);
-      points.push({ size: step.size, measured: step.size, ms: run.wallMs });
-    }
+  for (const { step, repeat } of interleaved(steps)) {
+    const run = await runCli({ runs: step.size, seed, reportDir: path.join(workDir, `cli-runs-${step.size}-${repeat}`) });
+    if (run.exitCode !== 0) throw new Error(`--runs ${step.size}: the CLI exited ${String(run.exitCode)}: ${run.stderr.trim().split('\n')[0] ?? ''}`);
+    points.push({ size: step.size, measured: step.size, ms: run.wallMs });
   }
   return summarise(points);
 }
