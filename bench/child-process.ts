@@ -29,15 +29,17 @@ export function startChildServer(entry: string, args: readonly string[]): Promis
       child.kill('SIGKILL');
       reject(error);
     }
+    const exitedEarly = (code: number | null): void => fail(new Error(`${path.basename(entry)} exited (${String(code)}) before it was ready: ${output.trim()}`));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const url = /https?:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
       if (url === undefined) return;
       clearTimeout(timer);
+      child.off('exit', exitedEarly);
       resolve({ url, close: () => stopChild(child) });
     });
-    child.on('exit', (code) => fail(new Error(`${path.basename(entry)} exited (${String(code)}) before it was ready: ${output.trim()}`)));
+    child.on('exit', exitedEarly);
   });
 }
 

@@ -68,8 +68,7 @@ export async function runSuiteExchanges(target: ResolvedTarget, cases: number): 
   const outcomes: RequirementOutcome[] = [];
   let exchanges = 0;
   const started = performance.now();
-  const setup = new Scenario(session);
-  const resources = await resourcesOf(setup.session);
+  const resources = await resourcesOf(session);
   const families = familiesOf(session, resources);
   const perFamily = Math.max(1, Math.round(cases / families.length));
   for (const family of families) {
