@@ -14,7 +14,7 @@ import { compareCloudWithBare } from './cloud-vs-bare.ts';
 import { cliHasConcurrency, measureConcurrency } from './concurrency.ts';
 import { compareExchanges } from './exchange-ratio.ts';
 import { machineFacts } from './machine.ts';
-import { BenchUsageError, planFrom, type BenchPlan } from './options.ts';
+import { BenchUsageError, USAGE, planFrom, type BenchPlan } from './options.ts';
 import { profileRun } from './phase-split.ts';
 import { FIGURES_END, FIGURES_START, ratioSummary, renderMarkdown, type BenchResults } from './render.ts';
 import { cliScaling, exchangeLoopScaling } from './scaling.ts';
@@ -102,6 +102,10 @@ async function main(): Promise<number> {
       return 2;
     }
     throw error;
+  }
+  if (plan.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'osi-bench-'));
   try {

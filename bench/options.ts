@@ -9,6 +9,8 @@ export const SECTIONS = ['scaling', 'cli', 'profile', 'concurrency', 'load'] as 
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
+  /** --help: print the usage and measure nothing. */
+  readonly help: boolean;
   readonly quick: boolean;
   readonly sections: ReadonlySet<Section>;
   /** File whose generated-figures block is replaced with this run's figures, or null. */
@@ -38,13 +40,12 @@ export function planFrom(argv: readonly string[]): BenchPlan {
   } catch (error) {
     throw new BenchUsageError(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n${USAGE}`);
   }
-  if (values.help) throw new BenchUsageError(USAGE);
   const only = values.only?.split(',').map((s) => s.trim()).filter((s) => s.length > 0) ?? [...SECTIONS];
   for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new BenchUsageError(`unknown section "${name}"\n${USAGE}`);
   const seed = values.seed === undefined ? 20261127 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new BenchUsageError(`--seed must be an integer\n${USAGE}`);
   const quick = values.quick === true;
-  const common = { quick, sections: new Set(only as Section[]), markdownFile: values['write-markdown'] ?? null, seed };
+  const common = { help: values.help === true, quick, sections: new Set(only as Section[]), markdownFile: values['write-markdown'] ?? null, seed };
   return quick
     ? {
         ...common,
