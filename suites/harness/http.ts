@@ -154,9 +154,19 @@ export class HttpClient {
     if (retry && attempt.answer && !attempt.transportError) manners?.noteServed();
     // A request refused through every retry keeps its last answer in the record, but not as an answer.
     const served = attempt.transportError === undefined ? attempt.answer : undefined;
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    // The redacted record and its curl line are built only when asked for: a report keeps a few
+    // exchanges per requirement out of thousands, and building every one was a measurable part of
+    // the suite's cost per exchange (BENCHMARKS.md).
+    const build = (): ExchangeRecord => this.record(request, headers, body, attempt, retried, durationMs);
+    return new LazyExchange(build, served, served ? undefined : attempt.transportCode);
+  }
+
+  /** The redacted record of one exchange, with its curl reproduction. */
+  private record(request: HttpRequest, headers: Record<string, string>, body: Buffer | undefined, attempt: Attempt, retried: readonly string[], durationMs: number): ExchangeRecord {
     const shown = attempt.answer;
     const responseHeaders = shown ? { ...this.redactor.headers(shown.headers), ...(retried.length > 0 ? { [RETRIES_RECORD_HEADER]: retried.join('; ') } : {}) } : undefined;
-    const record: ExchangeRecord = {
+    return {
       request: {
         method: request.method,
         url: this.redactor.text(request.url),
@@ -165,11 +175,9 @@ export class HttpClient {
       },
       ...(shown && responseHeaders ? { response: { status: shown.status, headers: responseHeaders, body: this.redactor.text(truncate(shown.text)) } } : {}),
       ...(attempt.transportError ? { transportError: attempt.transportError } : {}),
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      durationMs,
       curl: this.curl(request.method, request.url, headers, body),
     };
-    if (served) return { record, answer: served };
-    return attempt.transportCode ? { record, transportCode: attempt.transportCode } : { record };
   }
 
   /** Why the request must not be sent now (deadline passed, storm), or null. */
@@ -211,8 +219,7 @@ export class HttpClient {
           res.on('error', reject);
           res.on('end', () => {
             clearTimeout(deadline);
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), text, json: parseJson(text) });
+            resolve(answerOf(res.statusCode ?? 0, flattenHeaders(res.headers), Buffer.concat(chunks).toString('utf8')));
           });
         },
       );
@@ -239,6 +246,22 @@ export class HttpClient {
   }
 }
 
+/** An exchange whose redacted record is built on first use. */
+class LazyExchange implements Exchange {
+  private built: ExchangeRecord | undefined;
+
+  constructor(
+    private readonly build: () => ExchangeRecord,
+    readonly answer: HttpAnswer | undefined,
+    readonly transportCode: string | undefined,
+  ) {}
+
+  get record(): ExchangeRecord {
+    this.built ??= this.build();
+    return this.built;
+  }
+}
+
 class TimeoutError extends Error {
   constructor() {
     super('timeout');
@@ -262,6 +285,20 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
+}
+
+/** An answer whose body is parsed as JSON the first time it is read (many answers never are). */
+function answerOf(status: number, headers: Record<string, string>, text: string): HttpAnswer {
+  let parsed: { value: unknown } | undefined;
+  return {
+    status,
+    headers,
+    text,
+    get json(): unknown {
+      parsed ??= { value: parseJson(text) };
+      return parsed.value;
+    },
+  };
 }
 
 function parseJson(text: string): unknown {
