@@ -360,4 +360,19 @@ export const interpretations: readonly Interpretation[] = [
       'Nova: invalid JSON → 400 "Malformed request body"; a non-object → 400 from the schema; oslo sizelimit → 413.',
     sources: [{ kind: 'nova', where: `${NOVA_WSGI}` }],
   },
+  {
+    id: 'INT-23',
+    topic: 'The type of {tenant_id}',
+    clause: '{tenant_id} csapi:UUID The UUID of the tenant in a multi-tenancy cloud.',
+    decision:
+      'tenant_id is a Keystone project id: 32 hexadecimal digits as Keystone issues them, or a dashed UUID. The ' +
+      'URI parameter schema accepts both; the suite never refuses a target for a project id without dashes.',
+    reason:
+      'Keystone project ids are uuid4().hex (no dashes), which a strict UUID format rejects; Nova routes the ' +
+      'segment with [0-9a-f-]+ and compares it with the token\'s project id as a string.',
+    sources: [
+      { kind: 'nova', where: 'openstack/nova nova/api/openstack/__init__.py (ProjectMapper, project_id:[0-9a-f-]+)' },
+      { kind: 'nova', where: 'openstack/keystone keystone/resource/core.py (project ids are uuid4().hex)' },
+    ],
+  },
 ];

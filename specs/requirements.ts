@@ -384,7 +384,7 @@ export const requirements: readonly Requirement[] = [
   {
     id: 'CI-061', level: 'MUST', title: 'A project segment that is not the token\'s project is refused',
     clause: 'POST /v2.1/{tenant_id}/servers/{server_id}/os-interface',
-    interpretations: ['INT-20'],
+    interpretations: ['INT-20', 'INT-23'],
     scenario: 'POST a valid body with the suite\'s token to a URL carrying a random project id.',
     expect: { statuses: [400, 403, 404], observe: ['nothing attached'] },
     checks: ['status_code_conformance', 'nothing_attached'],

@@ -13,7 +13,8 @@ import { compareMicroversions } from './microversions.ts';
 
 /** lenient: what a literal reader of the document would accept; strict: what Nova's own schema accepts. */
 export type Reading = 'lenient' | 'strict';
-export type Direction = 'request' | 'response';
+/** What a correction applies to: the request body, the 200 body, or the URI parameters. */
+export type Direction = 'request' | 'response' | 'uri';
 
 export interface Correction {
   /** What the correction does, as a short sentence (shown in failures and the ledger tests). */
@@ -24,7 +25,7 @@ export interface Correction {
   readonly since?: string;
   /** Applies only under this reading (requests only); absent means both. */
   readonly onlyIn?: Reading;
-  /** Changes `schema` in place (it is always a private copy). `reading` is null for responses. */
+  /** Changes `schema` in place (it is always a private copy). `reading` is null for responses and URI parameters. */
   apply(schema: JsonSchema, reading: Reading | null): void;
 }
 
@@ -40,7 +41,23 @@ const ipAddress = (description: string): JsonSchema => ({
   anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }],
 });
 
+/** A Keystone project id: 32 hex digits (what Keystone issues), or a UUID with dashes. */
+const PROJECT_ID_PATTERN = '^[0-9a-fA-F]{32}$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
 export const corrections: readonly Correction[] = [
+  // ---- URI parameters --------------------------------------------------------------------------
+  {
+    name: 'tenant_id is a Keystone project id (32 hex digits), not a dashed UUID',
+    interpretation: 'INT-23',
+    direction: 'uri',
+    apply(uri) {
+      const tenant = property(uri, 'tenant_id');
+      delete tenant.format;
+      tenant.type = 'string';
+      tenant.pattern = PROJECT_ID_PATTERN;
+      annotate(tenant, this.interpretation);
+    },
+  },
   // ---- request ------------------------------------------------------------------------------
   {
     name: 'interfaceAttachment is an object holding the other body parameters',

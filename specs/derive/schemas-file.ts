@@ -48,7 +48,7 @@ export function buildSchemasFile(model: OperationModel): SchemasFile {
 
   return {
     document: documentIdentity(model),
-    uriParameters: raw.uriParameters,
+    uriParameters: applyCorrections(raw.uriParameters, 'uri', BASE_MICROVERSION, null),
     request: {
       lenient: versioned('request', raw.requestBody, 'lenient'),
       strict: versioned('request', raw.requestBody, 'strict'),
