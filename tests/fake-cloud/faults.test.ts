@@ -106,6 +106,9 @@ const DIRECT: Readonly<Record<string, DirectCase>> = {
   'port-state-wrong-type': { observe: async (c) => fieldType(await c.create(c.attachPortBody(0)), 'port_state'), faithful: 'string', faulty: 'number' },
   'wrong-port-echoed': { observe: async (c) => [attachmentOf(await c.create(c.attachPortBody(0))).port_id === port0(c), attachedPort0(c)], faithful: [true, true], faulty: [false, true] },
   'fixed-ip-ignored': { observe: async (c) => ip(await c.create(withNet(c, [{ ip_address: '10.20.0.40' }]))) === '10.20.0.40', faithful: true, faulty: false },
+  'plain-port-attach-refused': { observe: async (c) => [status(await c.create(c.attachPortBody(0))), status(await c.create({ interfaceAttachment: { port_id: c.seed.port_ids[1], tag: 'a' } }, { version: '2.49' }))], faithful: [200, 200], faulty: [409, 200] },
+  'plain-network-attach-refused': { observe: async (c) => status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id } })), faithful: 200, faulty: 409 },
+  'empty-object-body-refused': { observe: async (c) => [status(await c.create({})), status(await c.create({ interfaceAttachment: {} }))], faithful: [200, 200], faulty: [404, 200] },
   'auto-allocates-foreign-network': { observe: async (c) => attachmentOf(await c.create({ interfaceAttachment: {} })).net_id === c.seed.network_id, faithful: true, faulty: false },
   'attach-not-listed': {
     observe: async (c) => {
