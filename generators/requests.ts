@@ -153,6 +153,11 @@ const FIELD_REQUIREMENTS: ReadonlyArray<{ readonly path: string; readonly whenLe
   { path: `${WRAPPER}/tag`, whenLenientInvalid: 'CI-092', whenOnlyStrictInvalid: 'CI-092', baseKeys: ['port_id'] },
 ];
 
+/** The schema fields with generated breakages, and the requirements their cases may be judged under. */
+export function breakableFields(): ReadonlyArray<{ readonly path: string; readonly requirements: readonly string[] }> {
+  return FIELD_REQUIREMENTS.map((f) => ({ path: f.path, requirements: [...new Set([f.whenLenientInvalid, f.whenOnlyStrictInvalid])] }));
+}
+
 export interface FieldProperty {
   readonly path: string;
   readonly requirements: readonly string[];
@@ -227,7 +232,7 @@ export function fieldProperties(microversion: string, resources: Resources): Fie
     const perBreakage = breakages.map(casesOf);
     out.push({
       path: field.path,
-      requirements: [...new Set([field.whenLenientInvalid, field.whenOnlyStrictInvalid])],
+      requirements: breakableFields().find((f) => f.path === field.path)?.requirements ?? [],
       cases: fc.oneof(...perBreakage),
       firstCases: (seed) => perBreakage.flatMap((arbitrary) => fc.sample(arbitrary, { numRuns: 1, seed })),
     });

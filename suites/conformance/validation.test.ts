@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { fieldProperties, notAnObjectCases, unknownIdCases, unknownKeyCases, wrapperCases, resourcesRequired, type InvalidCase } from '../../generators/requests.ts';
+import { breakableFields, fieldProperties, notAnObjectCases, unknownIdCases, unknownKeyCases, wrapperCases, resourcesRequired, type InvalidCase } from '../../generators/requests.ts';
 import { checkProperty } from '../harness/property.ts';
 import { conformanceTest, type Scenario } from '../harness/scenario.ts';
 import { useSession } from '../harness/session.ts';
@@ -14,8 +14,8 @@ import { expectRefused, resourcesOf } from '../harness/steps.ts';
 
 const session = useSession();
 
-/** Generated bodies for the fields of the run's microversion; tag has its own file. */
-const FIELD_PATHS = ['/interfaceAttachment', '/interfaceAttachment/port_id', '/interfaceAttachment/net_id', '/interfaceAttachment/fixed_ips', '/interfaceAttachment/fixed_ips/0', '/interfaceAttachment/fixed_ips/0/ip_address'];
+/** Generated bodies for the fields of the run's microversion; tag has its own file (microversions). */
+const FIELDS = breakableFields().filter((f) => !f.path.endsWith('/tag'));
 
 async function refuseAll(scenario: Scenario, requirements: readonly string[], cases: fc.Arbitrary<InvalidCase>, examples: readonly InvalidCase[] = []): Promise<void> {
   const baseline = await scenario.session.interfaces();
@@ -28,24 +28,13 @@ async function refuseAll(scenario: Scenario, requirements: readonly string[], ca
   });
 }
 
-/** Requirements each field property may judge (its cases are classified one by one). */
-const FIELD_REQUIREMENTS: Readonly<Record<string, readonly string[]>> = {
-  '/interfaceAttachment': ['CI-031'],
-  '/interfaceAttachment/port_id': ['CI-032'],
-  '/interfaceAttachment/net_id': ['CI-032'],
-  '/interfaceAttachment/fixed_ips': ['CI-033', 'CI-034'],
-  '/interfaceAttachment/fixed_ips/0': ['CI-033', 'CI-034'],
-  '/interfaceAttachment/fixed_ips/0/ip_address': ['CI-033'],
-};
-
 describe('validation', () => {
   conformanceTest('a POST with no body is refused', ['CI-030'], async (scenario) => {
     const baseline = await scenario.session.interfaces();
     await expectRefused(scenario, { requirements: ['CI-030'], body: undefined }, baseline);
   }, session);
 
-  for (const path of FIELD_PATHS) {
-    const requirements = FIELD_REQUIREMENTS[path] ?? [];
+  for (const { path, requirements } of FIELDS) {
     conformanceTest(`${path.slice(1).replace(/\//g, '.')}: each broken value is refused`, requirements, async (scenario) => {
       const resources = await resourcesOf(scenario.session);
       const property = fieldProperties(scenario.session.resolvedMicroversion, resources).find((p) => p.path === path);

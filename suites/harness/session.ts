@@ -11,6 +11,7 @@ import { afterAll, beforeEach, inject } from 'vitest';
 import { AuthorizedSender, FixedToken, type TokenSource } from '../cloud/authorized.ts';
 import { sharedRenewableToken } from '../cloud/credential.ts';
 import { ResourceLedger } from '../cloud/ledger.ts';
+import { networkApi } from '../cloud/cloud-api.ts';
 import { sharedManners } from '../cloud/manners.ts';
 import { HttpClient, type Exchange, type HttpRequest, type SendOptions } from './http.ts';
 import { Redactor, type SecretBinding } from './redact.ts';
@@ -249,7 +250,7 @@ export class TargetSession {
   async usedAddresses(): Promise<Set<string> | null> {
     const { networkUrl, netId } = this.target;
     if (!networkUrl || !netId) return null;
-    const base = /\/v2\.0$/.test(networkUrl) ? networkUrl : `${networkUrl}/v2.0`;
+    const base = networkApi(networkUrl);
     const { answer } = await this.send({ method: 'GET', url: `${base}/ports?network_id=${encodeURIComponent(netId)}`, headers: this.headers({ microversion: null }, false) });
     const ports = (answer?.json as { ports?: Array<{ fixed_ips?: Array<{ ip_address?: unknown }> }> } | undefined)?.ports;
     if (!Array.isArray(ports)) return null;
@@ -262,7 +263,7 @@ export class TargetSession {
   async visibleNetworks(): Promise<string[] | null> {
     const { networkUrl } = this.target;
     if (!networkUrl) return null;
-    const base = /\/v2\.0$/.test(networkUrl) ? networkUrl : `${networkUrl}/v2.0`;
+    const base = networkApi(networkUrl);
     const { answer } = await this.send({ method: 'GET', url: `${base}/networks`, headers: this.headers({ microversion: null }, false) });
     const networks = (answer?.json as { networks?: Array<{ id?: unknown }> } | undefined)?.networks;
     return Array.isArray(networks) ? networks.map((n) => n.id).filter((id): id is string => typeof id === 'string') : null;

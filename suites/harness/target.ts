@@ -10,6 +10,7 @@
  */
 import { startFakeCloud } from '../../fixtures/fake-cloud/index.ts';
 import { compareMicroversions } from '../../specs/index.ts';
+import { networkApi } from '../cloud/cloud-api.ts';
 import { connectCloud, type CloudConnection } from '../cloud/connect.ts';
 import type { CredentialHandoff } from '../cloud/credential.ts';
 import { CloudAccessError, CloudConfigError } from '../cloud/errors.ts';
@@ -122,7 +123,7 @@ async function readVersionDocument(client: HttpClient, base: string, token: stri
 }
 
 async function findSubnet(client: HttpClient, networkUrl: string, netId: string, token: string): Promise<SubnetInfo | null> {
-  const base = /\/v2\.0$/.test(networkUrl) ? networkUrl : `${networkUrl}/v2.0`;
+  const base = networkApi(networkUrl);
   const { answer } = await client.send({ method: 'GET', url: `${base}/subnets?network_id=${encodeURIComponent(netId)}`, headers: { 'X-Auth-Token': token } });
   const subnets = (answer?.json as { subnets?: Array<{ id?: unknown; cidr?: unknown; ip_version?: unknown }> } | undefined)?.subnets;
   const v4 = subnets?.find((s) => s.ip_version === 4 && typeof s.id === 'string' && typeof s.cidr === 'string');
