@@ -62,13 +62,7 @@ export async function expectRefused(scenario: Scenario, request: RefusalRequest,
 
 /** The judgement half of expectRefused, for requests sent another way (other methods). */
 export async function judgeRefusal(scenario: Scenario, requirements: readonly string[], exchange: Exchange, baseline: readonly string[] | null, microversion?: string | null): Promise<boolean> {
-  const after = baseline === null ? null : await scenario.session.interfaces();
-  if (baseline !== null && after !== null) {
-    for (const portId of TargetSession.added(baseline, after)) {
-      scenario.session.noteAttached(portId);
-      await scenario.session.detach(portId);
-    }
-  }
+  const after = await detachAnythingNew(scenario, baseline);
   const logged = { kind: 'create' as const, exchange, microversion: scenario.effectiveMicroversion(microversion) };
   let ok = true;
   for (const requirement of requirements) {
@@ -157,12 +151,17 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   return { ok, exchange };
 }
 
-async function detachAnythingNew(scenario: Scenario, before: readonly string[] | null): Promise<void> {
-  if (before === null) return;
+/**
+ * Reads the server's interfaces and detaches every one that is not in `before` (the suite's
+ * request attached it). Returns the list as read, before the detaches, or null when unknown.
+ */
+async function detachAnythingNew(scenario: Scenario, before: readonly string[] | null): Promise<string[] | null> {
+  if (before === null) return null;
   const after = await scenario.session.interfaces();
-  if (after === null) return;
+  if (after === null) return null;
   for (const portId of TargetSession.added(before, after)) {
     scenario.session.noteAttached(portId);
     await scenario.session.detach(portId);
   }
+  return after;
 }
