@@ -30,21 +30,38 @@ export interface CheckSubject {
   readonly asked?: AskedFor;
   /** Networks the project can see (from the network endpoint), for judging an allocation. */
   readonly networksVisible?: readonly string[];
-  /** Port ids attached to the server before and after the request (state checks). */
-  readonly interfacesBefore?: readonly string[];
-  readonly interfacesAfter?: readonly string[];
-  /** Attachment visibility, observed after a 200 (attachment_visible). */
-  readonly listedAfter?: boolean;
+  /**
+   * Port ids attached to the server before and after the request (state checks). Absent: the
+   * scenario did not look; null: it looked and the list could not be read (a missing observation).
+   */
+  readonly interfacesBefore?: readonly string[] | null;
+  readonly interfacesAfter?: readonly string[] | null;
+  /**
+   * Attachment visibility, observed after a 200 (attachment_visible). Absent: nothing to look for;
+   * null: the list could not be read, so whether the port is listed is unknown.
+   */
+  readonly listedAfter?: boolean | null;
   readonly showAnswer?: HttpAnswer;
+  /** Why show got no answer, when it got none after a 200 (a missing observation). */
+  readonly showUnanswered?: string;
   /** Detach observations (detach_removes). */
   readonly detachAnswer?: HttpAnswer;
-  readonly goneAfterDetach?: boolean;
+  /** Why the DELETE got no answer, when it got none. */
+  readonly detachUnanswered?: string;
+  /** true: seen gone; false: seen still listed at the deadline; null: the list was never read after the DELETE. */
+  readonly goneAfterDetach?: boolean | null;
 }
 
+/**
+ * - fail: the target was seen doing something else than the requirement asks;
+ * - error: an observation the judgement needs is missing (no answer, a reset, a timeout, a list
+ *   that could not be read): the suite did not see, so it never says fail.
+ */
 export type Verdict =
   | { readonly status: 'pass' }
   | { readonly status: 'fail'; readonly message: string }
-  | { readonly status: 'not-exercisable'; readonly message: string };
+  | { readonly status: 'not-exercisable'; readonly message: string }
+  | { readonly status: 'error'; readonly message: string };
 
 export interface Check {
   readonly name: string;
@@ -56,6 +73,7 @@ export interface Check {
 const PASS: Verdict = { status: 'pass' };
 const fail = (message: string): Verdict => ({ status: 'fail', message });
 const notExercisable = (message: string): Verdict => ({ status: 'not-exercisable', message });
+const unobserved = (message: string): Verdict => ({ status: 'error', message });
 
 // ---- response fields ------------------------------------------------------------------------
 
@@ -121,7 +139,7 @@ const statusCodeConformance: Check = {
   name: 'status_code_conformance',
   description: 'The status is one the requirement accepts.',
   judge({ answer, requirement }) {
-    if (!answer) return fail('the target did not answer');
+    if (!answer) return unobserved('the target did not answer');
     const accepted = requirement.expect.statuses;
     return accepted.includes(answer.status) ? PASS : fail(`expected ${accepted.join(' or ')}, got ${answer.status}`);
   },
@@ -221,7 +239,9 @@ const nothingAttached: Check = {
   name: 'nothing_attached',
   description: 'The server\'s interfaces are the same after the request as before it.',
   judge({ interfacesBefore, interfacesAfter, requirement }) {
-    if (!interfacesBefore || !interfacesAfter) return notExercisable('the interface list could not be read');
+    if (interfacesBefore === undefined || interfacesAfter === undefined) return notExercisable('the interfaces were not compared');
+    if (interfacesBefore === null) return unobserved('the server\'s interface list could not be read before the request');
+    if (interfacesAfter === null) return unobserved('the server\'s interface list could not be read after the request');
     const added = interfacesAfter.filter((p) => !interfacesBefore.includes(p));
     // CI-015 (a second attach) must leave exactly the first attachment, which is already in "before".
     if (added.length > 0) return fail(`${requirement.id === 'CI-015' ? 'the second attach' : 'a refused request'} left ${added.length} new interface(s) attached: ${added.join(', ')}`);
@@ -233,9 +253,11 @@ const nothingAttached: Check = {
 const attachmentVisible: Check = {
   name: 'attachment_visible',
   description: 'After a 200, the port is in the server\'s interface list, and show answers 200 for it.',
-  judge({ listedAfter, showAnswer, asked }) {
-    if (listedAfter === undefined || !showAnswer) return notExercisable('no attachment to look for');
+  judge({ listedAfter, showAnswer, showUnanswered, asked }) {
+    if (listedAfter === undefined) return notExercisable('no attachment to look for');
+    if (listedAfter === null) return unobserved(`the server's interface list could not be read after the 200, so whether port ${asked?.portId ?? ''} is listed is unknown`);
     if (!listedAfter) return fail(`port ${asked?.portId ?? ''} is not in the server's interface list after a 200`);
+    if (!showAnswer) return unobserved(`show of port ${asked?.portId ?? ''} got no answer${showUnanswered ? `: ${showUnanswered}` : ''}`);
     if (showAnswer.status !== 200) return fail(`show of the attached port answered ${showAnswer.status}`);
     const shown = attachmentFields(showAnswer);
     return shown?.port_id === asked?.portId ? PASS : fail(`show answered port_id ${describeValue(shown?.port_id)}`);
@@ -245,9 +267,11 @@ const attachmentVisible: Check = {
 const detachRemoves: Check = {
   name: 'detach_removes',
   description: 'DELETE of an attached port answers 202 and the port leaves the list.',
-  judge({ detachAnswer, goneAfterDetach, requirement }) {
+  judge({ detachAnswer, detachUnanswered, goneAfterDetach, requirement }) {
+    if (detachUnanswered !== undefined) return unobserved(`the detach got no answer: ${detachUnanswered}`);
     if (!detachAnswer) return notExercisable('nothing was detached');
     if (!requirement.expect.statuses.includes(detachAnswer.status)) return fail(`detach answered ${detachAnswer.status}, expected ${requirement.expect.statuses.join(' or ')}`);
+    if (goneAfterDetach === null || goneAfterDetach === undefined) return unobserved('the server\'s interface list could not be read after the detach');
     return goneAfterDetach ? PASS : fail('the port is still in the server\'s interface list after the detach deadline');
   },
 };

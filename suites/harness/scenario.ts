@@ -98,9 +98,9 @@ export class Scenario {
   judge(requirementId: string, subject: Omit<CheckSubject, 'requirement'>, evidence: readonly Exchange[] = []): Verdict {
     const requirement = requirementById(requirementId);
     const verdicts = requirement.checks.map((name) => ({ name, verdict: checkNamed(name).judge({ ...subject, requirement }) }));
-    const failed = verdicts.find((v) => v.verdict.status === 'fail');
-    const passed = verdicts.some((v) => v.verdict.status === 'pass');
-    const chosen = failed ?? (passed ? verdicts.find((v) => v.verdict.status === 'pass') : verdicts[0]);
+    // A failure seen outweighs an observation missed; a missed observation outweighs a pass (the
+    // requirement was not fully seen), and a pass outweighs a check that did not apply.
+    const chosen = verdicts.find((v) => v.verdict.status === 'fail') ?? verdicts.find((v) => v.verdict.status === 'error') ?? verdicts.find((v) => v.verdict.status === 'pass') ?? verdicts[0];
     if (!chosen) throw new Error(`${requirementId} names no checks`);
     this.note(requirement, chosen.name, chosen.verdict, evidence);
     return chosen.verdict;
@@ -112,8 +112,8 @@ export class Scenario {
    */
   judgeExchange(requirementId: string, logged: LoggedExchange, extra: Omit<CheckSubject, 'requirement' | 'answer' | 'microversion'> = {}): Verdict {
     if (!logged.exchange.answer) {
-      const verdict: Verdict = { status: 'fail', message: logged.exchange.record.transportError ?? 'no answer' };
-      this.note(requirementById(requirementId), 'transport', verdict, [logged.exchange], 'error');
+      const verdict: Verdict = { status: 'error', message: logged.exchange.record.transportError ?? 'no answer' };
+      this.note(requirementById(requirementId), 'transport', verdict, [logged.exchange]);
       return verdict;
     }
     return this.judge(requirementId, { answer: logged.exchange.answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), ...extra }, [logged.exchange]);
@@ -154,13 +154,13 @@ export class Scenario {
     if (tally) tally.replay = path === undefined ? { seed } : { seed, path };
   }
 
-  private note(requirement: Requirement, check: string, verdict: Verdict, evidence: readonly Exchange[], as?: OutcomeStatus): void {
+  private note(requirement: Requirement, check: string, verdict: Verdict, evidence: readonly Exchange[]): void {
     let tally = this.tallies.get(requirement.id);
     if (!tally) {
       tally = { pass: 0, fail: 0, exploringFail: 0, notExercisable: 0, error: 0, evidence: [] };
       this.tallies.set(requirement.id, tally);
     }
-    const status: OutcomeStatus = as ?? verdict.status;
+    const status: OutcomeStatus = verdict.status;
     const message = verdict.status === 'pass' ? '' : verdict.message;
     if (status === 'fail' && this.quiet) {
       tally.exploringFail += 1;

@@ -217,19 +217,23 @@ export class TargetSession {
 
   /**
    * DELETE the interface, then poll the list until the port has left it (detach is asynchronous
-   * in Nova). Returns the DELETE exchange and whether the port was gone by the deadline.
+   * in Nova). Returns the DELETE exchange and whether the port was gone by the deadline: true when
+   * a list without it was read, false when every list read showed it, null when no list could be
+   * read after the DELETE (nothing was seen, so nothing may be judged on it).
    */
-  async detach(portId: string): Promise<{ exchange: Exchange; gone: boolean }> {
+  async detach(portId: string): Promise<{ exchange: Exchange; gone: boolean | null }> {
     const exchange = await this.send({ method: 'DELETE', url: this.itemUrl(portId), headers: this.headers({ microversion: null }, false) });
     const deadline = Date.now() + (this.isEmbedded ? 2_000 : 120_000);
     const pause = this.isEmbedded ? 5 : 1_000;
+    let listRead = false;
     for (;;) {
       const now = await this.interfaces();
       if (now !== null && !now.includes(portId)) {
         if (this.attachedBySuite.delete(portId)) this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
         return { exchange, gone: true };
       }
-      if (Date.now() >= deadline) return { exchange, gone: false };
+      listRead ||= now !== null;
+      if (Date.now() >= deadline) return { exchange, gone: listRead ? false : null };
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }

@@ -66,10 +66,7 @@ export async function judgeRefusal(scenario: Scenario, requirements: readonly st
   const logged = { kind: 'create' as const, exchange, microversion: scenario.effectiveMicroversion(microversion) };
   let ok = true;
   for (const requirement of requirements) {
-    const verdict = scenario.judgeExchange(requirement, logged, {
-      ...(baseline !== null ? { interfacesBefore: baseline } : {}),
-      ...(after !== null ? { interfacesAfter: after } : {}),
-    });
+    const verdict = scenario.judgeExchange(requirement, logged, { interfacesBefore: baseline, interfacesAfter: after });
     if (verdict.status === 'fail' && requirementById(requirement).level === 'MUST') ok = false;
   }
   return ok;
@@ -110,7 +107,7 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   const logged = scenario.log.at(-1);
   if (!logged) throw new Error('create was not logged');
   for (const id of request.statusRequirements) {
-    const verdict = scenario.judgeExchange(id, logged, { ...(before ? { interfacesBefore: before } : {}), ...(request.networksVisible ? { networksVisible: request.networksVisible } : {}) });
+    const verdict = scenario.judgeExchange(id, logged, { interfacesBefore: before, ...(request.networksVisible ? { networksVisible: request.networksVisible } : {}) });
     if (verdict.status === 'fail' && requirementById(id).level === 'MUST') ok = false;
   }
   if (exchange.answer?.status !== 200) {
@@ -128,24 +125,40 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
     return { ok, exchange };
   }
   if (portId === undefined) {
-    scenario.judge('CI-013', { microversion: scenario.effectiveMicroversion(request.microversion), listedAfter: false, showAnswer: exchange.answer, asked: request.asked }, [exchange]);
-    return { ok: false, exchange };
+    // Nothing names the port: the answer has no port_id and the list showed nothing new, or could
+    // not be read (then nobody saw whether anything was attached: an error, not a failure).
+    const verdict = scenario.judge('CI-013', { microversion: scenario.effectiveMicroversion(request.microversion), listedAfter: after === null ? null : false, showAnswer: exchange.answer, asked: request.asked }, [exchange]);
+    return { ok: verdict.status !== 'fail', exchange };
   }
   const show = await scenario.session.show(portId);
   const visible = scenario.judge(
     'CI-013',
-    { microversion: '2.1', listedAfter: after?.includes(portId) ?? false, ...(show.answer ? { showAnswer: show.answer } : {}), asked: { ...request.asked, portId } },
+    {
+      microversion: '2.1',
+      listedAfter: after === null ? null : after.includes(portId),
+      ...(show.answer ? { showAnswer: show.answer } : { showUnanswered: show.record.transportError ?? 'no answer' }),
+      asked: { ...request.asked, portId },
+    },
     [exchange, show],
   );
   for (const extra of added.filter((p) => p !== portId)) scenario.session.noteAttached(extra);
   scenario.session.noteAttached(portId);
-  if (visible.status === 'fail') {
+  if (visible.status === 'fail' || visible.status === 'error') {
     // Detaching what is not visibly attached proves nothing about detach: clean up, judge nothing.
+    // Only a failure seen makes the case a failing one (a missed observation is not shrunk on).
     await scenario.session.cleanup();
-    return { ok: false, exchange };
+    return { ok: ok && visible.status !== 'fail', exchange };
   }
   const detached = await scenario.session.detach(portId);
-  const removal = scenario.judge('CI-014', { microversion: '2.1', ...(detached.exchange.answer ? { detachAnswer: detached.exchange.answer } : {}), goneAfterDetach: detached.gone }, [detached.exchange]);
+  const removal = scenario.judge(
+    'CI-014',
+    {
+      microversion: '2.1',
+      ...(detached.exchange.answer ? { detachAnswer: detached.exchange.answer } : { detachUnanswered: detached.exchange.record.transportError ?? 'no answer' }),
+      goneAfterDetach: detached.gone,
+    },
+    [detached.exchange],
+  );
   if (removal.status === 'fail') ok = false;
   await scenario.session.cleanup();
   return { ok, exchange };
