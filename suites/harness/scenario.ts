@@ -124,6 +124,11 @@ export class Scenario {
     this.note(requirementById(requirementId), 'precondition', { status: 'not-exercisable', message: reason }, []);
   }
 
+  /** Records that an observation the requirement needs is missing (no answer): error, never fail. */
+  unobserved(requirementId: string, reason: string): void {
+    this.note(requirementById(requirementId), 'transport', { status: 'error', message: reason }, []);
+  }
+
   /** While a property explores and shrinks, failures are counted but their evidence is not kept. */
   startQuietPhase(): void {
     this.quiet = true;
