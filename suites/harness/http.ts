@@ -11,6 +11,10 @@
  * a failure of the requirement. Callers that must see the 503 itself (the unavailability scenario)
  * send with `retry: false`.
  *
+ * A server may close a kept-alive connection right after its answer without saying so (uwsgi's
+ * http-socket does): a request that then fails on the reused socket before any byte of its answer
+ * never reached the server, and is sent again once on a new connection (written into the record).
+ *
  * node:http with a keep-alive agent rather than fetch: fetch normalises headers and bodies
  * (it would refuse some of the malformed requests the negative scenarios need) and its
  * per-request overhead is higher on the hot path.
@@ -74,6 +78,11 @@ const ANSWER_BODY_LIMIT = 4 * 1024 * 1024;
  * make it unmistakable for a header the server sent (they are not allowed in header names).
  */
 export const RETRIES_RECORD_HEADER = '(retried by the suite)';
+/**
+ * Pseudo-header under which a record says the request was sent a second time on a new connection,
+ * because the kept-alive one it first went out on had been closed by the server (see transmitOnce).
+ */
+export const RECONNECT_RECORD_HEADER = '(sent again on a new connection)';
 
 /** Enough sockets for the largest --concurrency; the Manners bound decides how many are used. */
 const MAX_SOCKETS = 64;
@@ -105,6 +114,24 @@ interface Attempt {
   readonly answer?: HttpAnswer;
   readonly transportError?: string;
   readonly transportCode?: string;
+  /** Why the request went out a second time on a new connection, when it did. */
+  readonly reconnected?: string;
+}
+
+/** Codes of a kept-alive socket that the server had closed by the time the request reached it. */
+const STALE_SOCKET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * A request that failed on a reused (kept-alive) socket before any byte of the answer came: the
+ * server closed the connection after its previous answer without `Connection: close` (uwsgi's
+ * http-socket does, Debian's nova-api default), so this request never reached it and may be sent
+ * again, once, on a new connection (Node's documentation gives the same rule for reusedSocket).
+ */
+class StaleSocketError extends Error {
+  constructor(readonly code: string) {
+    super(`${code} on a reused kept-alive connection before any byte of the answer (the server had closed it)`);
+    this.name = 'StaleSocketError';
+  }
 }
 
 export class HttpClient {
@@ -165,7 +192,13 @@ export class HttpClient {
   /** The redacted record of one exchange, with its curl reproduction. */
   private record(request: HttpRequest, headers: Record<string, string>, body: Buffer | undefined, attempt: Attempt, retried: readonly string[], durationMs: number): ExchangeRecord {
     const shown = attempt.answer;
-    const responseHeaders = shown ? { ...this.redactor.headers(shown.headers), ...(retried.length > 0 ? { [RETRIES_RECORD_HEADER]: retried.join('; ') } : {}) } : undefined;
+    const responseHeaders = shown
+      ? {
+          ...this.redactor.headers(shown.headers),
+          ...(retried.length > 0 ? { [RETRIES_RECORD_HEADER]: retried.join('; ') } : {}),
+          ...(attempt.reconnected !== undefined ? { [RECONNECT_RECORD_HEADER]: attempt.reconnected } : {}),
+        }
+      : undefined;
     return {
       request: {
         method: request.method,
@@ -192,24 +225,52 @@ export class HttpClient {
   /** One try within the bounds: waits for a slot, sends, gives the slot back. */
   private async attempt(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<Attempt> {
     const release = this.manners ? await this.manners.acquire() : null;
-    const timeoutMs = Math.max(1, Math.min(this.timeoutMs, this.manners?.remainingMs() ?? Number.POSITIVE_INFINITY));
     try {
-      return { answer: await this.transmit(method, url, headers, body, timeoutMs) };
-    } catch (error) {
-      return { transportError: describeTransportError(error, timeoutMs), transportCode: error instanceof TimeoutError ? 'TIMEOUT' : ((error as NodeJS.ErrnoException).code ?? 'ERROR') };
+      return await this.attemptOnce(method, url, headers, body);
     } finally {
       release?.();
     }
   }
 
-  private transmit(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<HttpAnswer> {
+  /** One try, and once more on a new connection when the pooled one turned out to be closed. */
+  private async attemptOnce(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<Attempt> {
+    const started = performance.now();
+    const timeoutMs = Math.max(1, Math.min(this.timeoutMs, this.manners?.remainingMs() ?? Number.POSITIVE_INFINITY));
+    let reconnected: string;
+    try {
+      return { answer: await this.transmit(method, url, headers, body, timeoutMs) };
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) return transportFailure(error, timeoutMs);
+      reconnected = error.message;
+    }
+    // On a connection of its own: every other pooled socket may be as stale as the first. Within
+    // what is left of the same timeout, so the request as a whole keeps its bound.
+    const left = Math.max(1, timeoutMs - Math.round(performance.now() - started));
+    const fresh = freshAgentLike(url.startsWith('https:') ? this.tlsAgent : httpAgent);
+    try {
+      return { answer: await this.transmit(method, url, headers, body, left, fresh), reconnected };
+    } catch (error) {
+      const failed = transportFailure(error, left);
+      return { ...failed, transportError: `${failed.transportError ?? 'no answer'} (sent again on a new connection after ${reconnected})`, reconnected };
+    } finally {
+      fresh.destroy();
+    }
+  }
+
+  /**
+   * Sends once on `agent` (the shared keep-alive pool by default). A failure on a reused socket
+   * before the answer began is a StaleSocketError, for attempt() to send again.
+   */
+  private transmit(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number, agent?: http.Agent): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
       const target = new URL(url);
       const isHttps = target.protocol === 'https:';
+      let answered = false;
       const req = (isHttps ? https : http).request(
         target,
-        { method, headers, agent: isHttps ? this.tlsAgent : httpAgent, timeout: timeoutMs },
+        { method, headers, agent: agent ?? (isHttps ? this.tlsAgent : httpAgent), timeout: timeoutMs },
         (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
@@ -226,9 +287,10 @@ export class HttpClient {
       // `timeout` above only covers socket idleness; a target that trickles bytes forever is cut here.
       const deadline = setTimeout(() => req.destroy(new TimeoutError()), timeoutMs);
       req.on('timeout', () => req.destroy(new TimeoutError()));
-      req.on('error', (error) => {
+      req.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(deadline);
-        reject(error);
+        const code = error.code ?? '';
+        reject(req.reusedSocket && !answered && STALE_SOCKET_CODES.has(code) ? new StaleSocketError(code) : error);
       });
       req.end(body);
     });
@@ -260,6 +322,16 @@ class LazyExchange implements Exchange {
     this.built ??= this.build();
     return this.built;
   }
+}
+
+/** A one-request agent with the pool's settings (TLS trust included), so the bytes sent are the same. */
+function freshAgentLike(pool: http.Agent): http.Agent {
+  const options = (pool as http.Agent & { options?: https.AgentOptions }).options ?? {};
+  return pool instanceof https.Agent ? new https.Agent({ ...options, keepAlive: true, maxSockets: 1 }) : new http.Agent({ ...options, keepAlive: true, maxSockets: 1 });
+}
+
+function transportFailure(error: unknown, timeoutMs: number): Attempt {
+  return { transportError: describeTransportError(error, timeoutMs), transportCode: error instanceof TimeoutError ? 'TIMEOUT' : ((error as NodeJS.ErrnoException).code ?? 'ERROR') };
 }
 
 class TimeoutError extends Error {

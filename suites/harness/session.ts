@@ -39,11 +39,27 @@ export interface RequestOptions {
 }
 
 /**
- * After this many requests of one method get no answer, that method is taken as broken for this
- * file and further requests of it fail at once: a target that hangs on POST but answers GET must
- * not cost a timeout per generated case.
+ * After this many requests in a row of one kind (method and path, ids left out) get no answer, the
+ * target is taken as having stopped answering that kind, for the rest of the run (every file):
+ * a target that hangs on POST but answers GET costs a few timeouts, not one per generated case
+ * and file. Any answer of that kind starts the count again, so one lost request (a reset) never
+ * disables anything.
  */
-const UNANSWERED_LIMIT = 3;
+const UNANSWERED_IN_A_ROW_LIMIT = 3;
+
+/** What stopped answering, run-wide (test files share the worker process: isolate is off). */
+const silentKinds = new Map<string, { inARow: number; reason: string }>();
+
+/** "POST /v2.1/{id}/servers/{id}/os-interface": a request's kind, whatever the ids in its path. */
+export function requestKind(method: string, url: string): string {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    pathname = url;
+  }
+  return `${method} ${pathname.split('/').map((segment) => (/^[0-9a-f-]{16,}$/i.test(segment) ? '{id}' : segment)).join('/')}`;
+}
 
 /**
  * The redactor of a session whose token may be renewed: a renewed token is recorded as the
@@ -78,7 +94,6 @@ export class TargetSession {
   private readonly ledger: ResourceLedger | null;
   /** Ports this file attached and has not yet seen detached. */
   private readonly attachedBySuite = new Set<string>();
-  private readonly unansweredByMethod = new Map<string, { count: number; reason: string }>();
   /** Set while the session itself has switched the target to unavailable: its 503s are the point. */
   private deliberatelyUnavailable = false;
   /** The current test's signal: aborted when the run is cancelled (SIGINT, deadline), after which nothing is sent. */
@@ -160,16 +175,22 @@ export class TargetSession {
    */
   async send(request: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
     if (this.cancellation?.aborted) return this.notSent(request, 'not sent: the run was cancelled');
-    const unanswered = this.unansweredByMethod.get(request.method);
-    if (unanswered && unanswered.count >= UNANSWERED_LIMIT) return this.notSent(request, `not sent: ${UNANSWERED_LIMIT} ${request.method} requests went unanswered (last: ${unanswered.reason})`);
+    const kind = requestKind(request.method, request.url);
+    const silent = silentKinds.get(kind);
+    if (silent && silent.inARow >= UNANSWERED_IN_A_ROW_LIMIT) {
+      return this.notSent(request, `not sent: the target stopped answering ${kind} (${silent.inARow} requests in a row got no answer; last: ${silent.reason})`);
+    }
     const exchange = await this.sender.send(request, this.deliberatelyUnavailable ? { ...options, retry: false } : options);
-    if (!exchange.answer) this.unansweredByMethod.set(request.method, { count: (unanswered?.count ?? 0) + 1, reason: exchange.record.transportError ?? 'no answer' });
+    if (exchange.answer) silentKinds.delete(kind);
+    // Not sent, or refused through every retry (the storm breaker's business): no silence.
+    else if (exchange.transportCode !== 'NOT_SENT' && !exchange.transportCode?.startsWith('HTTP_')) silentKinds.set(kind, { inARow: (silentKinds.get(kind)?.inARow ?? 0) + 1, reason: exchange.record.transportError ?? 'no answer' });
     return exchange;
   }
 
   private notSent(request: HttpRequest, reason: string): Exchange {
     return {
       record: { request: { method: request.method, url: this.redactor.text(request.url), headers: this.redactor.headers(request.headers ?? {}) }, transportError: reason, durationMs: 0, curl: '' },
+      transportCode: 'NOT_SENT',
     };
   }
 

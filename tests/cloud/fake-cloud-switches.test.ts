@@ -2,6 +2,7 @@
  * The fake cloud's disruption switches (503 and 429 bursts, latency, hangs), application-credential
  * authentication and the richer control state, which the real-cloud tests of the suite lean on.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
 import { call, CloudClient } from '../fake-cloud/helpers.ts';
@@ -60,6 +61,31 @@ describe('disruption switches', () => {
     expect((await c.get(c.interfacesUrl())).status).toBe(200);
     await c.control('POST', 'reset', {});
     expect((await c.create(c.attachPortBody(1))).status).toBe(200);
+  });
+
+  it('close_after_answer closes each API connection after its answer, without Connection: close; never the control API', async () => {
+    await c.control('POST', 'settings', { close_after_answer: 1 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    // Resolves once the answer has been read and the server has closed its connection.
+    const get = (url: string): Promise<{ status: number; connection: string | undefined }> =>
+      new Promise((resolve, reject) => {
+        http.get(url, { agent, headers: { 'X-Auth-Token': c.seed.token } }, (res) => {
+          const closed = new Promise((done) => res.socket.once('close', done));
+          res.resume();
+          res.on('end', () => void closed.then(() => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection })));
+        }).on('error', reject);
+      });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const answer = await get(c.interfacesUrl());
+        expect(answer.status).toBe(200);
+        expect(answer.connection).not.toBe('close');
+      }
+      expect((await c.control('GET', 'state')).json).toMatchObject({ disruptions: { close_after_answer: 1 } });
+    } finally {
+      agent.destroy();
+      await c.control('POST', 'settings', { close_after_answer: 0 });
+    }
   });
 
   it('refuses bad settings without changing anything', async () => {
