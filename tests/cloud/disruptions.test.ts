@@ -30,13 +30,19 @@ describe('a cloud that refuses, slows down and hangs', () => {
     const fixture = await cloudFixture();
     const { seed } = fixture.cloud;
     try {
-      // One burst meets the authentication, then one every 3 s: each costs a request two retries of 1 s.
+      // One burst meets the authentication, then, once the tests have begun, one every 3 s: each
+      // costs a request two retries of 1 s. (Refilled during authentication, on a loaded machine a
+      // refill could meet the same request's retries and exhaust them.)
       await settings(fixture, { unavailable_burst: 2, burst_retry_after_s: 1 });
       let left = 4;
-      const bursts = setInterval(() => {
-        if (left-- > 0) void settings(fixture, { unavailable_burst: 2 });
-      }, 3_000);
-      const result = await runCli([...BASE, '--runs', '4', '--control-url', seed.control_url, '--control-token', seed.control_token], { cwd: fixture.dir }).finally(() => clearInterval(bursts));
+      let bursts: NodeJS.Timeout | undefined;
+      const run = runCli([...BASE, '--runs', '4', '--control-url', seed.control_url, '--control-token', seed.control_token], { cwd: fixture.dir });
+      void serverProvisioned(fixture).then(() => {
+        bursts = setInterval(() => {
+          if (left-- > 0) void settings(fixture, { unavailable_burst: 2 });
+        }, 3_000);
+      }, () => undefined);
+      const result = await run.finally(() => clearInterval(bursts));
       const report = readReport(path.join(fixture.dir, 'out'));
       expect(result.code, result.stderr).toBe(0);
       expect(report?.verdict.value).toBe('conformant');
