@@ -129,6 +129,16 @@ function outcomesFor(requirementId: string, tests: readonly CollectedTest[]): At
   return found;
 }
 
+/**
+ * Where an outcome is listed among a requirement's messages and evidence: by status, except that an
+ * outcome which exempted an answer of a layer in front of Nova comes right after failures and
+ * errors, so the report shows which layer answered and why instead of losing it behind the passes.
+ */
+function listingRank(outcome: RequirementOutcome): number {
+  const rank = OUTCOME_PRIORITY.indexOf(outcome.status);
+  return outcome.exemptedLayer !== undefined && rank > OUTCOME_PRIORITY.indexOf('error') ? OUTCOME_PRIORITY.indexOf('error') + 0.5 : rank;
+}
+
 export function statusOf(outcomes: readonly { readonly status: OutcomeStatus }[]): RequirementStatus {
   for (const status of OUTCOME_PRIORITY) if (outcomes.some((o) => o.status === status)) return status;
   return 'not-run';
@@ -136,8 +146,7 @@ export function statusOf(outcomes: readonly { readonly status: OutcomeStatus }[]
 
 function judgeRequirement(requirement: Requirement, tests: readonly CollectedTest[], limits: AggregateLimits): RequirementResult {
   const attributed = outcomesFor(requirement.id, tests)
-    .sort((a, b) => OUTCOME_PRIORITY.indexOf(a.outcome.status) - OUTCOME_PRIORITY.indexOf(b.outcome.status)
-      || compareText(a.test.file, b.test.file) || compareText(a.test.name, b.test.name));
+    .sort((a, b) => listingRank(a.outcome) - listingRank(b.outcome) || compareText(a.test.file, b.test.file) || compareText(a.test.name, b.test.name));
   const involved = tests.filter((t) => t.declared.includes(requirement.id) || t.outcomes.some((o) => o.requirement === requirement.id));
   const messages = [...attributed.map((a) => messageOf(a, limits)), ...silentTestNotes(requirement.id, involved, limits)];
   const uniqueMessages = dedupeMessages(messages);

@@ -51,7 +51,7 @@ export function asExchange(value: unknown): ExchangeRecord | null {
 /** A well-formed outcome, or null. Malformed evidence items are dropped, not the whole outcome. */
 export function asOutcome(value: unknown): RequirementOutcome | null {
   if (!isObject(value)) return null;
-  const { requirement, status, check, message, evidence, replay } = value;
+  const { requirement, status, check, message, evidence, replay, exemptedLayer } = value;
   if (typeof requirement !== 'string' || typeof status !== 'string' || !OUTCOME_STATUSES.has(status)) return null;
   const exchanges = Array.isArray(evidence) ? evidence.map(asExchange).filter((e): e is ExchangeRecord => e !== null) : [];
   let parsedReplay: RequirementOutcome['replay'];
@@ -64,6 +64,7 @@ export function asOutcome(value: unknown): RequirementOutcome | null {
     check: typeof check === 'string' ? check : '(unnamed check)',
     message: typeof message === 'string' ? message : '',
     evidence: exchanges,
+    ...(typeof exemptedLayer === 'string' ? { exemptedLayer } : {}),
     ...(parsedReplay === undefined ? {} : { replay: parsedReplay }),
   };
 }

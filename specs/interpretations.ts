@@ -343,11 +343,14 @@ export const interpretations: readonly Interpretation[] = [
     decision:
       'An error answer is JSON in Nova\'s fault format {"<name>": {"code": <status>, "message": "..."}} (SHOULD), ' +
       'or keystonemiddleware\'s {"error": {...}} for 401; a 200 answer has Content-Type application/json (MUST, ' +
-      'its example is JSON). Nova answers carry OpenStack-API-Version (SHOULD).',
+      'its example is JSON). Nova answers carry OpenStack-API-Version (SHOULD). Answers given by a layer in front ' +
+      'of Nova are not Nova\'s and are exempt from the fault format, with the layer named in the evidence: ' +
+      'oslo.middleware sizelimit\'s 413 in webob\'s {"message", "code", "title"} body, and the router\'s answers ' +
+      'to a wrong method.',
     reason:
       'Nova\'s Fault writes the named format; clients (novaclient, openstacksdk) read "message" from it. The ' +
       'document is silent, so the format is a SHOULD.',
-    sources: [{ kind: 'nova', where: `${NOVA_WSGI} (Fault, _fault_names)` }],
+    sources: [{ kind: 'nova', where: `${NOVA_WSGI} (Fault, _fault_names)` }, { kind: 'nova', where: 'oslo_middleware/sizelimit.py (RequestBodySizeLimiter raises webob.exc.HTTPRequestEntityTooLarge), in Nova\'s api-paste.ini pipeline before the compute app' }],
   },
   {
     id: 'INT-22',

@@ -60,7 +60,7 @@ export interface CheckSubject {
 export type Verdict =
   | { readonly status: 'pass' }
   | { readonly status: 'fail'; readonly message: string }
-  | { readonly status: 'not-exercisable'; readonly message: string }
+  | { readonly status: 'not-exercisable'; readonly message: string; readonly exemptedLayer?: string }
   | { readonly status: 'error'; readonly message: string };
 
 export interface Check {
@@ -307,11 +307,40 @@ const contentTypeConformance: Check = {
   },
 };
 
+/**
+ * Layers in front of Nova in its paste pipeline that answer before Nova sees the request, with the
+ * statuses they answer and how their body is recognised. Their answers are not Nova's, so Nova's
+ * fault format is not asked of them (as the router's answers to a wrong method are judged apart).
+ * Only webob's own error body ({"message", "code": "<status> <reason>", "title"}) is recognised:
+ * Nova's FaultWrapper never writes it, so a Nova error in that shape is still judged.
+ */
+const LAYERS_IN_FRONT_OF_NOVA: ReadonlyArray<{ readonly layer: string; readonly statuses: readonly number[]; readonly why: string }> = [
+  {
+    layer: 'oslo.middleware sizelimit',
+    statuses: [413],
+    why: 'it refuses a body over max_request_body_size before Nova reads it (oslo_middleware/sizelimit.py raises webob.exc.HTTPRequestEntityTooLarge)',
+  },
+];
+
+function isWebobErrorBody(body: unknown, status: number): boolean {
+  if (!isObject(body)) return false;
+  const keys = Object.keys(body).sort().join(',');
+  return keys === 'code,message,title' && typeof body.code === 'string' && body.code.startsWith(`${status} `) && typeof body.message === 'string';
+}
+
+/** The layer in front of Nova that gave this answer, with why it is exempt, or null for Nova's own. */
+export function answeredInFrontOfNova(answer: HttpAnswer): { layer: string; why: string } | null {
+  const layer = LAYERS_IN_FRONT_OF_NOVA.find((l) => l.statuses.includes(answer.status));
+  return layer && isWebobErrorBody(answer.json, answer.status) ? { layer: layer.layer, why: layer.why } : null;
+}
+
 const faultBodyConformance: Check = {
   name: 'fault_body_conformance',
-  description: 'An error answer is {"<faultName>": {"code": <status>, "message": "..."}} (or keystonemiddleware\'s {"error": {...}} on 401).',
+  description: 'An error answer is {"<faultName>": {"code": <status>, "message": "..."}} (or keystonemiddleware\'s {"error": {...}} on 401); answers of layers in front of Nova are exempt.',
   judge({ answer }) {
     if (!answer || answer.status < 400) return notExercisable('no error answer');
+    const front = answeredInFrontOfNova(answer);
+    if (front) return { status: 'not-exercisable', message: `the ${answer.status} came from ${front.layer} in front of Nova, not from Nova: ${front.why}`, exemptedLayer: front.layer };
     const body = answer.json;
     if (!isObject(body)) return fail(`the ${answer.status} body is not a JSON object`);
     const keys = Object.keys(body);

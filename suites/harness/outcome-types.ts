@@ -48,6 +48,11 @@ export interface RequirementOutcome {
   readonly message: string;
   /** The exchanges that decided it (at most a few; the first failing one first). */
   readonly evidence: readonly ExchangeRecord[];
+  /**
+   * Answers given by a layer in front of Nova (e.g. oslo.middleware's sizelimit 413) that were not
+   * judged as Nova's: the layer's name. The message says why; the evidence holds such an answer.
+   */
+  readonly exemptedLayer?: string;
   /** Property runs: the fast-check seed and path that reproduce the failing case. */
   readonly replay?: { readonly seed: number; readonly path?: string };
 }

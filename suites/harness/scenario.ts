@@ -32,6 +32,9 @@ interface Tally {
   /** Evidence of the first failure while exploring, used when the final replay shows no failure (a SHOULD, which does not stop a property, or a flaky target). */
   firstExploringFailure?: { check: string; message: string; evidence: ExchangeRecord[] };
   notExercisable: number;
+  /** Answers given by a layer in front of Nova (not Nova's): not judged, said in the outcome with one as evidence. */
+  exempt: number;
+  firstExemption?: { check: string; message: string; layer: string };
   error: number;
   firstFailure?: { check: string; message: string };
   firstOther?: { check: string; message: string };
@@ -162,7 +165,7 @@ export class Scenario {
   private note(requirement: Requirement, check: string, verdict: Verdict, evidence: readonly Exchange[]): void {
     let tally = this.tallies.get(requirement.id);
     if (!tally) {
-      tally = { pass: 0, fail: 0, exploringFail: 0, notExercisable: 0, error: 0, evidence: [] };
+      tally = { pass: 0, fail: 0, exploringFail: 0, notExercisable: 0, exempt: 0, error: 0, evidence: [] };
       this.tallies.set(requirement.id, tally);
     }
     const status: OutcomeStatus = verdict.status;
@@ -177,6 +180,13 @@ export class Scenario {
       tally.fail += 1;
       tally.firstFailure ??= { check, message };
       if (tally.evidence.length < EVIDENCE_PER_OUTCOME) tally.evidence.push(...evidence.slice(0, EVIDENCE_PER_OUTCOME - tally.evidence.length).map((e) => e.record));
+      return;
+    }
+    if (verdict.status === 'not-exercisable' && verdict.exemptedLayer !== undefined) {
+      tally.exempt += 1;
+      tally.firstExemption ??= { check, message: verdict.message, layer: verdict.exemptedLayer };
+      // The exempted answer is kept as evidence, so the report shows which layer answered and why.
+      if (tally.fail === 0 && tally.evidence.length < EVIDENCE_PER_OUTCOME && evidence[0]) tally.evidence.push(evidence[0].record);
       return;
     }
     if (status === 'pass') tally.pass += 1;
@@ -220,15 +230,17 @@ export class Scenario {
     return [...this.tallies.entries()].map(([id, t]) => {
       const failures = t.fail + t.exploringFail;
       const status: OutcomeStatus = failures > 0 ? 'fail' : t.error > 0 ? 'error' : t.pass > 0 ? 'pass' : 'not-exercisable';
-      const lead = t.firstFailure ?? t.firstExploringFailure ?? t.firstOther;
+      const lead = t.firstFailure ?? t.firstExploringFailure ?? t.firstOther ?? t.firstExemption;
       const evidence = t.fail === 0 && t.firstExploringFailure ? t.firstExploringFailure.evidence : t.evidence;
-      const counts = `${t.pass} passed, ${failures} failed${t.error ? `, ${t.error} unanswered` : ''}${t.notExercisable ? `, ${t.notExercisable} not exercisable` : ''}`;
+      const exempt = t.exempt ? `, ${t.exempt} answered in front of Nova (exempt)` : '';
+      const counts = `${t.pass} passed, ${failures} failed${t.error ? `, ${t.error} unanswered` : ''}${t.notExercisable ? `, ${t.notExercisable} not exercisable` : ''}${exempt}`;
       return {
         requirement: id,
         status,
         check: lead?.check ?? requirementById(id).checks[0] ?? 'none',
-        message: status === 'pass' ? `${counts}` : `${lead?.message ?? ''} (${counts})`,
+        message: status === 'pass' ? (t.firstExemption ? `${counts}; ${t.firstExemption.message}` : counts) : `${lead?.message ?? ''} (${counts})`,
         evidence,
+        ...(t.firstExemption ? { exemptedLayer: t.firstExemption.layer } : {}),
         ...(t.replay ? { replay: t.replay } : {}),
       };
     });

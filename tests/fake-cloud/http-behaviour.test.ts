@@ -98,6 +98,15 @@ describe.each(['document', 'nova'] as const)('profile %s', (profile) => {
   });
 });
 
+describe('a body over the size limit in the nova profile', () => {
+  it('is answered as oslo.middleware sizelimit does in front of Nova: 413 with webob\'s error body', async () => {
+    const a = await clients.nova.create(Buffer.alloc(1024 * 1024 + 10, 0x20));
+    expect(a.status).toBe(413);
+    expect(a.json).toMatchObject({ code: '413 Request Entity Too Large', title: 'Request Entity Too Large' });
+    expect(String((a.json as { message?: unknown }).message)).toMatch(/^Request is too large\./);
+  });
+});
+
 describe('profile-independent HTTP behaviour (document profile)', () => {
   const c = () => clients.document;
 

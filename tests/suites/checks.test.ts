@@ -73,6 +73,18 @@ describe('check registry', () => {
     expect(verdict.status).toBe('not-exercisable');
   });
 
+  it('fault_body_conformance exempts oslo.middleware sizelimit\'s 413 (a layer in front of Nova) and says so', () => {
+    const sizelimit = answer(413, { message: 'Request is too large.<br /><br />\n\n\n', code: '413 Request Entity Too Large', title: 'Request Entity Too Large' });
+    const verdict = checkNamed('fault_body_conformance').judge(subject('CI-071', { answer: sizelimit }));
+    expect(verdict).toMatchObject({ status: 'not-exercisable', exemptedLayer: 'oslo.middleware sizelimit' });
+    expect(verdict.status !== 'pass' && verdict.message).toMatch(/in front of Nova/);
+  });
+
+  it('fault_body_conformance still judges webob\'s body where no layer in front answers (a 400 is Nova\'s)', () => {
+    const webob400 = answer(400, { message: 'bad', code: '400 Bad Request', title: 'Bad Request' });
+    expect(checkNamed('fault_body_conformance').judge(subject('CI-071', { answer: webob400 })).status).toBe('fail');
+  });
+
   it('the response schema rejects the gophercloud fixture subnet id that is not a UUID', () => {
     const broken = { interfaceAttachment: { ...attachment, fixed_ips: [{ ip_address: '10.0.0.1', subnet_id: '45906d64-a548-4276-h1f8-kcffa80fjbnl' }] } };
     expect(checkNamed('response_field_conformance').judge(subject('CI-003', { answer: answer(200, broken) })).status).toBe('fail');
