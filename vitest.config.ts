@@ -14,6 +14,10 @@ export default defineConfig({
     // `npm run conformance` spends most of its wall time starting up (BENCHMARKS.md). No plugin
     // here reads anything but the file itself, which is the case the cache cannot go stale in.
     experimental: { fsModuleCache: true },
+    // `npx vitest run --project conformance` prints the verdict and writes the reports like
+    // `npm run conformance` does; the reporter ignores the `self` project's files. To turn it off,
+    // name the reporters yourself: `--reporter=default` (or `--reporter=blob` for shards).
+    reporters: ['default', ['./reporters/conformance-reporter.ts', { project: 'conformance' }]],
     projects: [
       {
         test: {

@@ -21,9 +21,10 @@
  */
 import type { Interpretation, Level, Requirement } from '../specs/ledger-types.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo } from '../suites/harness/outcome-types.ts';
+import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '../suites/harness/selection.ts';
 import {
   REPORT_FORMAT_VERSION,
-  type ConformanceReportBody, type ReportCounts, type ReportEvidence, type ReportMessage, type RequirementResult,
+  type ConformanceReportBody, type ReportCounts, type ReportEvidence, type ReportMessage, type ReportSelection, type RequirementResult,
   type RequirementStatus, type StatusCounts, type TestRef, type TestState, type Verdict,
 } from './report-types.ts';
 
@@ -80,9 +81,15 @@ export function buildReportBody(
     .map(({ id, topic, clause, decision, reason }) => ({ id, topic, clause, decision, reason }));
   const known = new Set(ledger.map((r) => r.id));
   const notes = [...run.notes, ...unknownRequirementNotes(run.tests, known)];
-  const requirements = ledger.map((requirement) => judgeRequirement(requirement, run.tests, limits));
+  const chosen = runInfo?.selection ?? NO_SELECTION;
+  const requireAll = runInfo?.requireAll === true;
+  const judged = ledger.filter((r) => isSelected(r, chosen)).map((requirement) => judgeRequirement(requirement, run.tests, limits));
+  const requirements = requireAll ? judged.map(requireJudged) : judged;
   const problems = [...run.problems];
   if (runInfo?.setupError) problems.unshift(`setup error: ${runInfo.setupError}`);
+  const selection: ReportSelection | null = isEmptySelection(chosen) && !requireAll
+    ? null
+    : { only: [...chosen.only], skip: [...chosen.skip], selected: requirements.length, total: ledger.length, requireAll };
   return {
     formatVersion: REPORT_FORMAT_VERSION,
     kind: 'conformance-report',
@@ -95,7 +102,8 @@ export function buildReportBody(
     startedAt: runInfo?.startedAt ?? null,
     durationMs: Math.max(0, Math.round(run.durationMs)),
     source: { mode: run.mode, testFiles: run.testFiles, tests: run.tests.length },
-    verdict: decideVerdict(requirements, problems),
+    verdict: decideVerdict(requirements, problems, selection),
+    ...(selection === null ? {} : { selection }),
     counts: countStatuses(requirements),
     notes,
     requirements,
@@ -137,6 +145,17 @@ function outcomesFor(requirementId: string, tests: readonly CollectedTest[]): At
 function listingRank(outcome: RequirementOutcome): number {
   const rank = OUTCOME_PRIORITY.indexOf(outcome.status);
   return outcome.exemptedLayer !== undefined && rank > OUTCOME_PRIORITY.indexOf('error') ? OUTCOME_PRIORITY.indexOf('error') + 0.5 : rank;
+}
+
+/**
+ * --require-all: a MUST the target could not exercise is an error (certification asks for every
+ * one), with the reason it could not be exercised kept in front.
+ */
+function requireJudged(result: RequirementResult): RequirementResult {
+  if (result.level !== 'MUST' || result.status !== 'not-exercisable') return result;
+  const why = result.messages[0]?.text ?? 'the target lacks what the scenario needs';
+  const message: ReportMessage = { status: 'error', check: null, test: '(run)', text: `--require-all: this MUST was not judged: ${why}` };
+  return { ...result, status: 'error', messages: [message, ...result.messages] };
 }
 
 export function statusOf(outcomes: readonly { readonly status: OutcomeStatus }[]): RequirementStatus {
@@ -274,11 +293,19 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export function decideVerdict(requirements: readonly RequirementResult[], problems: readonly string[]): Verdict {
+/** MUSTs judged (pass or fail) of all MUSTs in the report. */
+export function coverageOf(requirements: readonly { readonly level: Level; readonly status: RequirementStatus }[]): { judged: number; total: number } {
+  const musts = requirements.filter((r) => r.level === 'MUST');
+  return { judged: musts.filter((r) => r.status === 'pass' || r.status === 'fail').length, total: musts.length };
+}
+
+export function decideVerdict(requirements: readonly RequirementResult[], problems: readonly string[], selection: ReportSelection | null = null): Verdict {
   const ids = (level: Level, status: RequirementStatus): string[] =>
     requirements.filter((r) => r.level === level && r.status === status).map((r) => r.id);
+  const coverage = coverageOf(requirements);
+  const selected = selection !== null && !isEmptySelection(selection) ? `; selected: ${describeSelection(selection, selection.selected, selection.total)}` : '';
   const warnings = ids('SHOULD', 'fail');
-  const warningText = warnings.length > 0 ? `; ${plural(warnings.length, 'SHOULD warning', 'SHOULD warnings')} (${idList(warnings)})` : '';
+  const warningText = `${warnings.length > 0 ? `; ${plural(warnings.length, 'SHOULD warning', 'SHOULD warnings')} (${idList(warnings)})` : ''}${selected}`;
 
   const mustFailed = ids('MUST', 'fail');
   if (mustFailed.length > 0) {
@@ -286,7 +313,7 @@ export function decideVerdict(requirements: readonly RequirementResult[], proble
     return {
       value: 'nonconformant',
       reason: `${plural(mustFailed.length, 'MUST requirement fails', 'MUST requirements fail')}: ${idList(mustFailed)}${broken}${warningText}`,
-      warnings, problems,
+      coverage, warnings, problems,
     };
   }
 
@@ -301,7 +328,7 @@ export function decideVerdict(requirements: readonly RequirementResult[], proble
     couldNotJudge.push('no MUST requirement could be exercised on this target');
   }
   if (couldNotJudge.length > 0) {
-    return { value: 'error', reason: `the run could not judge conformance: ${couldNotJudge.join('; ')}${warningText}`, warnings, problems };
+    return { value: 'error', reason: `the run could not judge conformance: ${couldNotJudge.join('; ')}${warningText}`, coverage, warnings, problems };
   }
 
   const notExercisable = ids('MUST', 'not-exercisable');
@@ -310,8 +337,8 @@ export function decideVerdict(requirements: readonly RequirementResult[], proble
     : '';
   return {
     value: 'conformant',
-    reason: `all ${plural(mustPassed.length + notExercisable.length, 'MUST requirement', 'MUST requirements')} judged, none fails (${mustPassed.length} pass)${exercisedText}${warningText}`,
-    warnings, problems,
+    reason: `${coverage.judged} of ${plural(coverage.total, 'MUST requirement', 'MUST requirements')} judged, none fails${exercisedText}${warningText}`,
+    coverage, warnings, problems,
   };
 }
 

@@ -21,11 +21,11 @@ import { RUN_INFO_ENV } from '../suites/harness/outcome-types.ts';
 import { buildReportBody, type CollectedRun } from './aggregate.ts';
 import { collectRun, collectTest, runInfoFromModules } from './collect.ts';
 import { redactText, secretsFromEnvironment } from './redact.ts';
-import type { ConformanceReportBody } from './report-types.ts';
+import type { ConformanceReport, ConformanceReportBody } from './report-types.ts';
 import { progressLine, summaryLines, type Style } from './render-terminal.ts';
 import { resolveRunInfo } from './run-info.ts';
 import { suiteInfo } from './suite-info.ts';
-import { writeReportFiles, type WrittenReport } from './write.ts';
+import { sealReport, writeReportFiles, type WrittenReport } from './write.ts';
 
 export interface ConformanceReporterOptions {
   /** Where the files go; default $OSI_REPORT_DIR, else "reports" (relative to the working directory). */
@@ -41,21 +41,44 @@ export interface ConformanceReporterOptions {
    * cloud as it found it. A check that throws becomes a problem too.
    */
   readonly runEndChecks?: () => Promise<readonly string[]>;
+  /**
+   * Report only on the test files of this vitest project (vitest.config.ts names "conformance", so
+   * that `npx vitest run --project conformance` writes the matrix by default while the project's
+   * own tests, run with the same config, get nothing from this reporter). Absent: every file.
+   */
+  readonly project?: string;
+  /** Where the terminal output goes: stdout (default), or stderr when stdout carries JSON (--json). */
+  readonly stream?: 'stdout' | 'stderr';
 }
 
 export default class ConformanceReporter implements Reporter {
   private readonly reportDir: string;
   private readonly quiet: boolean;
   private readonly runEndChecks: (() => Promise<readonly string[]>) | undefined;
+  private readonly project: string | undefined;
+  private readonly stream: 'stdout' | 'stderr';
   private vitest: Vitest | undefined;
   private runStartedAt = performance.now();
-  /** The last report written, for programmatic callers (the suite CLI reads the verdict from it). */
+  /** The last report written, for programmatic callers. */
   lastWritten: WrittenReport | undefined;
+  /**
+   * The last report built, written or not: the suite CLI takes its exit code from this, never from
+   * a file on disk (which may be an older run's when writing failed).
+   */
+  lastReport: ConformanceReport | undefined;
+  /** Why the last report could not be written, when it could not. */
+  writeError: string | undefined;
 
   constructor(options: ConformanceReporterOptions = {}) {
     this.reportDir = resolve(options.reportDir ?? process.env.OSI_REPORT_DIR ?? 'reports');
     this.quiet = options.terminal === 'quiet';
     this.runEndChecks = options.runEndChecks;
+    this.project = options.project;
+    this.stream = options.stream ?? 'stdout';
+  }
+
+  private mine(module: TestModule): boolean {
+    return this.project === undefined || module.project.name === this.project;
   }
 
   private async runEndProblems(): Promise<string[]> {
@@ -81,7 +104,9 @@ export default class ConformanceReporter implements Reporter {
   }
 
   private style(): Style {
-    return { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, width: Math.max(60, process.stdout.columns ?? 100) };
+    const out = this.stream === 'stderr' ? process.stderr : process.stdout;
+    // Not a terminal (a CI log, a pipe): no colour, and titles are never cut.
+    return { color: Boolean(out.isTTY) && !process.env.NO_COLOR, width: out.isTTY ? Math.max(60, out.columns ?? 100) : null };
   }
 
   private print(lines: readonly string[]): void {
@@ -89,11 +114,13 @@ export default class ConformanceReporter implements Reporter {
     // Test names and titles could in principle carry a secret; what reaches a CI log is redacted too.
     const secrets = secretsFromEnvironment();
     const text = lines.map((line) => redactText(line, secrets)).join('\n');
-    if (this.vitest) this.vitest.logger.log(text);
+    if (this.stream === 'stderr') process.stderr.write(`${text}\n`);
+    else if (this.vitest) this.vitest.logger.log(text);
     else process.stdout.write(`${text}\n`);
   }
 
   onTestModuleEnd(module: TestModule): void {
+    if (!this.mine(module)) return;
     const tests = [...module.children.allTests()].map((test) => collectTest(test));
     const outcomes = { pass: 0, fail: 0, error: 0, 'not-exercisable': 0 };
     for (const test of tests) for (const outcome of test.outcomes) outcomes[outcome.status] += 1;
@@ -107,7 +134,10 @@ export default class ConformanceReporter implements Reporter {
     }, this.style())]);
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
+  async onTestRunEnd(allModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
+    const modules = allModules.filter((m) => this.mine(m));
+    // A run of other projects only (`npm test` with the shared config): nothing to report on.
+    if (this.project !== undefined && modules.length === 0) return;
     const mode = this.merging ? 'merged' : 'run';
     const wallTimeMs = mode === 'merged' ? null : performance.now() - this.runStartedAt;
     const endProblems = await this.runEndProblems();
@@ -122,8 +152,16 @@ export default class ConformanceReporter implements Reporter {
       const empty: CollectedRun = { mode, testFiles: modules.length, tests: [], notes: [], durationMs: wallTimeMs ?? 0, problems: [...resolved.problems, ...endProblems, problem] };
       body = buildReportBody(ledger, resolved.runInfo, empty, suiteInfo());
     }
-    const written = writeReportFiles(body, this.reportDir);
-    this.lastWritten = written;
-    this.print(summaryLines(written.report, this.reportDir, this.style()));
+    const sealed = sealReport(body);
+    this.lastReport = sealed;
+    this.writeError = undefined;
+    try {
+      this.lastWritten = writeReportFiles(sealed, this.reportDir);
+    } catch (error) {
+      // Never an unhandled error with a stack trace: the run's verdict stands in memory, and the
+      // caller (the suite CLI) says in one line that the files could not be written.
+      this.writeError = `the reports could not be written to ${this.reportDir}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}`;
+    }
+    this.print(summaryLines(sealed, this.writeError === undefined ? this.reportDir : `not written (${this.writeError})`, this.style()));
   }
 }

@@ -60,7 +60,7 @@ table.counts td.zero { color: var(--muted); }
 .s-pass { background: var(--pass-bg); color: var(--pass-fg); }
 .s-fail { background: var(--fail-bg); color: var(--fail-fg); }
 .s-error { background: var(--error-bg); color: var(--error-fg); }
-.s-not-exercisable { background: var(--nx-bg); color: var(--nx-fg); }
+.s-not-exercisable, .s-observed { background: var(--nx-bg); color: var(--nx-fg); }
 .s-not-run, .s-absent { background: var(--nr-bg); color: var(--nr-fg); border: 1px dashed var(--nr-bar); }
 .level { font-size: 11px; font-weight: 700; letter-spacing: .04em; color: var(--muted); }
 .level-MUST { color: var(--fg); }

@@ -3,18 +3,19 @@
  * everywhere and an exchange is always shown in the same curl -v like layout.
  */
 import type { Level } from '../specs/ledger-types.ts';
-import type { ConformanceReport, ReportEvidence, RequirementResult, RequirementStatus, VerdictValue } from './report-types.ts';
+import type { ConformanceReport, ReportEvidence, RequirementResult, RequirementStatus, Verdict, VerdictValue } from './report-types.ts';
 
-export type CellStatus = RequirementStatus | 'absent';
+/** `observed`: a MAY that was exercised; MAYs are observed and reported, never judged. */
+export type CellStatus = RequirementStatus | 'observed' | 'absent';
 
 /** Emoji for Markdown, where colour is not available; each is distinct in shape too. */
 export const STATUS_EMOJI: Readonly<Record<CellStatus, string>> = {
-  pass: '✅', fail: '❌', error: '⛔', 'not-exercisable': '➖', 'not-run': '⬜', absent: '·',
+  pass: '✅', fail: '❌', error: '⛔', 'not-exercisable': '➖', 'not-run': '⬜', observed: '👁', absent: '·',
 };
 
 /** Plain glyphs for the terminal and the HTML pills (colour carries the rest there). */
 export const STATUS_GLYPH: Readonly<Record<CellStatus, string>> = {
-  pass: '✓', fail: '✗', error: '!', 'not-exercisable': '–', 'not-run': '○', absent: '·',
+  pass: '✓', fail: '✗', error: '!', 'not-exercisable': '–', 'not-run': '○', observed: '◦', absent: '·',
 };
 
 export const VERDICT_EMOJI: Readonly<Record<VerdictValue, string>> = { conformant: '✅', nonconformant: '❌', error: '⛔' };
@@ -26,8 +27,41 @@ export const STATUS_MEANING: Readonly<Record<CellStatus, string>> = {
   error: 'the suite could not judge (a crash, a hang); never counted as a pass',
   'not-exercisable': 'the target lacks what the scenario needs',
   'not-run': 'no test recorded an outcome',
+  observed: 'a MAY: what the target did is reported, never judged',
   absent: 'the requirement is not in this report',
 };
+
+/**
+ * The status a person is shown: a MAY that was exercised reads "observed" whatever its check
+ * said (the check only records what was seen); the JSON keeps the recorded status.
+ */
+export function shownStatus(requirement: Pick<RequirementResult, 'level' | 'status'>): CellStatus {
+  return requirement.level === 'MAY' && (requirement.status === 'pass' || requirement.status === 'fail') ? 'observed' : requirement.status;
+}
+
+/** What was seen, or why it failed: the first line of the first message ("expected 400, got 200"). */
+export function firstReason(requirement: Pick<RequirementResult, 'messages'>): string | null {
+  const text = requirement.messages[0]?.text;
+  return text === undefined ? null : (text.split('\n')[0] ?? '').trim() || null;
+}
+
+/**
+ * What a MAY showed, from its evidence: "answered 415 to Content-Type text/plain". MAYs are never
+ * judged, so the check's pass/fail count would say nothing; the answers are the observation.
+ */
+export function observation(requirement: Pick<RequirementResult, 'evidence' | 'messages'>): string | null {
+  const seen = [...new Set(requirement.evidence.map((e) => {
+    const type = Object.entries(e.request.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+    const answer = e.response ? `answered ${e.response.status}` : 'no answer';
+    return `${answer} to ${e.request.method}${type === undefined ? ' without Content-Type' : ` with Content-Type ${type}`}`;
+  }))];
+  return seen.length > 0 ? seen.join('; ') : firstReason(requirement);
+}
+
+/** "conformant, 33 of 36 MUSTs judged": the verdict with its coverage, wherever the verdict is shown. */
+export function verdictHeadline(verdict: Pick<Verdict, 'value' | 'coverage'>): string {
+  return verdict.coverage ? `${verdict.value}, ${verdict.coverage.judged} of ${verdict.coverage.total} MUSTs judged` : verdict.value;
+}
 
 const FAILURE_ORDER: readonly RequirementStatus[] = ['fail', 'error', 'not-run', 'not-exercisable', 'pass'];
 

@@ -6,7 +6,7 @@
  */
 import { h, htmlPage } from './html-page.ts';
 import {
-  STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, sections, type CellStatus,
+  STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, observation, sections, shownStatus, type CellStatus,
 } from './present.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
 import type { ConformanceReport, MatrixReport, ReportCounts, ReportEvidence, RequirementResult, VerdictValue } from './report-types.ts';
@@ -25,8 +25,9 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function verdictBox(value: string): string {
-  return `<div class="verdict verdict-${h(value)}"><span class="label">Verdict</span><strong>${h(value)}</strong></div>`;
+function verdictBox(verdict: ConformanceReport['verdict']): string {
+  const coverage = verdict.coverage ? `<span class="label">${verdict.coverage.judged} of ${verdict.coverage.total} MUSTs judged</span>` : '';
+  return `<div class="verdict verdict-${h(verdict.value)}"><span class="label">Verdict</span><strong>${h(verdict.value)}</strong>${coverage}</div>`;
 }
 
 function facts(entries: readonly (readonly [string, string])[]): string {
@@ -92,7 +93,7 @@ ${tests.length > 0 ? `<p class="meta">Tests</p><ul class="plain">${tests.join(''
 function matrixRow(r: RequirementResult): string {
   const detailId = `detail-${r.id}`;
   return `<tr class="req" id="req-${h(r.id)}" data-level="${h(r.level)}" data-status="${h(r.status)}" data-failed="${r.status === 'fail'}" data-detail="${h(detailId)}">
-<td>${h(r.id)}</td><td><span class="level level-${h(r.level)}">${h(r.level)}</span></td><td>${pill(r.status)}</td><td class="title">${h(r.title)}</td>
+<td>${h(r.id)}</td><td><span class="level level-${h(r.level)}">${h(r.level)}</span></td><td>${pill(shownStatus(r))}</td><td class="title">${h(r.title)}</td>
 <td><button type="button" class="toggle" aria-expanded="false" aria-controls="${h(detailId)}">Details</button></td>
 </tr>
 <tr class="detail" id="${h(detailId)}" hidden><td colspan="5">${requirementDetail(r)}</td></tr>`;
@@ -111,12 +112,18 @@ function interpretationsSection(interpretations: ConformanceReport['interpretati
   return `<h2>Interpretations of the document</h2>\n${items}`;
 }
 
+/** After a requirement in a list: what a MAY showed, or the first message. */
+function linkNote(r: RequirementResult): string {
+  const text = shownStatus(r) === 'observed' ? observation(r) : (r.messages[0]?.text ?? null);
+  return text === null ? '' : ` <span class="meta">— ${h(text)}</span>`;
+}
+
 export function renderReportHtml(report: ConformanceReport): string {
   const { failures, errors, warnings, observations } = sections(report);
-  const linkList = (title: string, items: readonly RequirementResult[]): string => (items.length === 0 ? '' : `<h2>${h(title)}</h2><ul class="plain">${items.map((r) => `<li>${pill(r.status)} <a href="#${h(r.id)}">${h(r.id)}</a> ${h(r.title)}${r.messages[0] ? ` <span class="meta">— ${h(r.messages[0].text)}</span>` : ''}</li>`).join('')}</ul>`);
+  const linkList = (title: string, items: readonly RequirementResult[]): string => (items.length === 0 ? '' : `<h2>${h(title)}</h2><ul class="plain">${items.map((r) => `<li>${pill(shownStatus(r))} <a href="#${h(r.id)}">${h(r.id)}</a> ${h(r.title)}${linkNote(r)}</li>`).join('')}</ul>`);
   const body = `<header class="page-head">
 <div><h1>Conformance report</h1><p class="subtitle">${h(report.document.name)}</p></div>
-${verdictBox(report.verdict.value)}
+${verdictBox(report.verdict)}
 </header>
 <p class="reason">${h(report.verdict.reason)}</p>
 ${facts([

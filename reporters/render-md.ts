@@ -9,7 +9,7 @@
 import type { ConformanceReport, MatrixReport, RequirementResult } from './report-types.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
 import {
-  STATUS_EMOJI, VERDICT_EMOJI, exchangeCaption, exchangeText, formatDuration, runFacts, sections, stripForbiddenXmlChars,
+  STATUS_EMOJI, VERDICT_EMOJI, exchangeCaption, exchangeText, formatDuration, runFacts, observation, sections, shownStatus, stripForbiddenXmlChars, verdictHeadline,
 } from './present.ts';
 
 /** Escapes inline text: HTML, table pipes, Markdown emphasis and links, mentions and issue references. */
@@ -54,8 +54,9 @@ function countsTable(report: Pick<ConformanceReport, 'counts'>): string[] {
 }
 
 function requirementDetails(requirement: RequirementResult, withEvidence: boolean): string[] {
-  const lines = [`#### ${STATUS_EMOJI[requirement.status]} ${requirement.id} (${requirement.level}) ${escapeInline(requirement.title)}`, ''];
+  const lines = [`#### ${STATUS_EMOJI[shownStatus(requirement)]} ${requirement.id} (${requirement.level}) ${escapeInline(requirement.title)}`, ''];
   lines.push(`> ${escapeInline(requirement.clause)}`, '');
+  if (shownStatus(requirement) === 'observed') lines.push(`- **observed** (a MAY: reported, never judged) ${escapeInline(observation(requirement) ?? 'nothing recorded')}`);
   for (const message of requirement.messages) {
     const replay = message.replay ? ` (replay: seed ${message.replay.seed}${message.replay.path ? `, path ${code(message.replay.path)}` : ''})` : '';
     lines.push(`- **${message.status}** ${escapeInline(message.text)} — _${escapeInline(message.test)}_${replay}`);
@@ -92,7 +93,7 @@ export function renderReportMarkdown(report: ConformanceReport, options: Markdow
   const lines = [
     `## ${VERDICT_EMOJI[report.verdict.value]} Conformance: ${report.verdict.value}`,
     '',
-    `**Verdict: ${report.verdict.value}** — ${escapeInline(report.verdict.reason)}`,
+    `**Verdict: ${verdictHeadline(report.verdict)}** — ${escapeInline(report.verdict.reason)}`,
     '',
     '| | |',
     '|---|---|',
@@ -111,7 +112,7 @@ export function renderReportMarkdown(report: ConformanceReport, options: Markdow
     lines.push('### Problems with the run', '', ...report.verdict.problems.map((p) => `- ${escapeInline(p)}`), '');
   }
   lines.push('### Matrix', '', '| ID | Level | Status | Title |', '|---|---|---|---|');
-  for (const r of report.requirements) lines.push(`| ${r.id} | ${r.level} | ${statusCell(r.status)} | ${escapeInline(r.title)} |`);
+  for (const r of report.requirements) lines.push(`| ${r.id} | ${r.level} | ${statusCell(shownStatus(r))} | ${escapeInline(r.title)} |`);
   lines.push('');
   const section = (title: string, items: readonly RequirementResult[]): void => {
     if (items.length === 0) return;

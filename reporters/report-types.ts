@@ -73,8 +73,27 @@ export interface InterpretationSummary {
   readonly reason: string;
 }
 
+/** How many MUST requirements of the run were judged (pass or fail), of how many selected. */
+export interface Coverage {
+  readonly judged: number;
+  readonly total: number;
+}
+
+/** What a run was asked to judge: --only, --skip (ids or levels) and --require-all. */
+export interface ReportSelection {
+  readonly only: readonly string[];
+  readonly skip: readonly string[];
+  /** Requirements in the report (the ledger's, after --only and --skip). */
+  readonly selected: number;
+  /** Requirements in the ledger. */
+  readonly total: number;
+  readonly requireAll: boolean;
+}
+
 export interface Verdict {
   readonly value: VerdictValue;
+  /** MUSTs judged: shown with the verdict, so "conformant" never hides what could not be exercised. */
+  readonly coverage?: Coverage;
   /** One sentence saying why, naming the requirements or problems that decided it. */
   readonly reason: string;
   /** Ids of failed SHOULD requirements: reported, never decisive. */
@@ -110,6 +129,8 @@ export interface ConformanceReportBody {
     readonly tests: number;
   };
   readonly verdict: Verdict;
+  /** Present when the run judged only part of the ledger, or required every MUST to be judged. */
+  readonly selection?: ReportSelection;
   readonly counts: ReportCounts;
   /** Things a maintainer of the suite should look at that do not affect the verdict. */
   readonly notes: readonly string[];

@@ -3,8 +3,9 @@
  * digested first ("sealed"), so the JSON, the Markdown, the HTML and the JUnit can never disagree,
  * and no rendering can leak what redaction removed.
  */
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makeDirectory } from '../suites/harness/report-dir.ts';
 import { computeDigest } from './digest.ts';
 import { redactDeep, secretsFromEnvironment } from './redact.ts';
 import { renderMatrixHtml, renderReportHtml } from './render-html.ts';
@@ -58,7 +59,7 @@ const MATRIX_FILES: Renderings = { json: 'matrix.json', markdown: 'matrix.md', h
 
 function writeRenderings(outDir: string, names: Renderings, contents: Renderings): Renderings {
   const dir = resolve(outDir);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const paths: Renderings = {
     json: join(dir, names.json), markdown: join(dir, names.markdown), html: join(dir, names.html), junit: join(dir, names.junit),
   };

@@ -1,7 +1,8 @@
 /**
  * `npm run conformance -- [options]`: runs the conformance suites against a target (the embedded
  * fake cloud, a compute URL, or a cloud from clouds.yaml / OS_*) and writes the reports. Also
- * `--cleanup-only LEDGER`, `verify FILE` and `matrix FILE...`.
+ * `--cleanup-only LEDGER`, `--version`, and the commands in COMMANDS (`list`, `verify FILE`,
+ * `matrix FILE...`).
  *
  * Exit codes: 0 every MUST requirement passed; 1 a MUST failed (or the run could not judge one, or
  * left something it could not remove); 2 usage or configuration error, or a target that cannot be
@@ -9,7 +10,6 @@
  * line on stderr, never a stack trace.
  */
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reporter, Vitest } from 'vitest/node';
 import { ConfigError, readConfig, type SuiteConfig } from '../harness/config.ts';
@@ -22,19 +22,45 @@ import { planDeadlines, RunLifecycle, type TeardownSummary } from '../cloud/life
 import { cleanupLedgerOnly } from './cleanup-only.ts';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
 import { helpText } from './help.ts';
+import { jsonSummary, listCommand } from './summary.ts';
+import { reportDirProblem as checkReportDir } from '../harness/report-dir.ts';
+import { suiteInfo } from '../../reporters/suite-info.ts';
 
 class UsageError extends Error {}
 
 /** The suite's own checkout: vitest runs from here whatever the working directory (clouds.yaml may live elsewhere). */
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
+/**
+ * `--runs -1` reaches parseArgs as a flag followed by what looks like another flag, which it calls
+ * "ambiguous": joined as `--runs=-1`, the value reaches the range check, which names the range.
+ */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const valued = new Set(OPTIONS.filter((o) => o.kind !== 'boolean').map((o) => `--${o.flag}`));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    if (valued.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** Secret options given as flags: npm echoes its arguments into logs, and ps shows them to everyone. */
+function secretFlagsGiven(args: readonly string[]): string[] {
+  return OPTIONS.filter((o) => o.secret && args.some((a) => a === `--${o.flag}` || a.startsWith(`--${o.flag}=`))).map((o) => `--${o.flag} (set ${o.env} instead)`);
+}
+
 /** Turns flags into the OSI_* variables global setup reads, so flags and variables are one path. */
-function flagsToEnvironment(args: readonly string[]): { command: string | null; positionals: string[]; help: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
+function flagsToEnvironment(args: readonly string[]): { command: string | null; positionals: string[]; help: boolean; version: boolean } {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
   for (const spec of OPTIONS) options[spec.flag] = spec.kind === 'boolean' ? { type: 'boolean' } : { type: 'string', ...(spec.kind === 'list' ? { multiple: true } : {}) };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(args), options, allowPositionals: true, strict: true });
   } catch (error) {
     // node's messages go on with advice about positionals; the first sentence is the useful part.
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '').split('. ')[0] : String(error);
@@ -46,7 +72,7 @@ function flagsToEnvironment(args: readonly string[]): { command: string | null; 
     process.env[spec.env] = Array.isArray(value) ? value.join(',') : String(value);
   }
   const [command = null, ...positionals] = parsed.positionals;
-  return { command, positionals, help: parsed.values.help === true };
+  return { command, positionals, help: parsed.values.help === true, version: parsed.values.version === true };
 }
 
 function say(line: string): void {
@@ -60,6 +86,9 @@ async function runSuites(): Promise<number> {
   }
   process.env.OSI_REPORT_DIR = config.reportDir;
   if (config.cleanupOnly !== null) return cleanupLedgerOnly(config, say);
+  // Before anything is sent: a run that cannot write its reports must not run at all.
+  const reportDirProblem = checkReportDir(config.reportDir);
+  if (reportDirProblem !== null) throw new ConfigError(reportDirProblem);
   // Seeds are chosen once, here, so the printed seed is the one every worker uses.
   process.env.OSI_SEED = String(config.seed);
   const deadlines = planDeadlines(config.deadlineS);
@@ -119,20 +148,34 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
       interrupts.onInterrupt(() => void vitest.cancelCurrentRun('keyboard-input').catch(() => undefined));
     },
   };
+  const reporter = new ConformanceReporter({
+    reportDir: config.reportDir,
+    terminal: handoff.ok ? 'full' : 'quiet',
+    runEndChecks: () => lifecycle.runEndChecks(),
+    stream: config.json ? 'stderr' : 'stdout',
+  });
   const vitest = await startVitest('test', [], {
     root: PROJECT_ROOT,
     config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
     project: ['conformance'],
     watch: false,
-    reporters: [new ConformanceReporter({ reportDir: config.reportDir, terminal: handoff.ok ? 'full' : 'quiet', runEndChecks: () => lifecycle.runEndChecks() }), control],
+    reporters: [reporter, control],
   });
   await vitest.close();
-  const verdict = await readVerdict(config.reportDir);
+  // This run's verdict, from memory: a report file on disk may be an older run's.
+  const report = reporter.lastReport;
+  const code = !handoff.ok ? 2 : report?.verdict.value === 'conformant' ? 0 : 1;
+  if (config.json && report) process.stdout.write(`${JSON.stringify(jsonSummary(report, reporter.writeError === undefined ? config.reportDir : null, code), null, 2)}\n`);
   if (!handoff.ok) {
     say(`error: ${handoff.setupError}`);
     return 2;
   }
-  return verdict === 'conformant' ? 0 : 1;
+  if (reporter.writeError !== undefined) {
+    say(`error: ${reporter.writeError}`);
+    return Math.max(code, 1);
+  }
+  if (!report) say('error: the run ended without a report');
+  return code;
 }
 
 /** One line on what cleanup removed, and one per thing it could not; true when something is left. */
@@ -145,36 +188,40 @@ function reportTeardown(summary: TeardownSummary): boolean {
   return summary.remaining.length > 0;
 }
 
-async function readVerdict(reportDir: string): Promise<string> {
-  const file = path.join(reportDir, 'conformance.json');
-  try {
-    const report = JSON.parse(await readFile(file, 'utf8')) as { verdict?: { value?: unknown } | unknown };
-    const verdict = report.verdict;
-    if (typeof verdict === 'string') return verdict;
-    if (typeof verdict === 'object' && verdict !== null && typeof (verdict as { value?: unknown }).value === 'string') return String((verdict as { value: string }).value);
-    return 'error';
-  } catch {
-    return 'error';
-  }
-}
+/**
+ * The commands besides a run, by name: each checks its own positionals (a UsageError for a wrong
+ * count) and returns the exit code. A new command is one entry here and one line in help.ts.
+ */
+const COMMANDS: Readonly<Record<string, (positionals: readonly string[]) => Promise<number>>> = {
+  list: async (positionals) => {
+    if (positionals.length > 0) throw new UsageError('list takes no arguments (--only/--skip narrow it, --json prints JSON)');
+    return listCommand(readConfig(process.env));
+  },
+  verify: async (positionals) => {
+    if (positionals.length !== 1) throw new UsageError('verify takes one file: conformance verify reports/conformance.json');
+    return (await import('../../reporters/cli-commands.ts')).verifyCommand(positionals[0] ?? '');
+  },
+  matrix: async (positionals) => {
+    if (positionals.length < 1) throw new UsageError('matrix takes one or more conformance.json files');
+    return (await import('../../reporters/cli-commands.ts')).matrixCommand(positionals, process.env.OSI_REPORT_DIR ?? 'reports/matrix');
+  },
+};
 
 async function main(args: readonly string[]): Promise<number> {
-  const { command, positionals, help } = flagsToEnvironment(args);
+  const { command, positionals, help, version } = flagsToEnvironment(args);
   if (help) {
     process.stdout.write(helpText());
     return 0;
   }
+  if (version) {
+    process.stdout.write(`${suiteInfo().name} ${suiteInfo().version}\n`);
+    return 0;
+  }
+  for (const warning of secretFlagsGiven(args)) say(`warning: ${warning}: a secret on the command line is visible to other processes (ps) and npm echoes it into logs`);
   if (command === null) return runSuites();
-  const reporterCli = await import('../../reporters/cli-commands.ts');
-  if (command === 'verify') {
-    if (positionals.length !== 1) throw new UsageError('verify takes one file: conformance verify reports/conformance.json');
-    return reporterCli.verifyCommand(positionals[0] ?? '');
-  }
-  if (command === 'matrix') {
-    if (positionals.length < 1) throw new UsageError('matrix takes one or more conformance.json files');
-    return reporterCli.matrixCommand(positionals, process.env.OSI_REPORT_DIR ?? 'reports/matrix');
-  }
-  throw new UsageError(`unknown command "${command}" (commands: verify, matrix; see --help)`);
+  const run = COMMANDS[command];
+  if (run === undefined) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see --help)`);
+  return run(positionals);
 }
 
 main(process.argv.slice(2)).then(

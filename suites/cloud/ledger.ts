@@ -15,8 +15,9 @@
  * Several processes append (the CLI and the test workers); each line is one write() on an O_APPEND
  * descriptor, which the kernel does not interleave.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirectory } from '../harness/report-dir.ts';
 
 export type ResourceKind = 'network' | 'subnet' | 'port' | 'server' | 'attachment';
 
@@ -79,7 +80,7 @@ const descriptors = new Map<string, number>();
 function descriptorFor(file: string): number {
   let fd = descriptors.get(file);
   if (fd === undefined) {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeDirectory(path.dirname(file));
     fd = openSync(file, 'a');
     descriptors.set(file, fd);
   }

@@ -4,7 +4,9 @@
  * mistake. Secrets are checked for presence only: no error message ever quotes one.
  */
 import { accessSync, constants } from 'node:fs';
+import { ledger } from '../../specs/index.ts';
 import { OPTION_SPECS, type OptionFlag } from './options.ts';
+import { unknownSelectors, type Selection } from './selection.ts';
 
 /** What is tested: the embedded fake cloud, a compute URL with a token, or a cloud from clouds.yaml / OS_*. */
 export type TargetMode = 'embedded' | 'given' | 'cloud';
@@ -54,6 +56,12 @@ export interface SuiteConfig {
   readonly reportDir: string;
   readonly profile: 'document' | 'nova';
   readonly faults: readonly string[];
+  /** --only / --skip: the requirements the run judges. */
+  readonly selection: Selection;
+  /** --require-all: a MUST that is not judged is an error. */
+  readonly requireAll: boolean;
+  /** --json: the summary as JSON on stdout, the human output on stderr. */
+  readonly json: boolean;
 }
 
 /** A usage or configuration mistake: the CLI prints the message alone and exits 2. */
@@ -80,7 +88,7 @@ function raw(env: Env, flag: OptionFlag): string | null {
 function integer(env: Env, flag: OptionFlag, fallback: number, min: number, max: number): number {
   const value = raw(env, flag);
   if (value === null) return fallback;
-  if (!/^-?\d+$/.test(value)) throw new ConfigError(`--${flag} must be a whole number, got "${value}"`);
+  if (!/^-?\d+$/.test(value)) throw new ConfigError(`--${flag} must be a whole number between ${min} and ${max}, got "${value}"`);
   const n = Number(value);
   if (n < min || n > max) throw new ConfigError(`--${flag} must be between ${min} and ${max}, got ${n}`);
   return n;
@@ -188,7 +196,12 @@ export function readConfig(env: Env): SuiteConfig {
     reportDir: raw(env, 'report-dir') ?? 'reports',
     profile,
     faults: list(env, 'fault'),
+    selection: { only: list(env, 'only'), skip: list(env, 'skip') },
+    requireAll: booleanFlag(env, 'require-all') ?? false,
+    json: booleanFlag(env, 'json') ?? false,
   };
+  const unknown = unknownSelectors(config.selection, ledger.requirements);
+  if (unknown.length > 0) throw new ConfigError(`--only/--skip take requirement ids (CI-020) or levels (MUST, SHOULD, MAY); not known: ${unknown.join(', ')} (\`list\` shows every requirement)`);
   if (mode !== 'embedded' && (config.faults.length > 0 || raw(env, 'profile') !== null)) {
     throw new ConfigError(`--fault and --profile apply to the embedded fake cloud only; drop them or drop ${mode === 'given' ? '--target' : 'the cloud (--os-cloud / OS_*)'}`);
   }

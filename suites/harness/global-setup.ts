@@ -12,6 +12,7 @@ import { ledger } from '../../specs/index.ts';
 import { ConfigError, readConfig, type SuiteConfig } from './config.ts';
 import { RUN_INFO_ENV, type RunInfo } from './outcome-types.ts';
 import { preparedTarget } from './prepared.ts';
+import { isEmptySelection } from './selection.ts';
 import { resolveTarget, startEmbeddedCloud, type TargetHandoff } from './target.ts';
 import { suiteVersion } from './suite-version.ts';
 
@@ -65,11 +66,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     startedAt,
     document: { name: ledger.document.name, sha256: ledger.document.sha256 },
     ...(handoff.ok ? {} : { setupError: handoff.setupError }),
+    ...(config && !isEmptySelection(config.selection) ? { selection: config.selection } : {}),
+    ...(config?.requireAll ? { requireAll: true } : {}),
   };
   process.env[RUN_INFO_ENV] = JSON.stringify(info);
   if (config && handoff.ok) {
     // The seed is printed on every run: it is what replays the run's requests.
-    process.stdout.write(`os-interface conformance: target ${info.target}, microversion ${info.microversion}, runs ${info.runs}, seed ${info.seed} (replay with --seed ${info.seed})\n`);
+    // With --json, stdout carries only the JSON summary.
+    (config.json ? process.stderr : process.stdout).write(`os-interface conformance: target ${info.target}, microversion ${info.microversion}, runs ${info.runs}, seed ${info.seed} (replay with --seed ${info.seed})\n`);
   }
   project.provide('handoff', handoff);
   return close;

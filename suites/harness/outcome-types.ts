@@ -71,6 +71,10 @@ export interface RunInfo {
   readonly document: { readonly name: string; readonly sha256: string };
   /** Set when the run could not start (target unreachable, bad configuration). */
   readonly setupError?: string;
+  /** --only / --skip, when given: ids or levels. */
+  readonly selection?: { readonly only: readonly string[]; readonly skip: readonly string[] };
+  /** --require-all: a MUST not judged is an error. */
+  readonly requireAll?: boolean;
 }
 
 /** Environment variable through which global setup hands RunInfo to the reporter (same process). */

@@ -11,6 +11,7 @@ import { compareMicroversions, requirementById } from '../../specs/index.ts';
 import { checkNamed, type AskedFor, type CheckSubject, type Verdict } from '../checks/registry.ts';
 import type { Exchange } from './http.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome } from './outcome-types.ts';
+import { isEmptySelection, isSelected, selectionFromEnv } from './selection.ts';
 import type { ExchangeKind, TargetSession } from './session.ts';
 
 export interface LoggedExchange {
@@ -270,8 +271,22 @@ function failedMusts(outcomes: readonly RequirementOutcome[]): RequirementOutcom
  * Declares a conformance test: the requirement ids it exercises are static meta (the reporter knows
  * them even if the test crashes), the outcomes are recorded when it ends, and cleanup always runs.
  */
+/** Requirements judged by every test (over all it sent): selecting one of them runs every test. */
+const JUDGED_BY_EVERY_TEST: readonly string[] = [...ON_EVERY_COLLECTION_ANSWER, ...ON_EVERY_CREATE_ERROR, ...ON_EVERY_CREATE_SUCCESS];
+
+/** Whether --only / --skip leave this test something to judge. */
+function testIsSelected(requirementIds: readonly string[]): boolean {
+  const selection = selectionFromEnv(process.env);
+  if (isEmptySelection(selection)) return true;
+  return [...requirementIds, ...JUDGED_BY_EVERY_TEST].some((id) => isSelected(requirementById(id), selection));
+}
+
 export function conformanceTest(title: string, requirementIds: readonly string[], body: (scenario: Scenario) => Promise<void>, getSession: () => TargetSession): void {
   for (const id of requirementIds) requirementById(id); // an unknown id is a bug in the suite: fail at collection
+  if (!testIsSelected(requirementIds)) {
+    test.skip(`${title} [${requirementIds.join(', ')}]`, { meta: { requirements: [...requirementIds] } }, () => undefined);
+    return;
+  }
   test(`${title} [${requirementIds.join(', ')}]`, { meta: { requirements: [...requirementIds] } }, async ({ task }: TestContext) => {
     const scenario = new Scenario(getSession());
     try {

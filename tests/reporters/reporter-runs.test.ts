@@ -122,7 +122,7 @@ describe('nonconformant scenario (a MUST fails)', () => {
     expect(matrixLines[0]).toMatch(/CI-001 +MUST +✗ fail/);
     expect(matrixLines.at(-1)).toMatch(/✓ pass/);
     expect(out).toMatch(/^ {2}MUST +\d+: 1 fail, 3 error/m);
-    expect(out).toMatch(/^verdict: nonconformant$/m);
+    expect(out).toMatch(/^verdict: nonconformant, \d+ of \d+ MUSTs judged$/m);
   });
 
   test('the Markdown is appended to $GITHUB_STEP_SUMMARY', () => {
@@ -136,7 +136,7 @@ describe('other verdicts', () => {
   test('only SHOULDs fail: conformant, with the warnings listed and the not-exercisable MUST named', () => {
     expect(warnings.report.verdict).toMatchObject({ value: 'conformant', warnings: ['CI-012', 'CI-016'], problems: [] });
     expect(warnings.report.verdict.reason).toContain('not exercisable on this target: CI-013');
-    expect(warnings.stdout).toMatch(/^verdict: conformant$/m);
+    expect(warnings.stdout).toMatch(/^verdict: conformant, \d+ of \d+ MUSTs judged$/m);
   });
 
   test('a crashed test: its requirement is error, and so is the verdict', () => {
