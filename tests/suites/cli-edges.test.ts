@@ -128,3 +128,18 @@ describe('the verdict comes from memory, never from a file on disk (item 1)', ()
     }
   });
 });
+
+describe('plain vitest with the conformance project reports by default (item 13)', () => {
+  it('the shared config names the conformance reporter for the conformance project, beside the default one', async () => {
+    const { default: config } = (await import('../../vitest.config.ts')) as { default: { test?: { reporters?: unknown } } };
+    expect(config.test?.reporters).toEqual(['default', ['./reporters/conformance-reporter.ts', { project: 'conformance' }]]);
+  });
+
+  it('a run of other projects (npm test) gets nothing from it: no report, no output', async () => {
+    const dir = path.join(work, 'self-only');
+    const reporter = new ConformanceReporter({ reportDir: dir, project: 'conformance' });
+    await reporter.onTestRunEnd([], [], 'passed');
+    expect(reporter.lastReport).toBeUndefined();
+    expect(() => readFileSync(path.join(dir, 'conformance.json'))).toThrow(/ENOENT/);
+  });
+});
