@@ -13,15 +13,18 @@
  * unsharded one. The reporter never throws away a run: if building the report fails, it still
  * writes every file with verdict `error` and the reason.
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { ledger } from '../specs/index.ts';
 import { RUN_INFO_ENV } from '../suites/harness/outcome-types.ts';
 import { buildReportBody, type CollectedRun } from './aggregate.ts';
 import { collectRun, collectTest, runInfoFromModules } from './collect.ts';
+import { HAR_FILE, HAR_PART_ENV, removeHarPart, writeHarFile } from './har.ts';
 import { redactText, secretsFromEnvironment } from './redact.ts';
 import type { ConformanceReport, ConformanceReportBody } from './report-types.ts';
+import { ReportSigner } from './sign.ts';
 import { progressLine, summaryLines, type Style } from './render-terminal.ts';
 import { resolveRunInfo } from './run-info.ts';
 import { suiteInfo } from './suite-info.ts';
@@ -49,6 +52,10 @@ export interface ConformanceReporterOptions {
   readonly project?: string;
   /** Where the terminal output goes: stdout (default), or stderr when stdout carries JSON (--json). */
   readonly stream?: 'stdout' | 'stderr';
+  /** A second place for exchanges.har (--har); default $OSI_HAR. */
+  readonly har?: string | null;
+  /** Signs the report (--sign-key); default: a signer from the key file $OSI_SIGN_KEY names, if set. */
+  readonly signer?: ReportSigner | null;
 }
 
 export default class ConformanceReporter implements Reporter {
@@ -57,6 +64,8 @@ export default class ConformanceReporter implements Reporter {
   private readonly runEndChecks: (() => Promise<readonly string[]>) | undefined;
   private readonly project: string | undefined;
   private readonly stream: 'stdout' | 'stderr';
+  private readonly har: string | null;
+  private readonly signer: ReportSigner | null;
   private vitest: Vitest | undefined;
   private runStartedAt = performance.now();
   /** The last report written, for programmatic callers. */
@@ -75,6 +84,29 @@ export default class ConformanceReporter implements Reporter {
     this.runEndChecks = options.runEndChecks;
     this.project = options.project;
     this.stream = options.stream ?? 'stdout';
+    const har = options.har === undefined ? process.env.OSI_HAR : options.har;
+    this.har = har ? resolve(har) : null;
+    const signKey = process.env.OSI_SIGN_KEY;
+    // A key that cannot be used stops here, before the run, rather than after it.
+    this.signer = options.signer !== undefined ? options.signer : signKey ? ReportSigner.fromFile(signKey) : null;
+  }
+
+  /**
+   * exchanges.har from the part file the workers wrote (removed afterwards), and its copy for
+   * --har. Without a part file (a merge of sharded blobs, a run started elsewhere) there is none.
+   */
+  private async writeHar(report: WrittenReport['report']): Promise<string | null> {
+    const part = process.env[HAR_PART_ENV];
+    if (!part || this.merging) return null;
+    const file = join(this.reportDir, HAR_FILE);
+    const comment = `os-interface conformance run: target ${report.target.url}, microversion ${report.microversion}, seed ${String(report.seed)}, runs ${String(report.runs)}, report digest ${report.digest}`;
+    await writeHarFile(part, file, report.suite.version, comment);
+    removeHarPart(part);
+    if (this.har !== null) {
+      mkdirSync(dirname(this.har), { recursive: true });
+      copyFileSync(file, this.har);
+    }
+    return file;
   }
 
   private mine(module: TestModule): boolean {
@@ -152,7 +184,11 @@ export default class ConformanceReporter implements Reporter {
       const empty: CollectedRun = { mode, testFiles: modules.length, tests: [], notes: [], durationMs: wallTimeMs ?? 0, problems: [...resolved.problems, ...endProblems, problem] };
       body = buildReportBody(ledger, resolved.runInfo, empty, suiteInfo());
     }
-    const sealed = sealReport(body);
+    const signer = this.signer;
+    const range = resolved.runInfo?.microversionRange ?? null;
+    const unsigned = sealReport(body);
+    // The signature covers the sealed report's digest; resealing keeps it (write.ts sealReport).
+    const sealed = signer ? { ...unsigned, signature: signer.sign(unsigned, range) } : unsigned;
     this.lastReport = sealed;
     this.writeError = undefined;
     try {
@@ -161,6 +197,13 @@ export default class ConformanceReporter implements Reporter {
       // Never an unhandled error with a stack trace: the run's verdict stands in memory, and the
       // caller (the suite CLI) says in one line that the files could not be written.
       this.writeError = `the reports could not be written to ${this.reportDir}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}`;
+    }
+    if (this.writeError === undefined) {
+      try {
+        await this.writeHar(sealed);
+      } catch (error) {
+        this.print([`exchanges.har could not be written: ${error instanceof Error ? error.message : String(error)}`]);
+      }
     }
     this.print(summaryLines(sealed, this.writeError === undefined ? this.reportDir : `not written (${this.writeError})`, this.style()));
   }

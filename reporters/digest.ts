@@ -25,8 +25,11 @@ function sortKeys(value: unknown): unknown {
   return sorted;
 }
 
-/** Digest of a report or matrix object; its own `digest` field, if any, is left out. */
+/**
+ * Digest of a report or matrix object; its own `digest` field, if any, is left out, and so is a
+ * report's `signature` (sign.ts), which is made over the digest.
+ */
 export function computeDigest(document: object): string {
-  const { digest: _ignored, ...body } = document as { digest?: unknown };
+  const { digest: _ignored, signature: _signature, ...body } = document as { digest?: unknown; signature?: unknown };
   return createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
 }

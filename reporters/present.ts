@@ -3,7 +3,7 @@
  * everywhere and an exchange is always shown in the same curl -v like layout.
  */
 import type { Level } from '../specs/ledger-types.ts';
-import type { ConformanceReport, ReportEvidence, RequirementResult, RequirementStatus, Verdict, VerdictValue } from './report-types.ts';
+import type { ConformanceReport, ReportEvidence, RequirementResult, RequirementStatus, SignedStatement, Verdict, VerdictValue } from './report-types.ts';
 
 /** `observed`: a MAY that was exercised; MAYs are observed and reported, never judged. */
 export type CellStatus = RequirementStatus | 'observed' | 'absent';
@@ -122,6 +122,28 @@ export function formatDuration(ms: number): string {
 }
 
 /** "seed 42 · 100 runs" or "unknown" parts, for headers. */
+/** The signed environment in one phrase (the verify line and the rendered reports). */
+export function describeSignedEnvironment(signed: SignedStatement): string {
+  const { target, microversion, microversionRange, runs, seed } = signed.environment;
+  const range = microversionRange ? `${microversionRange.min ?? '?'}–${microversionRange.max ?? '?'}` : 'unknown';
+  return `target ${target}, microversion ${microversion} (target's range ${range}), ${runs ?? 'unknown'} runs, seed ${seed ?? 'unknown'}`;
+}
+
+/**
+ * Who signed a report and what, as label/text pairs (plain text; each renderer escapes), or an
+ * empty list for an unsigned report. Shown in the Markdown and HTML headers.
+ */
+export function signatureFacts(report: Pick<ConformanceReport, 'signature'>): Array<readonly [string, string]> {
+  const signature = report.signature;
+  if (!signature) return [];
+  const { signed } = signature;
+  return [
+    ['Signed by', `Ed25519 key ${signature.keyFingerprint}, at ${signed.signedAt}`],
+    ['Signature covers', `report digest ${signed.reportDigest}; document sha256 ${signed.documentSha256 ?? 'unknown'}; ledger sha256 ${signed.ledgerSha256}; suite ${signed.suiteVersion}; ${describeSignedEnvironment(signed)}`],
+    ['Check it with', 'npm run conformance -- verify --public-key SIGNER.pub.pem conformance.json'],
+  ];
+}
+
 export function runFacts(report: Pick<ConformanceReport, 'seed' | 'runs'>): string {
   return `seed ${report.seed ?? 'unknown'} · ${report.runs ?? 'unknown'} runs`;
 }

@@ -6,18 +6,18 @@
  */
 import { h, htmlPage } from './html-page.ts';
 import {
-  STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, observation, sections, shownStatus, type CellStatus,
+  STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, observation, sections, shownStatus, type CellStatus, signatureFacts,
 } from './present.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
 import type { ConformanceReport, MatrixReport, ReportCounts, ReportEvidence, RequirementResult, VerdictValue } from './report-types.ts';
 
-function pill(status: CellStatus): string {
+export function pill(status: CellStatus): string {
   return `<span class="pill s-${status}" title="${h(STATUS_MEANING[status])}">${STATUS_GLYPH[status]} ${h(status)}</span>`;
 }
 
 const VERDICT_STATUS: Readonly<Record<VerdictValue, CellStatus>> = { conformant: 'pass', nonconformant: 'fail', error: 'error' };
 
-function verdictPill(value: VerdictValue): string {
+export function verdictPill(value: VerdictValue): string {
   return `<span class="pill s-${VERDICT_STATUS[value]}">${STATUS_GLYPH[VERDICT_STATUS[value]]} ${h(value)}</span>`;
 }
 
@@ -25,12 +25,12 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function verdictBox(verdict: ConformanceReport['verdict']): string {
+export function verdictBox(verdict: ConformanceReport['verdict']): string {
   const coverage = verdict.coverage ? `<span class="label">${verdict.coverage.judged} of ${verdict.coverage.total} MUSTs judged</span>` : '';
   return `<div class="verdict verdict-${h(verdict.value)}"><span class="label">Verdict</span><strong>${h(verdict.value)}</strong>${coverage}</div>`;
 }
 
-function facts(entries: readonly (readonly [string, string])[]): string {
+export function facts(entries: readonly (readonly [string, string])[]): string {
   return `<dl class="facts">${entries.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 
@@ -136,6 +136,7 @@ ${facts([
     ['Document sha256', `<code>${h(report.document.sha256 ?? 'unknown')}</code>`],
     ['Suite', h(`${report.suite.name} ${report.suite.version}`)],
     ['Report digest', `<code>${h(report.digest)}</code>`],
+    ...signatureFacts(report).map(([label, text]): [string, string] => [label, `<code>${h(text)}</code>`]),
   ])}
 ${listSection('Problems with the run', report.verdict.problems)}
 <h2>Counts</h2>

@@ -9,7 +9,7 @@
 import type { ConformanceReport, MatrixReport, RequirementResult } from './report-types.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
 import {
-  STATUS_EMOJI, VERDICT_EMOJI, exchangeCaption, exchangeText, formatDuration, runFacts, observation, sections, shownStatus, stripForbiddenXmlChars, verdictHeadline,
+  STATUS_EMOJI, VERDICT_EMOJI, exchangeCaption, exchangeText, formatDuration, runFacts, observation, sections, shownStatus, signatureFacts, stripForbiddenXmlChars, verdictHeadline,
 } from './present.ts';
 
 /** Escapes inline text: HTML, table pipes, Markdown emphasis and links, mentions and issue references. */
@@ -33,13 +33,13 @@ export function codeBlock(text: string, language = ''): string {
 }
 
 /** Inline code for table cells. GFM splits cells at `|` even inside code spans, so pipes are escaped there too. */
-function code(text: string): string {
+export function code(text: string): string {
   // Inline code cannot hold a backtick safely in every renderer; fall back to escaped text.
   if (text.includes('`') || /[\r\n]/.test(text)) return escapeInline(text);
   return `\`${stripForbiddenXmlChars(text).replace(/\|/g, '\\|')}\``;
 }
 
-function statusCell(status: keyof typeof STATUS_EMOJI): string {
+export function statusCell(status: keyof typeof STATUS_EMOJI): string {
   return `${STATUS_EMOJI[status]} ${status}`;
 }
 
@@ -104,6 +104,7 @@ export function renderReportMarkdown(report: ConformanceReport, options: Markdow
     `| Suite | ${escapeInline(report.suite.name)} ${escapeInline(report.suite.version)} |`,
     `| Started | ${escapeInline(report.startedAt ?? 'unknown')}, ${escapeInline(formatDuration(report.durationMs))}${report.source.mode === 'merged' ? ' (merged from shards)' : ''} |`,
     `| Report digest | ${code(report.digest)} |`,
+    ...signatureFacts(report).map(([label, text]) => `| ${label} | ${escapeInline(text)} |`),
     '',
     ...countsTable(report),
     '',

@@ -140,8 +140,37 @@ export interface ConformanceReportBody {
 }
 
 export interface ConformanceReport extends ConformanceReportBody {
-  /** SHA-256 (hex) of the canonical JSON of the report without this field; see digest.ts. */
+  /** SHA-256 (hex) of the canonical JSON of the report without this field and `signature`; see digest.ts. */
   readonly digest: string;
+  /** Present when the run was signed (--sign-key); see sign.ts. */
+  readonly signature?: ReportSignature;
+}
+
+/** What a signature certifies (sign.ts): the signature is over the canonical JSON of this object. */
+export interface SignedStatement {
+  readonly reportDigest: string;
+  readonly documentSha256: string | null;
+  /** SHA-256 of the canonical JSON of the ledger (specs/generated/ledger.json) the run judged by. */
+  readonly ledgerSha256: string;
+  readonly suiteVersion: string;
+  readonly environment: {
+    readonly target: string;
+    readonly microversion: string;
+    /** The target's microversion range from its version document; null when it was not read. */
+    readonly microversionRange: { readonly min: string | null; readonly max: string | null } | null;
+    readonly runs: number | null;
+    readonly seed: number | null;
+  };
+  readonly signedAt: string;
+}
+
+export interface ReportSignature {
+  readonly algorithm: 'ed25519';
+  /** "SHA256:" and the base64 SHA-256 of the public key (DER, SPKI). Never the key itself. */
+  readonly keyFingerprint: string;
+  readonly signed: SignedStatement;
+  /** Base64 Ed25519 signature of canonicalJson(signed). */
+  readonly value: string;
 }
 
 /** The cell of one requirement in one column of a matrix. `absent`: that report has no such requirement. */

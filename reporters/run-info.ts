@@ -29,7 +29,7 @@ export interface ResolvedRunInfo {
 /** Checks the shape, since RunInfo crosses process boundaries as untyped JSON. */
 export function asRunInfo(value: unknown): RunInfo | null {
   if (!isObject(value)) return null;
-  const { suiteVersion, target, targetKind, microversion, seed, runs, startedAt, document, setupError, selection, requireAll } = value;
+  const { suiteVersion, target, targetKind, microversion, seed, runs, startedAt, document, setupError, selection, requireAll, microversionRange } = value;
   if (typeof suiteVersion !== 'string' || typeof target !== 'string' || typeof targetKind !== 'string') return null;
   if (typeof microversion !== 'string' || typeof startedAt !== 'string') return null;
   if (typeof seed !== 'number' || !Number.isInteger(seed) || typeof runs !== 'number' || !Number.isInteger(runs)) return null;
@@ -38,9 +38,11 @@ export function asRunInfo(value: unknown): RunInfo | null {
   if (requireAll !== undefined && typeof requireAll !== 'boolean') return null;
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
   if (selection !== undefined && (!isObject(selection) || !strings(selection.only) || !strings(selection.skip))) return null;
+  const range = isObject(microversionRange) ? { min: typeof microversionRange.min === 'string' ? microversionRange.min : null, max: typeof microversionRange.max === 'string' ? microversionRange.max : null } : undefined;
   return {
     suiteVersion, target, targetKind, microversion, seed, runs, startedAt,
     document: { name: document.name, sha256: document.sha256 },
+    ...(range === undefined ? {} : { microversionRange: range }),
     ...(setupError === undefined ? {} : { setupError }),
     ...(selection === undefined ? {} : { selection: { only: [...(selection.only as string[])], skip: [...(selection.skip as string[])] } }),
     ...(requireAll === undefined ? {} : { requireAll }),

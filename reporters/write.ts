@@ -8,10 +8,12 @@ import { join, resolve } from 'node:path';
 import { makeDirectory } from '../suites/harness/report-dir.ts';
 import { computeDigest } from './digest.ts';
 import { redactDeep, secretsFromEnvironment } from './redact.ts';
+import type { DiffReport, DiffReportBody } from './diff.ts';
+import { renderDiffHtml, renderDiffMarkdown } from './render-diff.ts';
 import { renderMatrixHtml, renderReportHtml } from './render-html.ts';
 import { renderMatrixJunit, renderReportJunit } from './render-junit.ts';
 import { renderMatrixMarkdown, renderReportMarkdown } from './render-md.ts';
-import type { ConformanceReport, ConformanceReportBody, MatrixReport, MatrixReportBody } from './report-types.ts';
+import type { ConformanceReport, ConformanceReportBody, MatrixReport, MatrixReportBody, ReportSignature } from './report-types.ts';
 
 /** Redacts every string, then (re)computes the digest. Idempotent on an already sealed object. */
 export function seal<T extends object>(document: T): Omit<T, 'digest'> & { digest: string } {
@@ -20,8 +22,14 @@ export function seal<T extends object>(document: T): Omit<T, 'digest'> & { diges
   return { ...redacted, digest: computeDigest(redacted) };
 }
 
+/**
+ * Seals a report. A signature it carries is kept only while it still covers the digest (resealing
+ * a signed report changes nothing); once the content changes it is dropped, never left stale.
+ */
 export function sealReport(report: ConformanceReportBody | ConformanceReport): ConformanceReport {
-  return seal(report) as ConformanceReport;
+  const { signature, ...body } = report as ConformanceReport;
+  const sealed = seal(body) as ConformanceReport;
+  return signature !== undefined && signature.signed.reportDigest === sealed.digest ? { ...sealed, signature } : sealed;
 }
 
 export function sealMatrix(matrix: MatrixReportBody | MatrixReport): MatrixReport {
@@ -84,6 +92,11 @@ function writeSealed<T>(sealed: T, outDir: string, names: Renderings, render: Re
   return files;
 }
 
+export interface ReportWriteOptions {
+  /** Signs the sealed report (sign.ts ReportSigner); the signature is written into every file. */
+  readonly sign?: (sealed: ConformanceReport) => ReportSignature;
+}
+
 export interface WrittenReport {
   readonly report: ConformanceReport;
   readonly files: Renderings;
@@ -93,8 +106,10 @@ export interface WrittenReport {
  * Writes conformance.json, conformance.md, conformance.html and junit.xml into outDir, and appends
  * the Markdown to $GITHUB_STEP_SUMMARY when that is set. Returns the sealed report as written.
  */
-export function writeReportFiles(report: ConformanceReportBody | ConformanceReport, outDir: string): WrittenReport {
-  const sealed = sealReport(report);
+export function writeReportFiles(report: ConformanceReportBody | ConformanceReport, outDir: string, options: ReportWriteOptions = {}): WrittenReport {
+  const unsigned = sealReport(report);
+  // The signature is made over the sealed report's digest, and every rendering shows it.
+  const sealed: ConformanceReport = options.sign ? { ...unsigned, signature: options.sign(unsigned) } : unsigned;
   const files = writeSealed(sealed, outDir, REPORT_FILES, {
     markdown: (r) => renderReportMarkdown(r),
     shortMarkdown: (r) => renderReportMarkdown(r, { withEvidence: false }),
@@ -119,4 +134,23 @@ export function writeMatrixFiles(matrix: MatrixReportBody | MatrixReport, outDir
     junit: renderMatrixJunit,
   });
   return { matrix: sealed, files };
+}
+
+const DIFF_FILES = { json: 'diff.json', markdown: 'diff.md', html: 'diff.html' } as const;
+
+export interface WrittenDiff {
+  readonly diff: DiffReport;
+  readonly files: { readonly json: string; readonly markdown: string; readonly html: string };
+}
+
+/** Writes diff.json, diff.md and diff.html into outDir (beside the reports or matrices there). */
+export function writeDiffFiles(diff: DiffReportBody, outDir: string): WrittenDiff {
+  const sealed = seal(diff) as DiffReport;
+  const dir = resolve(outDir);
+  makeDirectory(dir);
+  const files = { json: join(dir, DIFF_FILES.json), markdown: join(dir, DIFF_FILES.markdown), html: join(dir, DIFF_FILES.html) };
+  writeAtomically(files.json, `${JSON.stringify(sealed, null, 2)}\n`);
+  writeAtomically(files.markdown, renderDiffMarkdown(sealed));
+  writeAtomically(files.html, renderDiffHtml(sealed));
+  return { diff: sealed, files };
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run conformance -- [options]`: runs the conformance suites against a target (the embedded
  * fake cloud, a compute URL, or a cloud from clouds.yaml / OS_*) and writes the reports. Also
- * `--cleanup-only LEDGER`, `--version`, and the commands in COMMANDS (`list`, `verify FILE`,
- * `matrix FILE...`).
+ * `--cleanup-only LEDGER`, `--version`, and the commands in COMMANDS (`list`, `verify [--public-key
+ * KEY] FILE`, `matrix FILE...`, `diff A B`, `keygen DIR`; certification: suites/cli/certify.ts,
+ * reporters/sign.ts, reporters/diff.ts).
  *
  * Exit codes: 0 every MUST requirement passed; 1 a MUST failed (or the run could not judge one, or
  * left something it could not remove); 2 usage or configuration error, or a target that cannot be
@@ -19,6 +20,9 @@ import type { TargetHandoff } from '../harness/target.ts';
 import { CloudAccessError } from '../cloud/errors.ts';
 import { RunInterrupts } from '../cloud/interrupts.ts';
 import { planDeadlines, RunLifecycle, type TeardownSummary } from '../cloud/lifecycle.ts';
+import { startHarRecording } from '../harness/har-recorder.ts';
+import { ReportSigner, SigningKeyError } from '../../reporters/sign.ts';
+import { adoptReferenceSettings, resolveReference } from './certify.ts';
 import { cleanupLedgerOnly } from './cleanup-only.ts';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
 import { helpText } from './help.ts';
@@ -80,7 +84,11 @@ function say(line: string): void {
 }
 
 async function runSuites(): Promise<number> {
+  adoptReferenceSettings(process.env);
   const config = readConfig(process.env);
+  // Certification settles its key and reference before anything is sent.
+  const signer = config.signKey === null ? null : ReportSigner.fromFile(config.signKey);
+  const reference = config.reference === null ? null : resolveReference(config.reference);
   for (const name of config.faults) {
     if (!faults.some((f) => f.name === name)) throw new ConfigError(`--fault ${name} is not a fault of the fake cloud (npm run fake-cloud -- --list-faults)`);
   }
@@ -89,6 +97,7 @@ async function runSuites(): Promise<number> {
   // Before anything is sent: a run that cannot write its reports must not run at all.
   const reportDirProblem = checkReportDir(config.reportDir);
   if (reportDirProblem !== null) throw new ConfigError(reportDirProblem);
+  startHarRecording(config.reportDir);
   // Seeds are chosen once, here, so the printed seed is the one every worker uses.
   process.env.OSI_SEED = String(config.seed);
   const deadlines = planDeadlines(config.deadlineS);
@@ -118,9 +127,14 @@ async function runSuites(): Promise<number> {
   let leftBehind = false;
   try {
     const handoff = await lifecycle.prepare();
-    code = interrupts.signalExitCode ?? (await runVitest(config, handoff, lifecycle, interrupts, running));
+    code = interrupts.signalExitCode ?? (await runVitest(config, handoff, lifecycle, interrupts, running, signer));
   } finally {
     leftBehind = await windDown();
+  }
+  // The run's exit code stays the verdict's: against another cloud a diff is expected to show something.
+  if (reference !== null && interrupts.signalExitCode === null && code !== 2) {
+    const { diffCommand } = await import('../../reporters/cli-commands.ts');
+    await diffCommand(config.reportDir, reference, config.reportDir);
   }
   // Something the run created is still on the cloud: never a clean exit.
   return interrupts.signalExitCode ?? (leftBehind ? Math.max(code, 1) : code);
@@ -136,7 +150,7 @@ interface RunningVitest {
 }
 
 /** Runs the conformance project in this process; returns the exit code the verdict asks for. */
-async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle: RunLifecycle, interrupts: RunInterrupts, running: RunningVitest): Promise<number> {
+async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle: RunLifecycle, interrupts: RunInterrupts, running: RunningVitest, signer: ReportSigner | null): Promise<number> {
   setPreparedTarget(handoff);
   const { startVitest } = await import('vitest/node');
   const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
@@ -153,6 +167,8 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
     terminal: handoff.ok ? 'full' : 'quiet',
     runEndChecks: () => lifecycle.runEndChecks(),
     stream: config.json ? 'stderr' : 'stdout',
+    har: config.har,
+    signer,
   });
   const vitest = await startVitest('test', [], {
     root: PROJECT_ROOT,
@@ -198,8 +214,16 @@ const COMMANDS: Readonly<Record<string, (positionals: readonly string[]) => Prom
     return listCommand(readConfig(process.env));
   },
   verify: async (positionals) => {
-    if (positionals.length !== 1) throw new UsageError('verify takes one file: conformance verify reports/conformance.json');
-    return (await import('../../reporters/cli-commands.ts')).verifyCommand(positionals[0] ?? '');
+    if (positionals.length !== 1) throw new UsageError('verify takes one file: conformance verify [--public-key KEY.pub.pem] reports/conformance.json');
+    return (await import('../../reporters/cli-commands.ts')).verifyCommand(positionals[0] ?? '', undefined, process.env.OSI_PUBLIC_KEY ?? null);
+  },
+  diff: async (positionals) => {
+    if (positionals.length !== 2) throw new UsageError('diff takes two runs (report directories): conformance diff reports-a/ reports-b/');
+    return (await import('../../reporters/cli-commands.ts')).diffCommand(positionals[0] ?? '', positionals[1] ?? '', process.env.OSI_REPORT_DIR ?? 'reports/diff');
+  },
+  keygen: async (positionals) => {
+    if (positionals.length !== 1) throw new UsageError('keygen takes one directory: conformance keygen keys/');
+    return (await import('../../reporters/cli-commands.ts')).keygenCommand(positionals[0] ?? '');
   },
   matrix: async (positionals) => {
     if (positionals.length < 1) throw new UsageError('matrix takes one or more conformance.json files');
@@ -229,7 +253,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof CloudAccessError;
+    const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof CloudAccessError || error instanceof SigningKeyError;
     process.stderr.write(`conformance: ${usage ? '' : 'error: '}${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;
   },

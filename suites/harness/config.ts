@@ -54,6 +54,12 @@ export interface SuiteConfig {
   readonly seed: number;
   readonly timeoutMs: number;
   readonly reportDir: string;
+  /** A second place for exchanges.har (--har), or null. */
+  readonly har: string | null;
+  /** A reference run to compare with after the run (a directory or a shipped name), or null. */
+  readonly reference: string | null;
+  /** Ed25519 private key (PEM file) that signs the report, or null. */
+  readonly signKey: string | null;
   readonly profile: 'document' | 'nova';
   readonly faults: readonly string[];
   /** --only / --skip: the requirements the run judges. */
@@ -194,6 +200,9 @@ export function readConfig(env: Env): SuiteConfig {
     seed: integer(env, 'seed', Math.floor(Math.random() * 0x7fffffff), -0x80000000, 0x7fffffff),
     timeoutMs: integer(env, 'timeout-ms', 10_000, 100, 600_000),
     reportDir: raw(env, 'report-dir') ?? 'reports',
+    har: raw(env, 'har'),
+    reference: raw(env, 'reference'),
+    signKey: raw(env, 'sign-key'),
     profile,
     faults: list(env, 'fault'),
     selection: { only: list(env, 'only'), skip: list(env, 'skip') },

@@ -11,6 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { ledger } from '../../specs/index.ts';
 import { ConfigError, readConfig, type SuiteConfig } from './config.ts';
 import { RUN_INFO_ENV, type RunInfo } from './outcome-types.ts';
+import { startHarRecording } from './har-recorder.ts';
 import { preparedTarget } from './prepared.ts';
 import { isEmptySelection } from './selection.ts';
 import { resolveTarget, startEmbeddedCloud, type TargetHandoff } from './target.ts';
@@ -37,6 +38,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let close = async (): Promise<void> => {};
   try {
     config = readConfig(process.env);
+    // Under plain vitest this starts the recording; under the CLI, which started it, it only joins it.
+    startHarRecording(config.reportDir);
     const prepared = preparedTarget();
     if (prepared) {
       // The CLI resolved the target (and owns the embedded cloud, if any): use it as is.
@@ -65,6 +68,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     runs: config?.runs ?? 0,
     startedAt,
     document: { name: ledger.document.name, sha256: ledger.document.sha256 },
+    ...(target ? { microversionRange: { min: target.minMicroversion, max: target.maxMicroversion } } : {}),
     ...(handoff.ok ? {} : { setupError: handoff.setupError }),
     ...(config && !isEmptySelection(config.selection) ? { selection: config.selection } : {}),
     ...(config?.requireAll ? { requireAll: true } : {}),

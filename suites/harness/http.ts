@@ -110,6 +110,19 @@ function httpsAgentFor(tls: TlsSettings | undefined): https.Agent {
   return agent;
 }
 
+/**
+ * Told of every exchange a client of this process completes, when it completes. The HAR recorder
+ * (suites/harness/har-recorder.ts) listens here, so recording needs nothing from the callers.
+ */
+export type ExchangeObserver = (exchange: Exchange, startedAt: Date) => void;
+const observers = new Set<ExchangeObserver>();
+
+/** Adds an observer; returns the function that removes it. */
+export function observeExchanges(observer: ExchangeObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
 interface Attempt {
   readonly answer?: HttpAnswer;
   readonly transportError?: string;
@@ -150,6 +163,7 @@ export class HttpClient {
   }
 
   async send(request: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
+    const startedAt = new Date();
     const started = performance.now();
     const headers: Record<string, string> = { ...(request.headers ?? {}) };
     const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
@@ -186,7 +200,9 @@ export class HttpClient {
     // exchanges per requirement out of thousands, and building every one was a measurable part of
     // the suite's cost per exchange (BENCHMARKS.md).
     const build = (): ExchangeRecord => this.record(request, headers, body, attempt, retried, durationMs);
-    return new LazyExchange(build, served, served ? undefined : attempt.transportCode);
+    const exchange = new LazyExchange(build, served, served ? undefined : attempt.transportCode);
+    for (const observer of observers) observer(exchange, startedAt);
+    return exchange;
   }
 
   /** The redacted record of one exchange, with its curl reproduction. */

@@ -69,6 +69,8 @@ export interface RunInfo {
   readonly runs: number;
   readonly startedAt: string;
   readonly document: { readonly name: string; readonly sha256: string };
+  /** The target's microversion range from its version document (absent when it was not read). */
+  readonly microversionRange?: { readonly min: string | null; readonly max: string | null };
   /** Set when the run could not start (target unreachable, bad configuration). */
   readonly setupError?: string;
   /** --only / --skip, when given: ids or levels. */

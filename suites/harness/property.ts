@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { mapBounded } from '../cloud/manners.ts';
+import { withCasePath } from './har-recorder.ts';
 import type { Scenario } from './scenario.ts';
 
 export interface PropertyOptions<T> {
@@ -37,15 +38,15 @@ export interface PropertyOptions<T> {
 async function allPassConcurrently<T>(options: PropertyOptions<T>, numRuns: number, examples: ReadonlyArray<[T]>, concurrency: number): Promise<boolean> {
   const { scenario, arbitrary, run } = options;
   // The values fc.check would try, in its order: the examples, then the seed's.
-  const cases = fc.sample(fc.tuple(arbitrary), { seed: scenario.session.target.seed, numRuns, examples: [...examples] });
+  const cases = fc.sample(fc.tuple(arbitrary), { seed: scenario.session.target.seed, numRuns, examples: [...examples] }).map(([value], index) => ({ value, path: String(index) }));
   const checkpoint = scenario.checkpoint();
   let failed = false;
   scenario.startQuietPhase();
   try {
-    await mapBounded(cases, concurrency, async ([value]) => {
+    await mapBounded(cases, concurrency, async ({ value, path }) => {
       if (failed) return;
       try {
-        if ((await run(value)) === false) failed = true;
+        if ((await withCasePath(path, () => run(value))) === false) failed = true;
       } catch {
         failed = true;
       }
@@ -58,7 +59,7 @@ async function allPassConcurrently<T>(options: PropertyOptions<T>, numRuns: numb
 }
 
 export async function checkProperty<T>(options: PropertyOptions<T>): Promise<void> {
-  const { scenario, arbitrary, run } = options;
+  const { scenario, arbitrary } = options;
   const { seed, runs } = scenario.session.target;
   const shrink = options.shrink ?? true;
   const examples = (options.examples ?? []).map((example): [T] => [example]);
@@ -68,7 +69,8 @@ export async function checkProperty<T>(options: PropertyOptions<T>): Promise<voi
   const concurrency = scenario.session.concurrency;
   if (shrink && concurrency > 1 && (await allPassConcurrently(options, numRuns, examples, concurrency))) return;
   if (shrink) scenario.startQuietPhase();
-  const details = await fc.check(fc.asyncProperty(arbitrary, run), { seed, numRuns, endOnFailure: !shrink, examples });
+  const paths = new CasePaths();
+  const details = await fc.check(fc.asyncProperty(arbitrary, (value) => paths.run(options.run, value)), { seed, numRuns, endOnFailure: !shrink, examples });
   scenario.endQuietPhase();
   if (!details.failed) return;
   if (details.counterexample === null) {
@@ -81,6 +83,29 @@ export async function checkProperty<T>(options: PropertyOptions<T>): Promise<voi
   }
   // Send the smallest counterexample once more, this time recording its evidence.
   const [smallest] = details.counterexample;
-  await run(smallest);
+  await withCasePath(details.counterexamplePath ?? 'counterexample', () => options.run(smallest));
   for (const id of options.requirements) scenario.replay(id, seed, details.counterexamplePath ?? undefined);
+}
+
+/**
+ * Names each case fast-check runs, for exchanges.har: its index in the run ("7"), and while
+ * shrinking the failing case's index with the shrink step ("7/shrink 3"). The same seed gives the
+ * same names on any target, which is what lets two runs be compared case by case.
+ */
+class CasePaths {
+  private next = 0;
+  private failedAt: number | null = null;
+  private shrinkStep = 0;
+
+  async run<T>(run: (value: T) => Promise<boolean>, value: T): Promise<boolean> {
+    const path = this.failedAt === null ? String(this.next++) : `${this.failedAt}/shrink ${this.shrinkStep++}`;
+    const index = this.failedAt === null ? this.next - 1 : null;
+    let passed = false;
+    try {
+      passed = (await withCasePath(path, () => run(value))) !== false;
+      return passed;
+    } finally {
+      if (!passed && index !== null) this.failedAt = index;
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { test, type TestContext } from 'vitest';
 import type { Requirement } from '../../specs/ledger-types.ts';
 import { compareMicroversions, requirementById } from '../../specs/index.ts';
 import { checkNamed, type AskedFor, type CheckSubject, type Verdict } from '../checks/registry.ts';
+import { recordScenario } from './har-recorder.ts';
 import type { Exchange } from './http.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome } from './outcome-types.ts';
 import { isEmptySelection, isSelected, selectionFromEnv } from './selection.ts';
@@ -58,6 +59,8 @@ export interface ScenarioCheckpoint {
 export class Scenario {
   readonly log: LoggedExchange[] = [];
   private readonly tallies = new Map<string, Tally>();
+  /** The requirements each exchange was judged for (its tags in exchanges.har). */
+  private readonly judgedFor = new Map<Exchange, Set<string>>();
   private quiet = false;
 
   constructor(readonly session: TargetSession) {}
@@ -164,6 +167,11 @@ export class Scenario {
   }
 
   private note(requirement: Requirement, check: string, verdict: Verdict, evidence: readonly Exchange[]): void {
+    for (const exchange of evidence) {
+      const ids = this.judgedFor.get(exchange) ?? new Set<string>();
+      ids.add(requirement.id);
+      this.judgedFor.set(exchange, ids);
+    }
     let tally = this.tallies.get(requirement.id);
     if (!tally) {
       tally = { pass: 0, fail: 0, exploringFail: 0, notExercisable: 0, exempt: 0, error: 0, evidence: [] };
@@ -225,6 +233,11 @@ export class Scenario {
     const mv = logged.microversion === 'latest' ? (this.session.target.maxMicroversion ?? '2.1') : logged.microversion;
     if (!inMicroversionRange(mv, requirement)) return;
     this.judgeExchange(id, { ...logged, microversion: mv });
+  }
+
+  /** The requirement ids an exchange of this test was judged for. */
+  requirementsJudgedOn(exchange: Exchange): string[] {
+    return [...(this.judgedFor.get(exchange) ?? [])];
   }
 
   outcomes(): RequirementOutcome[] {
@@ -289,15 +302,21 @@ export function conformanceTest(title: string, requirementIds: readonly string[]
   }
   test(`${title} [${requirementIds.join(', ')}]`, { meta: { requirements: [...requirementIds] } }, async ({ task }: TestContext) => {
     const scenario = new Scenario(getSession());
-    try {
-      await body(scenario);
-    } finally {
-      const leftovers = await scenario.session.cleanup();
-      scenario.judgeCrossCutting();
-      task.meta.outcomes = scenario.outcomes();
-      if (leftovers.length > 0) throw new Error(`could not detach port(s) the suite attached: ${leftovers.join(', ')}`);
-    }
-    const failed = failedMusts(task.meta.outcomes);
+    // Every exchange of the test goes to exchanges.har tagged with the test and what it was judged for.
+    await recordScenario(task.fullTestName, scenario.session.target.seed, async () => {
+      try {
+        await body(scenario);
+      } finally {
+        const leftovers = await scenario.session.cleanup();
+        scenario.judgeCrossCutting();
+        task.meta.outcomes = scenario.outcomes();
+        if (leftovers.length > 0) throw new Error(`could not detach port(s) the suite attached: ${leftovers.join(', ')}`);
+      }
+    }, () => {
+      const kindOf = new Map<Exchange, ExchangeKind>(scenario.log.map((logged) => [logged.exchange, logged.kind]));
+      return { kindOf: (exchange) => kindOf.get(exchange) ?? 'support', requirementsOf: (exchange) => scenario.requirementsJudgedOn(exchange) };
+    });
+    const failed = failedMusts(task.meta.outcomes ?? []);
     if (failed.length > 0) throw new Error(failed.map((o) => `${o.requirement}: ${o.message}`).join('\n'));
   });
 }
