@@ -20,6 +20,11 @@ function describeOrigin(url: string): { origin: string; host: string } {
   }
 }
 
+/** The peer answered, but not with HTTP the parser could read (llhttp's HPE_* codes). */
+export function brokenAnswer(code: string | undefined): boolean {
+  return code !== undefined && code.startsWith('HPE_');
+}
+
 export function explainUnreachable(url: string, code: string | undefined, detail: string | undefined): string {
   const { origin, host } = describeOrigin(url);
   const isHttps = origin.startsWith('https:');
@@ -28,6 +33,8 @@ export function explainUnreachable(url: string, code: string | undefined, detail
       return `${origin} kept answering ${code.slice(5)}: ${detail ?? 'retries exhausted'}`;
     case code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL':
       return `DNS: cannot resolve ${host} (${code}); check the URL (${origin})`;
+    case brokenAnswer(code):
+      return `${origin} answered with broken HTTP (${detail ?? code}); is it an HTTP service, and the right port?`;
     case code === 'ECONNREFUSED':
       return `connection refused by ${origin}`;
     case code === 'TIMEOUT':

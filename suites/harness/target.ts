@@ -16,10 +16,11 @@ import type { CredentialHandoff } from '../cloud/credential.ts';
 import { CloudAccessError, CloudConfigError } from '../cloud/errors.ts';
 import { authSecrets } from '../cloud/keystone.ts';
 import { DEFAULT_MANNERS, sharedManners, type MannerSettings } from '../cloud/manners.ts';
-import { explainUnreachable } from '../cloud/unreachable.ts';
+import { brokenAnswer, explainUnreachable } from '../cloud/unreachable.ts';
 import type { SuiteConfig } from './config.ts';
 import { HttpClient, type TlsSettings } from './http.ts';
 import { Redactor, type SecretBinding } from './redact.ts';
+import { judgeVersionDocument, type VersionRange } from './version-document.ts';
 
 export interface SubnetInfo {
   readonly id: string;
@@ -107,19 +108,11 @@ export function describeUrl(url: string): string {
   return parsed.toString().replace(/\/+$/, '');
 }
 
-/** Reads the compute version document: proves the target answers, and gives the microversion range. */
-async function readVersionDocument(client: HttpClient, base: string, token: string): Promise<{ min: string | null; max: string | null } | string> {
+/** Reads the compute version document: proves the target answers, is a compute endpoint, and gives the microversion range. */
+async function readVersionDocument(client: HttpClient, base: string, token: string): Promise<VersionRange | string> {
   const { answer, record, transportCode } = await client.send({ method: 'GET', url: base, headers: { 'X-Auth-Token': token, Accept: 'application/json' } });
-  if (!answer) return `target unreachable: ${transportCode ? explainUnreachable(base, transportCode, record.transportError) : (record.transportError ?? 'no answer')} (${describeUrl(base)})`;
-  if (answer.status === 401) return `target refused the token (401 on ${describeUrl(base)})`;
-  if (answer.status >= 500 && answer.status !== 503) return `target answered ${answer.status} to GET ${describeUrl(base)}: not a working compute endpoint`;
-  const doc = answer.json as { version?: { version?: unknown; min_version?: unknown } } | undefined;
-  const version = doc && typeof doc === 'object' ? doc.version : undefined;
-  if (!version) return { min: null, max: null };
-  return {
-    min: typeof version.min_version === 'string' && version.min_version !== '' ? version.min_version : null,
-    max: typeof version.version === 'string' && version.version !== '' ? version.version : null,
-  };
+  if (!answer) return `${brokenAnswer(transportCode) ? 'target answered, but not with HTTP' : 'target unreachable'}: ${transportCode ? explainUnreachable(base, transportCode, record.transportError) : (record.transportError ?? 'no answer')} (${describeUrl(base)})`;
+  return judgeVersionDocument(answer, describeUrl(base));
 }
 
 async function findSubnet(client: HttpClient, networkUrl: string, netId: string, token: string): Promise<SubnetInfo | null> {
