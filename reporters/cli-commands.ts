@@ -26,6 +26,13 @@ const STD: CommandOutput = {
 };
 
 /**
+ * Said with every verify without a key: anyone can edit a report and recompute its digest, so a
+ * matching digest shows the file arrived as it was sealed, not who sealed it or that a run of this
+ * suite produced those statuses (a signature, --public-key, does).
+ */
+export const DIGEST_PROVES = 'the digest proves the file was not changed after it was sealed (integrity in transport), not who wrote it: anyone can edit a report and recompute it; --public-key checks a signature';
+
+/**
  * Checks a report's digest and format; with a public key (PEM file) also its signature. Exit 0
  * verified; 1 tampered, invalid, unsigned or signed with another key; 2 unreadable report or key
  * file, or a key that is not Ed25519. Always one line.
@@ -45,7 +52,7 @@ export function verifyCommand(file: string, io: CommandOutput = STD, publicKeyFi
     return result.problem === 'unreadable' ? 2 : 1;
   }
   if (publicKey === null) {
-    io.out(`${file}: ok (${result.reason})`);
+    io.out(`${file}: ok (${result.reason}); note: ${DIGEST_PROVES}`);
     return 0;
   }
   if (result.kind !== 'conformance-report') {

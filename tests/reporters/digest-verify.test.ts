@@ -123,5 +123,7 @@ describe('CLI: tsx reporters/cli.ts verify FILE', () => {
     const io = { out: (l: string) => lines.push(`out ${l}`), err: (l: string) => lines.push(`err ${l}`) };
     expect(verifyCommand(writtenReport().path, io)).toBe(0);
     expect(lines[0]).toMatch(/^out .*: ok/);
+    // Issue 12, item 10: an ok says what a digest proves and what it does not.
+    expect(lines[0]).toMatch(/; note: the digest proves .*integrity in transport.*, not who wrote it: anyone can edit a report and recompute it/);
   });
 });
