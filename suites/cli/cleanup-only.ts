@@ -47,7 +47,7 @@ export async function cleanupLedgerOnly(config: SuiteConfig, say: (line: string)
   const deadlineAt = config.deadlineS === null ? Date.now() + DEFAULT_BUDGET_MS : Date.now() + config.deadlineS * 1000;
   const api = config.mode === 'cloud' ? (await connectCloud(config, sharedManners(cleanupMannersOf(config, deadlineAt)), process.env)).api : givenTargetApi(config, deadlineAt);
   const report = await new LedgerCleaner(api, new ResourceLedger(file, newRunId()), { settleMs: 120_000, deadlineAt }).run();
-  say(`removed ${report.removed.length} resource(s) listed in ${file}`);
+  say(`removed ${report.removed.length} resource(s) listed in ${file}${report.alreadyGone.length > 0 ? `; ${report.alreadyGone.length} already gone (the cloud answered 404): ${report.alreadyGone.join(', ')}` : ''}`);
   for (const line of report.remaining) say(`error: not removed: ${line}`);
   if (report.remaining.length > 0) {
     say(`what is left stays in ${file}; run --cleanup-only again later`);

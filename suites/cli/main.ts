@@ -197,6 +197,7 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
 /** One line on what cleanup removed, and one per thing it could not; true when something is left. */
 function reportTeardown(summary: TeardownSummary): boolean {
   if (summary.removed.length > 0) say(`removed ${summary.removed.length} resource(s) the run created${summary.remaining.length === 0 && summary.ledgerPath ? ` (${summary.ledgerPath} is empty)` : ''}`);
+  if (summary.alreadyGone.length > 0) say(`${summary.alreadyGone.length} resource(s) the run created were already gone (404): ${summary.alreadyGone.join(', ')}`);
   for (const line of summary.remaining) say(`error: not removed: ${line}`);
   if (summary.remaining.length > 0) {
     say(`run \`npm run conformance -- --cleanup-only ${summary.ledgerPath ?? 'LEDGER'}\` with the same credentials to remove what is left`);

@@ -3,7 +3,8 @@
  * (detach, then wait until the port has left), interfaces that appeared on a baseline server
  * during the run, servers (delete, then wait until gone), then ports, subnets and networks.
  * Resources announced but never confirmed are looked up by their unique name. Anything already
- * gone (404) counts as removed. What could not be removed stays in the ledger for a later
+ * gone (404) is written off too, but reported apart ("already gone"): a ledger whose resources
+ * someone else removed must not read as if this cleanup had removed them. What could not be removed stays in the ledger for a later
  * --cleanup-only; everything else is written off, and an empty ledger means nothing is left.
  *
  * Pre-existing resources are never touched: only ids the ledger names, names carrying the run id,
@@ -21,10 +22,15 @@ export interface CleanupOptions {
 }
 
 export interface CleanupReport {
+  /** What this cleanup removed. */
   readonly removed: readonly string[];
+  /** What the cloud said was gone already (404): nothing to remove. */
+  readonly alreadyGone: readonly string[];
   /** What is still there, each with the reason. */
   readonly remaining: readonly string[];
 }
+
+const ALREADY_GONE = Symbol('already gone');
 
 const KIND_ORDER: Readonly<Record<CreatedEvent['kind'], number>> = { attachment: 0, server: 1, port: 2, subnet: 3, network: 4 };
 
@@ -34,6 +40,7 @@ function label(event: { kind: string; id?: string; name?: string }): string {
 
 export class LedgerCleaner {
   private readonly removed: string[] = [];
+  private readonly alreadyGone: string[] = [];
   private readonly remaining: string[] = [];
 
   constructor(
@@ -63,7 +70,7 @@ export class LedgerCleaner {
       for (const event of ordered.filter((e) => e.kind === kind)) await this.removeNeutron(event);
     }
     this.compact();
-    return { removed: this.removed, remaining: this.remaining };
+    return { removed: this.removed, alreadyGone: this.alreadyGone, remaining: this.remaining };
   }
 
   private compact(): void {
@@ -75,9 +82,9 @@ export class LedgerCleaner {
     compactLedger(this.ledger.file, keep);
   }
 
-  private markRemoved(event: CreatedEvent): void {
+  private markRemoved(event: CreatedEvent, alreadyGone = false): void {
     this.ledger.record({ event: 'removed', kind: event.kind, id: event.id });
-    this.removed.push(label(event));
+    (alreadyGone ? this.alreadyGone : this.removed).push(label(event));
   }
 
   private leave(what: string, why: string): void {
@@ -96,10 +103,11 @@ export class LedgerCleaner {
     }
   }
 
-  private async detach(serverId: string, portId: string, url: string): Promise<string | null> {
+  /** null when detached, ALREADY_GONE on a 404, else why it is still attached. */
+  private async detach(serverId: string, portId: string, url: string): Promise<string | null | typeof ALREADY_GONE> {
     const result = await this.api.call('DELETE', url);
     if (!result.ok) return result.error;
-    if (result.status === 404) return null;
+    if (result.status === 404) return ALREADY_GONE;
     if (result.status >= 300) return `detach answered ${result.status}`;
     const gone = await this.settle(async () => {
       const now = await this.api.interfaces(serverId);
@@ -118,7 +126,7 @@ export class LedgerCleaner {
     }
     if (!this.timeLeft()) return this.leave(label(event), 'the deadline passed');
     const problem = await this.detach(serverId, portId, event.url);
-    if (problem === null) this.markRemoved(event);
+    if (problem === null || problem === ALREADY_GONE) this.markRemoved(event, problem === ALREADY_GONE);
     else this.leave(label(event), problem);
   }
 
@@ -131,6 +139,7 @@ export class LedgerCleaner {
       if (!this.timeLeft()) return this.leave(`interface ${portId} on server ${baseline.server_id}`, 'the deadline passed');
       const problem = await this.detach(baseline.server_id, portId, `${baseline.url}/${encodeURIComponent(portId)}`);
       if (problem === null) this.removed.push(`interface ${portId} on server ${baseline.server_id} (appeared during the run)`);
+      else if (problem === ALREADY_GONE) this.alreadyGone.push(`interface ${portId} on server ${baseline.server_id}`);
       else this.leave(`interface ${portId} on server ${baseline.server_id}`, problem);
     }
   }
@@ -139,7 +148,8 @@ export class LedgerCleaner {
     if (!this.timeLeft()) return this.leave(label(event), 'the deadline passed');
     const result = await this.api.call('DELETE', event.url);
     if (!result.ok) return this.leave(label(event), result.error);
-    if (result.status !== 404 && result.status >= 300) return this.leave(label(event), `delete answered ${result.status}`);
+    if (result.status === 404) return this.markRemoved(event, true);
+    if (result.status >= 300) return this.leave(label(event), `delete answered ${result.status}`);
     // Its ports are released only once it is gone: wait, so the ports and network can go next.
     const gone = await this.settle(async () => {
       const shown = await this.api.call('GET', event.url);
@@ -158,7 +168,7 @@ export class LedgerCleaner {
       result = await this.api.call('DELETE', event.url);
     }
     if (!result.ok) return this.leave(label(event), result.error);
-    if (result.status === 404 || result.status < 300) this.markRemoved(event);
+    if (result.status === 404 || result.status < 300) this.markRemoved(event, result.status === 404);
     else this.leave(label(event), `delete answered ${result.status}`);
   }
 

@@ -167,14 +167,14 @@ export class RunLifecycle {
   }
 
   private async removeEverything(): Promise<TeardownSummary> {
-    let report: CleanupReport = { removed: [], remaining: [] };
+    let report: CleanupReport = { removed: [], alreadyGone: [], remaining: [] };
     try {
       if (this.ledger && this.api) {
         const deadlineAt = this.deadlines.hardDeadlineAt ?? Date.now() + CLEANUP_BUDGET_MS;
         const settleMs = this.config.mode === 'embedded' ? 5_000 : 120_000;
         report = await new LedgerCleaner(this.api, this.ledger, { settleMs, deadlineAt }).run();
       } else if (this.ledger && this.ledger.written > 0 && this.ledgerPath !== null && !isSettled(outstanding(readLedger(this.ledgerPath).events))) {
-        report = { removed: [], remaining: [`the resources in ${this.ledgerPath}: the cloud could not be reached to remove them`] };
+        report = { removed: [], alreadyGone: [], remaining: [`the resources in ${this.ledgerPath}: the cloud could not be reached to remove them`] };
       }
     } finally {
       await this.handle?.close();

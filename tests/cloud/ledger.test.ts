@@ -2,13 +2,15 @@
  * The resource ledger (append, read back, what is outstanding, compaction), cleanup from it against
  * the fake cloud (never touching what existed before), and the leak comparison.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
 import { AuthorizedSender, FixedToken } from '../../suites/cloud/authorized.ts';
+import { cleanupLedgerOnly } from '../../suites/cli/cleanup-only.ts';
 import { LedgerCleaner } from '../../suites/cloud/cleanup.ts';
+import { readConfig } from '../../suites/harness/config.ts';
 import { CloudApi } from '../../suites/cloud/cloud-api.ts';
 import { compareSnapshots, takeSnapshot } from '../../suites/cloud/leak-check.ts';
 import { outstanding, readLedger, ResourceLedger } from '../../suites/cloud/ledger.ts';
@@ -108,6 +110,20 @@ describe('provisioning and cleanup', () => {
     const report = await cleaner(ledger).run();
     expect(report.remaining).toEqual([]);
     expect(cloud.state().attachments_by_server[cloud.seed.server_id]).toEqual(boot);
+    expect(readFileSync(ledger.file, 'utf8')).toBe('');
+  });
+
+  it('resources already gone (404) are written off but reported apart from what was removed (issue 10, item 5)', async () => {
+    const ledger = fresh('gone');
+    await provisioner(ledger).run('gone1234');
+    const listed = readFileSync(ledger.file, 'utf8');
+    // Someone else removed everything (the first cleanup), then the ledger is handed to --cleanup-only.
+    expect((await cleaner(ledger).run()).removed).toHaveLength(6);
+    writeFileSync(ledger.file, listed);
+    const lines: string[] = [];
+    const config = readConfig({ OSI_TARGET: cloud.seed.compute_url_with_project, OSI_TOKEN: cloud.seed.token, OSI_NETWORK_URL: cloud.seed.network_url, OSI_CLEANUP_ONLY: ledger.file, OSI_MAX_RPS: '0' });
+    expect(await cleanupLedgerOnly(config, (line) => lines.push(line))).toBe(0);
+    expect(lines[0]).toMatch(/^removed 0 resource\(s\) listed in .*; 6 already gone \(the cloud answered 404\): /);
     expect(readFileSync(ledger.file, 'utf8')).toBe('');
   });
 
