@@ -3,10 +3,10 @@
  * serves, and stops cleanly on SIGTERM; bad input is one stderr line and exit 2.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faults } from '../../fixtures/fake-cloud/index.ts';
 import { call } from './helpers.ts';
@@ -41,7 +41,7 @@ describe('fake-cloud CLI', () => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('\n')) resolve(out);
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n') + 1));
       });
       child.on('close', (code) => reject(new Error(`exited ${code} before ready`)));
     });
@@ -94,6 +94,54 @@ describe('fake-cloud CLI', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('--help describes every flag', async () => {
+    const { code, stdout } = await runToExit(['--help']);
+    expect(code).toBe(0);
+    for (const flag of ['--port', '--host', '--profile', '--fault', '--seed-file', '--clouds-yaml', '--latency-ms', '--list-faults', '--help']) {
+      expect(stdout).toMatch(new RegExp(`^  ${flag} .*\\S`, 'm'));
+    }
+  });
+
+  it('without --seed-file the credentials are written (never printed) with a clouds.yaml beside them; SIGTERM to npm stops the cloud (issue 12, item 12)', async () => {
+    const child = spawn('npm', ['run', '--silent', 'fake-cloud', '--', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (/\n  suite: .*\n/.test(text)) resolve(text);
+      });
+      child.on('close', (code) => reject(new Error(`exited ${code} before ready: ${text}`)));
+    });
+    const url = /listening on (\S+)/.exec(out)?.[1] as string;
+    const seedFile = /credentials \(not printed\): (\S+seed\.json) and (\S+clouds\.yaml)/.exec(out);
+    expect(seedFile, out).not.toBeNull();
+    const seed = JSON.parse(readFileSync(seedFile?.[1] as string, 'utf8')) as { token: string; password: string; compute_url_with_project: string; server_id: string };
+    try {
+      expect(out).not.toContain(seed.token);
+      expect(out).not.toContain(seed.password);
+      expect(statSync(seedFile?.[1] as string).mode & 0o777).toBe(0o600);
+      const yaml = readFileSync(seedFile?.[2] as string, 'utf8');
+      expect(yaml).toContain(`password: ${JSON.stringify(seed.password)}`);
+      expect(statSync(seedFile?.[2] as string).mode & 0o777).toBe(0o600);
+      // The curl line works as printed: its token comes from the seed file.
+      const list = await call('GET', `${seed.compute_url_with_project}/servers/${seed.server_id}/os-interface`, { headers: { 'X-Auth-Token': seed.token } });
+      expect(list.status).toBe(200);
+      expect(out).toContain(`curl -H "X-Auth-Token: $(node -p 'require(${JSON.stringify(seedFile?.[1])}).token')" ${seed.compute_url_with_project}/servers/${seed.server_id}/os-interface`);
+    } finally {
+      const exit = new Promise<unknown>((resolve) => child.on('close', resolve));
+      // To npm alone, as a supervisor would send it: the cloud under it must stop too.
+      child.kill('SIGTERM');
+      await exit;
+      rmSync(path.dirname(seedFile?.[1] as string), { recursive: true, force: true });
+    }
+    let refused = false;
+    for (let i = 0; i < 50 && !refused; i++) {
+      refused = await call('GET', `${url}/v2.1`).then(() => false, () => true);
+      if (!refused) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refused).toBe(true);
   });
 
   it('--list-faults prints the table with every fault', async () => {
