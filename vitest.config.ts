@@ -33,7 +33,7 @@ export default defineConfig({
           include: ['suites/conformance/**/*.test.ts'],
           globalSetup: ['suites/harness/global-setup.ts'],
           // Copies the run's facts into each file's meta, so merged blob reports still carry them.
-          setupFiles: ['reporters/run-info-setup.ts'],
+          setupFiles: ['reporters/run-info-setup.ts', 'suites/harness/worker-signals.ts'],
           // The suites share one server and its ports: files run one after another so that two
           // files never attach the same port at once. (Sharded runs each start their own target.)
           fileParallelism: false,

@@ -104,7 +104,12 @@ export function collectRun(modules: readonly TestModule[], options: CollectOptio
       for (const error of suite.errors()) notes.push(`${module.relativeModuleId} > ${suite.fullName}: ${errorText(error)}`);
     }
   }
-  for (const error of options.unhandledErrors) problems.push(`unhandled error: ${errorText(error)}`);
+  for (const error of options.unhandledErrors) {
+    // A worker that died of the interrupt itself (Ctrl-C reaches the whole process group) is the
+    // interruption, already reported below, not a finding of its own: the run reports what it saw.
+    if (options.interrupted && errorText(error).startsWith('[vitest-pool]')) continue;
+    problems.push(`unhandled error: ${errorText(error)}`);
+  }
   if (options.interrupted) problems.push('the run was interrupted before every test finished');
   return {
     mode: options.mode,

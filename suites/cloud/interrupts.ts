@@ -9,6 +9,9 @@
  * can finish.
  */
 
+/** Set (to "1") while the CLI owns SIGINT/SIGTERM; inherited by the test workers (harness/worker-signals.ts). */
+export const SIGNALS_OWNED_ENV = 'OSI_SIGNALS_OWNED';
+
 export type InterruptReason = 'SIGINT' | 'SIGTERM' | 'deadline';
 
 const EXIT_CODES: Readonly<Record<Exclude<InterruptReason, 'deadline'>, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -37,6 +40,7 @@ export class RunInterrupts {
   }
 
   install(): void {
+    process.env[SIGNALS_OWNED_ENV] = '1';
     for (const name of ['SIGINT', 'SIGTERM'] as const) {
       const handler = (): void => this.onSignal(name);
       this.handlers.set(name, handler);
@@ -45,6 +49,7 @@ export class RunInterrupts {
   }
 
   uninstall(): void {
+    delete process.env[SIGNALS_OWNED_ENV];
     for (const [name, handler] of this.handlers) process.off(name, handler);
     this.handlers.clear();
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
