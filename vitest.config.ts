@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { conformanceTestTimeoutMs } from './suites/harness/config.ts';
 
 /**
  * Two projects, kept apart on purpose:
@@ -38,7 +39,8 @@ export default defineConfig({
           // files never attach the same port at once. (Sharded runs each start their own target.)
           fileParallelism: false,
           isolate: false,
-          testTimeout: 120_000,
+          // Longer than any wait inside a test (detach, request timeouts): the run's deadline bounds it.
+          testTimeout: conformanceTestTimeoutMs(process.env),
           hookTimeout: 60_000,
         },
       },

@@ -50,6 +50,8 @@ export interface CheckSubject {
   readonly detachUnanswered?: string;
   /** true: seen gone; false: seen still listed at the deadline; null: the list was never read after the DELETE. */
   readonly goneAfterDetach?: boolean | null;
+  /** How long the suite waited for the port to leave the list (--detach-timeout-s, with backoff). */
+  readonly detachWaitedMs?: number;
 }
 
 /**
@@ -267,12 +269,13 @@ const attachmentVisible: Check = {
 const detachRemoves: Check = {
   name: 'detach_removes',
   description: 'DELETE of an attached port answers 202 and the port leaves the list.',
-  judge({ detachAnswer, detachUnanswered, goneAfterDetach, requirement }) {
+  judge({ detachAnswer, detachUnanswered, goneAfterDetach, detachWaitedMs, asked, requirement }) {
     if (detachUnanswered !== undefined) return unobserved(`the detach got no answer: ${detachUnanswered}`);
     if (!detachAnswer) return notExercisable('nothing was detached');
     if (!requirement.expect.statuses.includes(detachAnswer.status)) return fail(`detach answered ${detachAnswer.status}, expected ${requirement.expect.statuses.join(' or ')}`);
     if (goneAfterDetach === null || goneAfterDetach === undefined) return unobserved('the server\'s interface list could not be read after the detach');
-    return goneAfterDetach ? PASS : fail('the port is still in the server\'s interface list after the detach deadline');
+    const waited = detachWaitedMs === undefined ? 'after the detach deadline' : `${(detachWaitedMs / 1000).toFixed(1)} s after the detach's ${detachAnswer.status} (--detach-timeout-s)`;
+    return goneAfterDetach ? PASS : fail(`port ${asked?.portId ?? '(unknown)'} is still in the server's interface list ${waited}; it is not waited for again`);
   },
 };
 

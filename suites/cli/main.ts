@@ -119,7 +119,7 @@ async function runSuites(): Promise<number> {
       return leftBehind;
     })());
   interrupts.onInterrupt((reason) => {
-    if (reason === 'deadline') say(`the --deadline-s of ${config.deadlineS ?? 0} s is near: no further request is sent; removing what the run created`);
+    if (reason === 'deadline') say(`the ${config.deadlineIsDefault ? 'default deadline for a cloud or --target' : '--deadline-s'} of ${config.deadlineS ?? 0} s is near: no further request is sent; removing what the run created`);
     // If the run does not wind down by itself (a stuck test), wind it down here and exit anyway.
     else setTimeout(() => void windDown().then(() => process.exit(interrupts.signalExitCode ?? 1)), 2 * config.timeoutMs + 10_000).unref();
   });

@@ -155,9 +155,13 @@ export class RunLifecycle {
 
   /** Leaks, as run problems for the report; [] when interrupted by a signal (cleanup comes first then). */
   async runEndChecks(): Promise<string[]> {
-    if (!this.api || !this.before || !this.scope || this.interrupts.signalExitCode !== null) return [];
+    // The report says which deadline cut the run short (the default one may surprise a reader).
+    const cutShort = this.interrupts.reason === 'deadline'
+      ? [`the ${this.config.deadlineIsDefault ? 'default deadline for a cloud or --target' : '--deadline-s'} of ${this.config.deadlineS ?? 0} s cut the run short`]
+      : [];
+    if (!this.api || !this.before || !this.scope || this.interrupts.signalExitCode !== null) return cutShort;
     const after = await takeSnapshot(this.api, this.scope);
-    return [...compareSnapshots(this.before, after, this.scope).leaks];
+    return [...cutShort, ...compareSnapshots(this.before, after, this.scope).leaks];
   }
 
   /** Removes what the ledger lists and closes the embedded cloud; runs once, whoever calls first. */
@@ -171,7 +175,8 @@ export class RunLifecycle {
     try {
       if (this.ledger && this.api) {
         const deadlineAt = this.deadlines.hardDeadlineAt ?? Date.now() + CLEANUP_BUDGET_MS;
-        const settleMs = this.config.mode === 'embedded' ? 5_000 : 120_000;
+        // One bounded wait for what is still detaching (--detach-timeout-s), however many resources.
+        const settleMs = this.config.mode === 'embedded' ? 5_000 : this.config.detachTimeoutS * 1000;
         report = await new LedgerCleaner(this.api, this.ledger, { settleMs, deadlineAt }).run();
       } else if (this.ledger && this.ledger.written > 0 && this.ledgerPath !== null && !isSettled(outstanding(readLedger(this.ledgerPath).events))) {
         report = { removed: [], alreadyGone: [], remaining: [`the resources in ${this.ledgerPath}: the cloud could not be reached to remove them`] };

@@ -85,7 +85,8 @@ describe('success', () => {
       for (const id of ['CI-015', 'CI-016']) scenario.notExercisable(id, `the first attach was not accepted (${first.answer.status}); judged by CI-001`);
       return;
     }
-    const attached = await scenario.session.interfaces();
+    // The baseline must show the first attachment, which a cloud may list a while after the 200.
+    const { list: attached } = await scenario.session.waitForInterfaces((list) => list.includes(portId));
     await expectRefused(scenario, { requirements: ['CI-015', 'CI-016'], body, asked: { portId } }, attached);
   }, session);
 });

@@ -34,10 +34,15 @@ export interface SuiteConfig {
   /** Null when not given (the cloud's own setting then applies). */
   readonly insecure: boolean | null;
   readonly concurrency: number;
-  /** Requests per second; 0 for no limit. */
-  readonly maxRps: number;
+  /** Requests per second as given (0 for no limit); null: the default for the target (see rateLimitFor). */
+  readonly maxRps: number | null;
   readonly retries: number;
+  /** Whole-run deadline; a cloud or --target gets DEFAULT_REMOTE_DEADLINE_S when none is given. */
   readonly deadlineS: number | null;
+  /** True when deadlineS is the default, not --deadline-s: the report says which cut the run short. */
+  readonly deadlineIsDefault: boolean;
+  /** How long one detach (or an attach's showing in the list) is waited for, with backoff. */
+  readonly detachTimeoutS: number;
   readonly token: string | null;
   readonly projectId: string | null;
   readonly serverId: string | null;
@@ -68,6 +73,38 @@ export interface SuiteConfig {
   readonly requireAll: boolean;
   /** --json: the summary as JSON on stdout, the human output on stderr. */
   readonly json: boolean;
+}
+
+/** The polite default rate for a shared cloud (requests started per second). */
+export const DEFAULT_REMOTE_MAX_RPS = 10;
+/** No run against a cloud or --target goes on forever: 30 minutes unless --deadline-s says otherwise. */
+export const DEFAULT_REMOTE_DEADLINE_S = 1800;
+/** A real cloud detaches in seconds (Nova casts it to nova-compute); a minute is a generous bound. */
+export const DEFAULT_DETACH_TIMEOUT_S = 60;
+/** The embedded fake cloud detaches at once: its bound only has to cover a loaded machine. */
+const EMBEDDED_DETACH_TIMEOUT_S = 2;
+
+/** True for a URL whose host is a loopback address (127.0.0.0/8, ::1) or localhost. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The rate limit that applies to a run whose compute endpoint is `computeUrl`, and why: --max-rps
+ * when given; none for the embedded fake cloud or a loopback target (nobody else shares it, and
+ * at 10 requests/s a default run on loopback took minutes); the polite default for a remote one.
+ */
+export function rateLimitFor(config: Pick<SuiteConfig, 'maxRps' | 'mode'>, computeUrl: string | null): { maxRps: number; applied: string } {
+  if (config.maxRps !== null) return { maxRps: config.maxRps, applied: config.maxRps === 0 ? 'no rate limit (--max-rps 0)' : `at most ${config.maxRps} requests/s (--max-rps)` };
+  if (config.mode === 'embedded') return { maxRps: 0, applied: 'no rate limit (the embedded fake cloud)' };
+  if (computeUrl !== null && isLoopbackUrl(computeUrl)) return { maxRps: 0, applied: 'no rate limit (a loopback target; --max-rps sets one)' };
+  return { maxRps: DEFAULT_REMOTE_MAX_RPS, applied: `at most ${DEFAULT_REMOTE_MAX_RPS} requests/s (the default for a remote target; --max-rps changes it)` };
 }
 
 /** A usage or configuration mistake: the CLI prints the message alone and exits 2. */
@@ -168,7 +205,8 @@ export function readConfig(env: Env): SuiteConfig {
   for (const id of portIds) if (!UUID_LIKE.test(id)) throw new ConfigError(`--port-id must be a UUID, got "${id}"`);
   const target = httpUrl(env, 'target');
   const mode = modeOf(env, target);
-  const deadlineS = raw(env, 'deadline-s') === null ? null : integer(env, 'deadline-s', 0, 10, 7 * 24 * 3600);
+  const deadlineGiven = raw(env, 'deadline-s') !== null;
+  const deadlineS = deadlineGiven ? integer(env, 'deadline-s', 0, 10, 7 * 24 * 3600) : mode === 'embedded' ? null : DEFAULT_REMOTE_DEADLINE_S;
   const config: SuiteConfig = {
     mode,
     target,
@@ -181,10 +219,12 @@ export function readConfig(env: Env): SuiteConfig {
     cacert: readableFile(env, 'cacert'),
     insecure: booleanFlag(env, 'insecure'),
     concurrency: integer(env, 'concurrency', 1, 1, 64),
-    // A shared cloud gets a polite default; the in-process fake cloud is the suite's own.
-    maxRps: integer(env, 'max-rps', mode === 'embedded' ? 0 : 10, 0, 10_000),
+    // Null: decided by the target (rateLimitFor), once its compute endpoint is known.
+    maxRps: raw(env, 'max-rps') === null ? null : integer(env, 'max-rps', 0, 0, 10_000),
     retries: integer(env, 'retries', 3, 0, 20),
     deadlineS,
+    deadlineIsDefault: !deadlineGiven && deadlineS !== null,
+    detachTimeoutS: integer(env, 'detach-timeout-s', mode === 'embedded' ? EMBEDDED_DETACH_TIMEOUT_S : DEFAULT_DETACH_TIMEOUT_S, 1, 3600),
     token: raw(env, 'token'),
     projectId: raw(env, 'project-id'),
     serverId: uuidLike(env, 'server-id'),
@@ -236,4 +276,20 @@ export function readConfig(env: Env): SuiteConfig {
     throw new ConfigError('a cloud is configured (--os-cloud or OS_*): add --provision to let the suite create what it needs, or --server-id (with --port-id and --net-id) to use what exists');
   }
   return config;
+}
+
+/**
+ * The conformance tests' timeout: a safety net, never the bound that decides. Every wait inside a
+ * test (a request's timeout, --detach-timeout-s) must be shorter than it, and the run's deadline
+ * bounds the whole run, so a test may last as long as the deadline allows (two minutes at least).
+ */
+export function conformanceTestTimeoutMs(env: Env): number {
+  const FLOOR_MS = 120_000;
+  try {
+    const config = readConfig(env);
+    return Math.max(FLOOR_MS, (config.deadlineS ?? 0) * 1000, 4 * (config.detachTimeoutS * 1000 + config.timeoutMs));
+  } catch {
+    // A configuration mistake is reported by global setup; the timeout only has to be sane.
+    return FLOOR_MS;
+  }
 }

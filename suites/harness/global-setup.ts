@@ -77,7 +77,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (config && handoff.ok) {
     // The seed is printed on every run: it is what replays the run's requests.
     // With --json, stdout carries only the JSON summary.
-    (config.json ? process.stderr : process.stdout).write(`os-interface conformance: target ${info.target}, microversion ${info.microversion}, runs ${info.runs}, seed ${info.seed} (replay with --seed ${info.seed})\n`);
+    (config.json ? process.stderr : process.stdout).write(`os-interface conformance: target ${info.target}, microversion ${info.microversion}, runs ${info.runs}, seed ${info.seed} (replay with --seed ${info.seed}); ${target?.limits ?? ''}\n`);
   }
   project.provide('handoff', handoff);
   return close;

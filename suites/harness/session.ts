@@ -12,7 +12,7 @@ import { AuthorizedSender, FixedToken, type TokenSource } from '../cloud/authori
 import { sharedRenewableToken } from '../cloud/credential.ts';
 import { ResourceLedger } from '../cloud/ledger.ts';
 import { networkApi } from '../cloud/cloud-api.ts';
-import { sharedManners } from '../cloud/manners.ts';
+import { sharedManners, sleep } from '../cloud/manners.ts';
 import { HttpClient, type Exchange, type HttpRequest, type SendOptions } from './http.ts';
 import { Redactor, type SecretBinding } from './redact.ts';
 import { allSecretsOf, type ResolvedTarget } from './target.ts';
@@ -50,15 +50,22 @@ const UNANSWERED_IN_A_ROW_LIMIT = 3;
 /** What stopped answering, run-wide (test files share the worker process: isolate is off). */
 const silentKinds = new Map<string, { inARow: number; reason: string }>();
 
-/** "POST /v2.1/{id}/servers/{id}/os-interface": a request's kind, whatever the ids in its path. */
+/**
+ * Ports whose detach did not take effect within --detach-timeout-s, run-wide: each is reported
+ * once (CI-014 fails with its id) and never waited for again; the run goes on with the other port.
+ */
+const stuckPorts = new Set<string>();
+
+/** "POST http://host/v2.1/{id}/servers/{id}/os-interface": a request's kind, whatever the ids in its path. */
 export function requestKind(method: string, url: string): string {
-  let pathname: string;
+  let where: string;
   try {
-    pathname = new URL(url).pathname;
+    const parsed = new URL(url);
+    where = `${parsed.origin}${parsed.pathname}`;
   } catch {
-    pathname = url;
+    where = url;
   }
-  return `${method} ${pathname.split('/').map((segment) => (/^[0-9a-f-]{16,}$/i.test(segment) ? '{id}' : segment)).join('/')}`;
+  return `${method} ${where.split('/').map((segment) => (/^[0-9a-f-]{16,}$/i.test(segment) ? '{id}' : segment)).join('/')}`;
 }
 
 /**
@@ -237,32 +244,64 @@ export class TargetSession {
   }
 
   /**
-   * DELETE the interface, then poll the list until the port has left it (detach is asynchronous
-   * in Nova). Returns the DELETE exchange and whether the port was gone by the deadline: true when
-   * a list without it was read, false when every list read showed it, null when no list could be
-   * read after the DELETE (nothing was seen, so nothing may be judged on it).
+   * Reads the server's interfaces until `settled` holds for them, polling with backoff, for at most
+   * --detach-timeout-s (and never past the run's deadline or a cancellation): a real cloud is
+   * eventually consistent, so an attach may show in the list, and a detach leave it, a while after
+   * the answer. Returns the last list read (null when none could be) and whether it settled.
    */
-  async detach(portId: string): Promise<{ exchange: Exchange; gone: boolean | null }> {
-    const exchange = await this.send({ method: 'DELETE', url: this.itemUrl(portId), headers: this.headers({ microversion: null }, false) });
-    const deadline = Date.now() + (this.isEmbedded ? 2_000 : 120_000);
-    const pause = this.isEmbedded ? 5 : 1_000;
-    let listRead = false;
+  async waitForInterfaces(settled: (list: readonly string[]) => boolean | Promise<boolean>): Promise<{ list: string[] | null; settled: boolean; waitedMs: number }> {
+    const started = Date.now();
+    const budget = this.target.detachTimeoutMs;
+    const deadlineAt = this.target.manners.deadlineAt;
+    const until = Math.min(started + budget, deadlineAt ?? Number.POSITIVE_INFINITY);
+    // First look at once, then after budget/200 (10 ms for 2 s, 300 ms for a minute), doubling up to budget/8.
+    let pause = Math.max(5, Math.round(budget / 200));
+    let list: string[] | null = null;
     for (;;) {
       const now = await this.interfaces();
-      if (now !== null && !now.includes(portId)) {
-        if (this.attachedBySuite.delete(portId)) this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
-        return { exchange, gone: true };
+      if (now !== null) {
+        list = now;
+        if (await settled(now)) return { list, settled: true, waitedMs: Date.now() - started };
       }
-      listRead ||= now !== null;
-      if (Date.now() >= deadline) return { exchange, gone: listRead ? false : null };
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      const left = until - Date.now();
+      if (left <= 0 || this.cancellation?.aborted) return { list, settled: false, waitedMs: Date.now() - started };
+      await sleep(Math.min(pause, left), this.cancellation ?? undefined);
+      pause = Math.min(pause * 2, Math.max(5, Math.round(budget / 8)));
     }
   }
 
-  /** Detaches every port this file attached that is still attached. Called after every test. */
+  /**
+   * DELETE the interface, then wait for the port to leave the list (detach is asynchronous in
+   * Nova). Returns the DELETE exchange and whether the port was gone within --detach-timeout-s
+   * (null when the list could not be read at all). A port that stays is remembered as stuck.
+   */
+  async detach(portId: string): Promise<{ exchange: Exchange; gone: boolean | null; waitedMs: number }> {
+    const exchange = await this.send({ method: 'DELETE', url: this.itemUrl(portId), headers: this.headers({ microversion: null }, false) });
+    // Out of the list is not enough: an attachment the list does not show yet (eventual consistency)
+    // is not detached. Show confirms: 404 is gone, 200 is still attached; anything else, the list decides.
+    const { list, settled, waitedMs } = await this.waitForInterfaces(async (now) => !now.includes(portId) && (await this.show(portId)).answer?.status !== 200);
+    if (settled) {
+      if (this.attachedBySuite.delete(portId)) this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
+      return { exchange, gone: true, waitedMs };
+    }
+    if (list !== null && !this.cancellation?.aborted) stuckPorts.add(portId);
+    return { exchange, gone: list === null ? null : false, waitedMs };
+  }
+
+  /** True when an earlier detach of this port did not take effect (it is not waited for again). */
+  static isStuck(portId: string): boolean {
+    return stuckPorts.has(portId);
+  }
+
+  /**
+   * Detaches every port this file attached that is still attached. Called after every test.
+   * Returns the ports found stuck by this call; ports already known stuck are left to the run's
+   * final cleanup, without another wait (they were reported when first found).
+   */
   async cleanup(): Promise<string[]> {
     const leftovers: string[] = [];
     for (const portId of [...this.attachedBySuite]) {
+      if (stuckPorts.has(portId)) continue;
       const { gone } = await this.detach(portId);
       if (!gone) leftovers.push(portId);
     }

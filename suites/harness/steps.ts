@@ -115,9 +115,12 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
     return { ok, exchange };
   }
   // Which port got attached: the one asked for, or the one the cloud allocated (from the list).
-  const after = await scenario.session.interfaces();
-  const added = before && after ? TargetSession.added(before, after) : [];
+  // The list may show it a while after the 200 (eventual consistency): wait for it with backoff,
+  // within --detach-timeout-s, and judge visibility only on the last list read.
   const answered = (exchange.answer.json as { interfaceAttachment?: { port_id?: unknown } } | undefined)?.interfaceAttachment?.port_id;
+  const expected = request.asked.portId ?? (typeof answered === 'string' ? answered : undefined);
+  const { list: after } = await scenario.session.waitForInterfaces((list) => (expected !== undefined ? list.includes(expected) : before === null || TargetSession.added(before, list).length > 0));
+  const added = before && after ? TargetSession.added(before, after) : [];
   const portId = request.asked.portId ?? added[0] ?? (typeof answered === 'string' ? answered : undefined);
   if (portId !== undefined && portId !== request.asked.portId && before?.includes(portId)) {
     // The answer names a port that was attached before the request (CI-011's echo check says so):
@@ -156,6 +159,8 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
       microversion: '2.1',
       ...(detached.exchange.answer ? { detachAnswer: detached.exchange.answer } : { detachUnanswered: detached.exchange.record.transportError ?? 'no answer' }),
       goneAfterDetach: detached.gone,
+      detachWaitedMs: detached.waitedMs,
+      asked: { ...request.asked, portId },
     },
     [detached.exchange],
   );

@@ -17,7 +17,7 @@ import { CloudAccessError, CloudConfigError } from '../cloud/errors.ts';
 import { authSecrets } from '../cloud/keystone.ts';
 import { DEFAULT_MANNERS, sharedManners, type MannerSettings } from '../cloud/manners.ts';
 import { brokenAnswer, explainUnreachable } from '../cloud/unreachable.ts';
-import type { SuiteConfig } from './config.ts';
+import { rateLimitFor, type SuiteConfig } from './config.ts';
 import { HttpClient, type TlsSettings } from './http.ts';
 import { Redactor, type SecretBinding } from './redact.ts';
 import { judgeVersionDocument, type VersionRange } from './version-document.ts';
@@ -53,6 +53,10 @@ export interface ResolvedTarget {
   readonly runs: number;
   readonly seed: number;
   readonly timeoutMs: number;
+  /** How long one detach, or an attachment's showing in the list, is waited for (--detach-timeout-s). */
+  readonly detachTimeoutMs: number;
+  /** The limits that applied, in words, for the run's first line and the report (rate, deadline). */
+  readonly limits: string;
   /** A cloud's credentials, so that a test worker can renew the token on its own; null for a fixed token. */
   readonly credential: CredentialHandoff | null;
   readonly tls: TlsSettings;
@@ -150,8 +154,14 @@ export interface ResolveOptions {
 }
 
 /** The run's Manners settings from the configuration (deadline relative to now). */
-export function mannersOf(config: SuiteConfig, deadlineAt: number | null): MannerSettings {
-  return { ...DEFAULT_MANNERS, concurrency: config.concurrency, maxRps: config.maxRps, retries: config.retries, deadlineAt };
+export function mannersOf(config: SuiteConfig, deadlineAt: number | null, computeUrl: string | null = config.target): MannerSettings {
+  return { ...DEFAULT_MANNERS, concurrency: config.concurrency, maxRps: rateLimitFor(config, computeUrl).maxRps, retries: config.retries, deadlineAt };
+}
+
+/** The run's limits in words: the rate that applied (and why) and the deadline. */
+export function limitsOf(config: SuiteConfig, computeUrl: string | null): string {
+  const deadline = config.deadlineS === null ? 'no deadline' : `deadline ${config.deadlineS} s${config.deadlineIsDefault ? ' (the default for a cloud or --target; --deadline-s changes it)' : ' (--deadline-s)'}`;
+  return `${rateLimitFor(config, computeUrl).applied}; ${deadline}`;
 }
 
 export function newRunId(): string {
@@ -174,11 +184,15 @@ function givenResources(config: SuiteConfig): Pick<ResolvedTarget, 'altToken' | 
   };
 }
 
-function cloudPartial(config: SuiteConfig, connection: CloudConnection, common: Pick<ResolvedTarget, 'manners' | 'ledgerPath' | 'runId' | 'runs' | 'seed' | 'timeoutMs' | 'microversion'>): PartialTarget {
+function cloudPartial(config: SuiteConfig, connection: CloudConnection, common: Pick<ResolvedTarget, 'manners' | 'ledgerPath' | 'runId' | 'runs' | 'seed' | 'timeoutMs' | 'detachTimeoutMs' | 'microversion'>): PartialTarget {
   const { base, projectFromUrl } = splitComputeUrl(connection.computeUrl, connection.projectId);
+  // The catalog names the compute endpoint: only now is it known whether it is on loopback.
+  const rate = rateLimitFor(config, connection.computeUrl);
   const region = connection.profile.regionName ? `, region ${connection.profile.regionName}` : '';
   return {
     ...common,
+    manners: { ...common.manners, maxRps: rate.maxRps },
+    limits: limitsOf(config, connection.computeUrl),
     kind: 'cloud',
     description: `cloud "${connection.profile.name}"${region} at ${describeUrl(connection.computeUrl)}`,
     computeBase: base,
@@ -214,6 +228,7 @@ export async function resolveTarget(
     runs: config.runs,
     seed: config.seed,
     timeoutMs: config.timeoutMs,
+    detachTimeoutMs: config.detachTimeoutS * 1000,
     microversion: config.microversion,
   };
   const tlsFromFlags: TlsSettings = { caFile: config.cacert, insecure: config.insecure ?? false };
@@ -224,6 +239,7 @@ export async function resolveTarget(
     const faults = config.faults.length > 0 ? `, faults ${config.faults.join(', ')}` : '';
     partial = {
       ...common,
+      limits: limitsOf(config, seed.compute_url),
       kind: 'embedded',
       description: `embedded fake cloud (profile ${config.profile}${faults}) at ${seed.compute_url_with_project}`,
       computeBase: seed.compute_url,
@@ -255,6 +271,7 @@ export async function resolveTarget(
     const { base, projectFromUrl } = splitComputeUrl(target, config.projectId);
     partial = {
       ...common,
+      limits: limitsOf(config, target),
       kind: 'given',
       description: describeUrl(target),
       computeBase: base,

@@ -5,20 +5,42 @@
 import { describe, expect, it } from 'vitest';
 import { planDeadlines } from '../../suites/cloud/lifecycle.ts';
 import { helpText } from '../../suites/cli/help.ts';
-import { ConfigError, readConfig } from '../../suites/harness/config.ts';
+import { ConfigError, DEFAULT_REMOTE_DEADLINE_S, conformanceTestTimeoutMs, isLoopbackUrl, rateLimitFor, readConfig } from '../../suites/harness/config.ts';
 import { OPTIONS } from '../../suites/harness/options.ts';
-import { chooseMicroversion } from '../../suites/harness/target.ts';
+import { chooseMicroversion, limitsOf, mannersOf } from '../../suites/harness/target.ts';
 
 const SERVER = '6b8f1c2e-3b0e-4d43-9a45-6d7c3f0f9a10';
 
 describe('which target', () => {
-  it('nothing given: the embedded cloud, no rate limit, one request at a time, three retries', () => {
-    expect(readConfig({})).toMatchObject({ mode: 'embedded', maxRps: 0, concurrency: 1, retries: 3, deadlineS: null, provision: false, insecure: null });
+  it('nothing given: the embedded cloud, no rate limit, no deadline, one request at a time, three retries', () => {
+    const config = readConfig({});
+    expect(config).toMatchObject({ mode: 'embedded', concurrency: 1, retries: 3, deadlineS: null, deadlineIsDefault: false, provision: false, insecure: null });
+    expect(rateLimitFor(config, null)).toMatchObject({ maxRps: 0, applied: 'no rate limit (the embedded fake cloud)' });
   });
 
-  it('--os-cloud or OS_AUTH_URL: a cloud, at 10 requests per second unless told otherwise', () => {
-    expect(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toMatchObject({ mode: 'cloud', cloud: { name: 'prod' }, provision: true, maxRps: 10 });
-    expect(readConfig({ OS_AUTH_URL: 'https://k/v3', OSI_SERVER_ID: SERVER, OS_REGION_NAME: 'R2', OSI_MAX_RPS: '0' })).toMatchObject({ mode: 'cloud', cloud: { name: null, regionName: 'R2' }, maxRps: 0 });
+  it('--os-cloud or OS_AUTH_URL: a cloud, with a 30-minute deadline and a one-minute detach bound unless told otherwise', () => {
+    expect(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toMatchObject({ mode: 'cloud', cloud: { name: 'prod' }, provision: true, maxRps: null, deadlineS: DEFAULT_REMOTE_DEADLINE_S, deadlineIsDefault: true, detachTimeoutS: 60 });
+    expect(readConfig({ OS_AUTH_URL: 'https://k/v3', OSI_SERVER_ID: SERVER, OS_REGION_NAME: 'R2', OSI_MAX_RPS: '0', OSI_DEADLINE_S: '600', OSI_DETACH_TIMEOUT_S: '5' })).toMatchObject({ mode: 'cloud', cloud: { name: null, regionName: 'R2' }, maxRps: 0, deadlineS: 600, deadlineIsDefault: false, detachTimeoutS: 5 });
+  });
+
+  it('the rate limit: 10 requests/s for a remote compute endpoint, none on loopback, --max-rps whatever the target', () => {
+    const cloud = readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' });
+    expect(rateLimitFor(cloud, 'https://compute.example.com/v2.1')).toMatchObject({ maxRps: 10, applied: expect.stringMatching(/default for a remote target/) });
+    for (const url of ['http://127.0.0.1:8774/v2.1', 'http://127.3.2.1/compute/v2.1', 'http://[::1]:8774/v2.1', 'http://localhost:8774/v2.1']) {
+      expect(rateLimitFor(cloud, url)).toMatchObject({ maxRps: 0, applied: expect.stringMatching(/loopback/) });
+    }
+    expect(rateLimitFor(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true', OSI_MAX_RPS: '5' }), 'http://127.0.0.1/v2.1')).toMatchObject({ maxRps: 5, applied: 'at most 5 requests/s (--max-rps)' });
+    const given = readConfig({ OSI_TARGET: 'http://127.0.0.1:8774/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER });
+    expect(mannersOf(given, null).maxRps).toBe(0);
+    expect(mannersOf(readConfig({ OSI_TARGET: 'https://nova.example.org/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER }), null).maxRps).toBe(10);
+    expect(limitsOf(given, given.target)).toBe('no rate limit (a loopback target; --max-rps sets one); deadline 1800 s (the default for a cloud or --target; --deadline-s changes it)');
+    expect(isLoopbackUrl('http://128.0.0.1/')).toBe(false);
+  });
+
+  it('the conformance tests\' timeout is longer than every wait in them and than the run\'s deadline', () => {
+    expect(conformanceTestTimeoutMs({})).toBe(120_000);
+    expect(conformanceTestTimeoutMs({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toBe(DEFAULT_REMOTE_DEADLINE_S * 1000);
+    expect(conformanceTestTimeoutMs({ OS_CLOUD: 'prod', OSI_PROVISION: 'true', OSI_DEADLINE_S: '60', OSI_DETACH_TIMEOUT_S: '100' })).toBeGreaterThan(100_000 + 10_000);
   });
 
   it('--target wins over an OS_AUTH_URL left in the environment', () => {
