@@ -11,11 +11,13 @@
  * line on stderr, never a stack trace.
  */
 import { parseArgs } from 'node:util';
+import os from 'node:os';
 import path from 'node:path';
 import type { Reporter, Vitest } from 'vitest/node';
 import { ConfigError, readConfig, type SuiteConfig } from '../harness/config.ts';
 import { OPTIONS } from '../harness/options.ts';
 import { setPreparedTarget } from '../harness/prepared.ts';
+import { PROGRESS_FILE_ENV, ProgressLine, planText, plannedRequests } from '../harness/progress.ts';
 import type { TargetHandoff } from '../harness/target.ts';
 import { CloudAccessError } from '../cloud/errors.ts';
 import { RunInterrupts } from '../cloud/interrupts.ts';
@@ -152,6 +154,7 @@ interface RunningVitest {
 /** Runs the conformance project in this process; returns the exit code the verdict asks for. */
 async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle: RunLifecycle, interrupts: RunInterrupts, running: RunningVitest, signer: ReportSigner | null): Promise<number> {
   setPreparedTarget(handoff);
+  const progress = handoff.ok ? startProgress(config, handoff.target.manners.maxRps) : null;
   const { startVitest } = await import('vitest/node');
   const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
   // Hands the run to the interrupts: they cancel it, and vitest's own signal handlers (which exit at once) go.
@@ -170,14 +173,20 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
     har: config.har,
     signer,
   });
-  const vitest = await startVitest('test', [], {
-    root: PROJECT_ROOT,
-    config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
-    project: ['conformance'],
-    watch: false,
-    reporters: [reporter, control],
-  });
-  await vitest.close();
+  // First in the list: the progress line is gone before the conformance reporter prints the matrix.
+  const endProgress: Reporter = { onTestRunEnd: () => progress?.stop() };
+  try {
+    const vitest = await startVitest('test', [], {
+      root: PROJECT_ROOT,
+      config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
+      project: ['conformance'],
+      watch: false,
+      reporters: [endProgress, reporter, control],
+    });
+    await vitest.close();
+  } finally {
+    progress?.stop();
+  }
   // This run's verdict, from memory: a report file on disk may be an older run's.
   const report = reporter.lastReport;
   const code = !handoff.ok ? 2 : report?.verdict.value === 'conformant' ? 0 : 1;
@@ -192,6 +201,20 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
   }
   if (!report) say('error: the run ended without a report');
   return code;
+}
+
+/**
+ * The live progress line (a terminal) or a plain line every 10 s (CI), fed by the test worker
+ * through a file; against a cloud or --target, the plan's estimate is printed first.
+ */
+function startProgress(config: SuiteConfig, maxRps: number): ProgressLine {
+  const file = path.join(os.tmpdir(), `osi-progress-${process.pid}-${Date.now()}.json`);
+  process.env[PROGRESS_FILE_ENV] = file;
+  const plan = { plannedRequests: plannedRequests(config.runs), maxRps, startedAt: Date.now() };
+  if (config.mode !== 'embedded') say(planText(plan, config.deadlineS));
+  const line = new ProgressLine(file, plan);
+  line.start();
+  return line;
 }
 
 /** One line on what cleanup removed, and one per thing it could not; true when something is left. */

@@ -11,6 +11,7 @@ import { compareMicroversions, requirementById } from '../../specs/index.ts';
 import { checkNamed, type AskedFor, type CheckSubject, type Verdict } from '../checks/registry.ts';
 import { recordScenario } from './har-recorder.ts';
 import type { Exchange } from './http.ts';
+import { noteJudged } from './progress.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome } from './outcome-types.ts';
 import { isEmptySelection, isSelected, selectionFromEnv } from './selection.ts';
 import type { ExchangeKind, TargetSession } from './session.ts';
@@ -310,6 +311,7 @@ export function conformanceTest(title: string, requirementIds: readonly string[]
         const leftovers = await scenario.session.cleanup();
         scenario.judgeCrossCutting();
         task.meta.outcomes = scenario.outcomes();
+        noteJudged([...requirementIds, ...task.meta.outcomes.map((o) => o.requirement)]);
         if (leftovers.length > 0) throw new Error(`could not detach port(s) the suite attached: ${leftovers.join(', ')}`);
       }
     }, () => {

@@ -14,6 +14,7 @@ import { ResourceLedger } from '../cloud/ledger.ts';
 import { networkApi } from '../cloud/cloud-api.ts';
 import { sharedManners, sleep } from '../cloud/manners.ts';
 import { HttpClient, type Exchange, type HttpRequest, type SendOptions } from './http.ts';
+import { noteRequestSent } from './progress.ts';
 import { Redactor, type SecretBinding } from './redact.ts';
 import { allSecretsOf, type ResolvedTarget } from './target.ts';
 
@@ -188,6 +189,7 @@ export class TargetSession {
       return this.notSent(request, `not sent: the target stopped answering ${kind} (${silent.inARow} requests in a row got no answer; last: ${silent.reason})`);
     }
     const exchange = await this.sender.send(request, this.deliberatelyUnavailable ? { ...options, retry: false } : options);
+    if (exchange.transportCode !== 'NOT_SENT') noteRequestSent();
     if (exchange.answer) silentKinds.delete(kind);
     // Not sent, or refused through every retry (the storm breaker's business): no silence.
     else if (exchange.transportCode !== 'NOT_SENT' && !exchange.transportCode?.startsWith('HTTP_')) silentKinds.set(kind, { inARow: (silentKinds.get(kind)?.inARow ?? 0) + 1, reason: exchange.record.transportError ?? 'no answer' });
