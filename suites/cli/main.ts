@@ -116,7 +116,7 @@ async function runSuites(): Promise<number> {
     (windingDown ??= (async () => {
       // Workers must stop sending before cleanup starts, or a late attach could outlive it.
       if (running.vitest) await Promise.race([running.vitest.close(), unrefSleep(5_000)]);
-      const leftBehind = reportTeardown(await lifecycle.teardown());
+      const leftBehind = reportTeardown(await lifecycle.teardown(say));
       interrupts.uninstall();
       return leftBehind;
     })());

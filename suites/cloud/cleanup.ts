@@ -11,7 +11,7 @@
  * and, on a server the suite was given to attach to, interfaces that were not there at the start.
  */
 import type { CloudApi } from './cloud-api.ts';
-import { compactLedger, outstanding, readLedger, type BaselineEvent, type CreatedEvent, type CreatingEvent, type LedgerEvent, type ResourceLedger } from './ledger.ts';
+import { compactLedger, isPortId, outstanding, readLedger, type BaselineEvent, type CreatedEvent, type CreatingEvent, type LedgerEvent, type ResourceLedger } from './ledger.ts';
 import { sleep } from './manners.ts';
 
 export interface CleanupOptions {
@@ -19,6 +19,8 @@ export interface CleanupOptions {
   readonly settleMs: number;
   /** Nothing more is attempted after this (epoch ms). */
   readonly deadlineAt: number;
+  /** Hears one line per resource as cleanup turns to it (the CLI prints them after a signal). */
+  readonly progress?: (line: string) => void;
 }
 
 export interface CleanupReport {
@@ -119,6 +121,12 @@ export class LedgerCleaner {
   private async detachRecorded(event: CreatedEvent, protectedPorts: ReadonlyMap<string, ReadonlySet<string>>): Promise<void> {
     const serverId = event.server_id ?? '';
     const portId = event.port_id ?? '';
+    if (!isPortId(portId)) {
+      // An older ledger may hold an id read from a hostile body: a DELETE to it would remove nothing.
+      this.markRemoved(event);
+      return;
+    }
+    this.options.progress?.(`detaching port ${portId} from server ${serverId}`);
     if (protectedPorts.get(serverId)?.has(portId)) {
       // It was attached before the run: not the suite's to detach, whatever a scenario noted.
       this.markRemoved(event);
@@ -146,6 +154,7 @@ export class LedgerCleaner {
 
   private async removeServer(event: CreatedEvent): Promise<void> {
     if (!this.timeLeft()) return this.leave(label(event), 'the deadline passed');
+    this.options.progress?.(`deleting ${label(event)}`);
     const result = await this.api.call('DELETE', event.url);
     if (!result.ok) return this.leave(label(event), result.error);
     if (result.status === 404) return this.markRemoved(event, true);
@@ -161,6 +170,7 @@ export class LedgerCleaner {
 
   private async removeNeutron(event: CreatedEvent): Promise<void> {
     if (!this.timeLeft()) return this.leave(label(event), 'the deadline passed');
+    this.options.progress?.(`deleting ${label(event)}`);
     let result = await this.api.call('DELETE', event.url);
     if (result.ok && result.status === 409 && event.kind === 'network') {
       // Ports the cloud made on the suite's own network (an attach by net_id) keep it in use.

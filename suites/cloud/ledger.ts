@@ -70,6 +70,13 @@ export type LedgerEvent = CreatingEvent | CreatedEvent | RemovedEvent | Baseline
 /** Distributes Omit over the union, so each event keeps its own fields. */
 export type NewLedgerEvent = LedgerEvent extends infer E ? (E extends LedgerEvent ? Omit<E, 'v' | 'run' | 'at'> : never) : never;
 
+/** Neutron port ids are UUIDs (with or without dashes); anything else is not a port the suite could detach. */
+const PORT_ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+export function isPortId(value: string): boolean {
+  return PORT_ID.test(value);
+}
+
 export function defaultLedgerPath(reportDir: string): string {
   return path.join(reportDir, 'resources.jsonl');
 }

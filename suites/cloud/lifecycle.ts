@@ -49,6 +49,10 @@ export function cleanupMannersOf(config: SuiteConfig, deadlineAt: number | null)
 
 /** Without a deadline, cleanup still ends: a cloud that hangs cannot hang the suite. */
 const CLEANUP_BUDGET_MS = 15 * 60_000;
+/** Cleanup after SIGINT/SIGTERM: whoever sent the signal is waiting. */
+export const SIGNAL_CLEANUP_BUDGET_MS = 30_000;
+/** How long one detach or deletion may take to show, after a signal. */
+const SIGNAL_SETTLE_MS = 10_000;
 /** Free ports --provision creates for the attach scenarios (the embedded cloud's seed has as many). */
 const PROVISIONED_PORTS = 4;
 
@@ -164,20 +168,33 @@ export class RunLifecycle {
     return [...cutShort, ...compareSnapshots(this.before, after, this.scope).leaks];
   }
 
-  /** Removes what the ledger lists and closes the embedded cloud; runs once, whoever calls first. */
-  teardown(): Promise<TeardownSummary> {
-    this.tearingDown ??= this.removeEverything();
+  /**
+   * Removes what the ledger lists and closes the embedded cloud; runs once, whoever calls first.
+   * `progress` hears what cleanup is doing (after a signal: its budget, then each resource).
+   */
+  teardown(progress?: (line: string) => void): Promise<TeardownSummary> {
+    this.tearingDown ??= this.removeEverything(progress);
     return this.tearingDown;
   }
 
-  private async removeEverything(): Promise<TeardownSummary> {
+  private async removeEverything(progress: ((line: string) => void) | undefined): Promise<TeardownSummary> {
     let report: CleanupReport = { removed: [], alreadyGone: [], remaining: [] };
     try {
       if (this.ledger && this.api) {
-        const deadlineAt = this.deadlines.hardDeadlineAt ?? Date.now() + CLEANUP_BUDGET_MS;
+        // After SIGINT/SIGTERM someone is waiting: a short, stated budget, and a short wait per
+        // detach, instead of minutes of polling a cloud that may never show the port gone.
+        const signal = this.interrupts.reason === 'SIGINT' || this.interrupts.reason === 'SIGTERM' ? this.interrupts.reason : null;
+        const budgetEnd = Date.now() + (signal ? SIGNAL_CLEANUP_BUDGET_MS : CLEANUP_BUDGET_MS);
+        const deadlineAt = Math.min(this.deadlines.hardDeadlineAt ?? budgetEnd, budgetEnd);
         // One bounded wait for what is still detaching (--detach-timeout-s), however many resources.
-        const settleMs = this.config.mode === 'embedded' ? 5_000 : this.config.detachTimeoutS * 1000;
-        report = await new LedgerCleaner(this.api, this.ledger, { settleMs, deadlineAt }).run();
+        const detachMs = this.config.detachTimeoutS * 1000;
+        const settleMs = this.config.mode === 'embedded' ? 5_000 : signal ? Math.min(SIGNAL_SETTLE_MS, detachMs) : detachMs;
+        const pending = outstanding(readLedger(this.ledger.file).events);
+        const count = pending.created.length + pending.unconfirmed.length;
+        if (signal && count > 0) {
+          progress?.(`${signal}: removing ${count} resource(s) the run created, for at most ${Math.round((deadlineAt - Date.now()) / 1000)} s (signal again to exit at once; what is left stays in ${this.ledger.file} for --cleanup-only)`);
+        }
+        report = await new LedgerCleaner(this.api, this.ledger, { settleMs, deadlineAt, ...(signal && progress ? { progress } : {}) }).run();
       } else if (this.ledger && this.ledger.written > 0 && this.ledgerPath !== null && !isSettled(outstanding(readLedger(this.ledgerPath).events))) {
         report = { removed: [], alreadyGone: [], remaining: [`the resources in ${this.ledgerPath}: the cloud could not be reached to remove them`] };
       }

@@ -92,12 +92,15 @@ export class Scenario {
     return exchange;
   }
 
-  /** A 200 means something may be attached: remember it for cleanup whatever the body says. */
+  /**
+   * A 200 means something may be attached: remember it for this file's cleanup whatever the body
+   * says. The ledger gets only what the steps accept as a real attach (session.noteAttached).
+   */
   private rememberAttached(exchange: Exchange, asked: AskedFor | undefined): void {
     const json = exchange.answer?.json as { interfaceAttachment?: { port_id?: unknown }; port_id?: unknown } | undefined;
     const portId = json?.interfaceAttachment?.port_id ?? json?.port_id;
-    if (typeof portId === 'string') this.session.noteAttached(portId);
-    if (asked?.portId) this.session.noteAttached(asked.portId);
+    if (typeof portId === 'string') this.session.track(portId);
+    if (asked?.portId) this.session.track(asked.portId);
   }
 
   // ---- judging ------------------------------------------------------------------------------

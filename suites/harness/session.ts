@@ -10,7 +10,7 @@
 import { afterAll, beforeEach, inject } from 'vitest';
 import { AuthorizedSender, FixedToken, type TokenSource } from '../cloud/authorized.ts';
 import { sharedRenewableToken } from '../cloud/credential.ts';
-import { ResourceLedger } from '../cloud/ledger.ts';
+import { isPortId, ResourceLedger } from '../cloud/ledger.ts';
 import { networkApi } from '../cloud/cloud-api.ts';
 import { sharedManners, sleep } from '../cloud/manners.ts';
 import { HttpClient, type Exchange, type HttpRequest, type SendOptions } from './http.ts';
@@ -100,8 +100,10 @@ export class TargetSession {
   readonly tokens: TokenSource;
   private readonly sender: AuthorizedSender;
   private readonly ledger: ResourceLedger | null;
-  /** Ports this file attached and has not yet seen detached. */
+  /** Ports this file attached (or may have: a 200) and has not yet seen detached. */
   private readonly attachedBySuite = new Set<string>();
+  /** Of those, the ones written to the ledger: attaches the suite accepted as real. */
+  private readonly ledgered = new Set<string>();
   /** Set while the session itself has switched the target to unavailable: its 503s are the point. */
   private deliberatelyUnavailable = false;
   /** The current test's signal: aborted when the run is cancelled (SIGINT, deadline), after which nothing is sent. */
@@ -231,12 +233,25 @@ export class TargetSession {
   // ---- attach bookkeeping and cleanup -------------------------------------------------------------------
 
   /**
-   * Remembers a port the suite attached, so it is detached even if the test fails midway; on a real
-   * cloud it is also written to the ledger at once, for a cleanup after a killed run.
+   * Remembers a port a 200 may have attached, so this file detaches it even if the test fails
+   * midway; nothing goes to the ledger (a 200 to a request that should have been refused, or an
+   * id read from a body, is not an attach the suite accepted). An id that cannot be a port is
+   * ignored: a DELETE to `…/os-interface/` or to garbage removes nothing.
+   */
+  track(portId: string): void {
+    if (isPortId(portId)) this.attachedBySuite.add(portId);
+  }
+
+  /**
+   * Remembers an attach the suite accepted as real (the port it asked for after a 200, or one the
+   * server's list shows newly attached), and on a real cloud writes it to the ledger at once, for
+   * a cleanup after a killed run.
    */
   noteAttached(portId: string): void {
-    if (this.attachedBySuite.has(portId)) return;
+    if (!isPortId(portId)) return;
     this.attachedBySuite.add(portId);
+    if (this.ledgered.has(portId)) return;
+    this.ledgered.add(portId);
     this.ledger?.record({ event: 'created', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId), url: this.itemUrl(portId), server_id: this.target.serverId, port_id: portId });
   }
 
@@ -283,7 +298,8 @@ export class TargetSession {
     // is not detached. Show confirms: 404 is gone, 200 is still attached; anything else, the list decides.
     const { list, settled, waitedMs } = await this.waitForInterfaces(async (now) => !now.includes(portId) && (await this.show(portId)).answer?.status !== 200);
     if (settled) {
-      if (this.attachedBySuite.delete(portId)) this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
+      this.attachedBySuite.delete(portId);
+      if (this.ledgered.delete(portId)) this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
       return { exchange, gone: true, waitedMs };
     }
     if (list !== null && !this.cancellation?.aborted) stuckPorts.add(portId);

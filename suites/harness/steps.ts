@@ -9,6 +9,7 @@ import { requirementById } from '../../specs/index.ts';
 import type { AskedFor } from '../checks/registry.ts';
 import type { Exchange } from './http.ts';
 import type { Scenario } from './scenario.ts';
+import { isPortId } from '../cloud/ledger.ts';
 import { TargetSession } from './session.ts';
 
 /** How many free addresses a property may pick from. */
@@ -118,10 +119,12 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   // The list may show it a while after the 200 (eventual consistency): wait for it with backoff,
   // within --detach-timeout-s, and judge visibility only on the last list read.
   const answered = (exchange.answer.json as { interfaceAttachment?: { port_id?: unknown } } | undefined)?.interfaceAttachment?.port_id;
-  const expected = request.asked.portId ?? (typeof answered === 'string' ? answered : undefined);
+  // An id from the body counts only if it can be a port: never a DELETE to `…/os-interface/` or to garbage.
+  const answeredPort = typeof answered === 'string' && isPortId(answered) ? answered : undefined;
+  const expected = request.asked.portId ?? answeredPort;
   const { list: after } = await scenario.session.waitForInterfaces((list) => (expected !== undefined ? list.includes(expected) : before === null || TargetSession.added(before, list).length > 0));
   const added = before && after ? TargetSession.added(before, after) : [];
-  const portId = request.asked.portId ?? added[0] ?? (typeof answered === 'string' ? answered : undefined);
+  const portId = request.asked.portId ?? added[0] ?? answeredPort;
   if (portId !== undefined && portId !== request.asked.portId && before?.includes(portId)) {
     // The answer names a port that was attached before the request (CI-011's echo check says so):
     // it is not the suite's to detach, and its visibility proves nothing about this request.
