@@ -115,6 +115,9 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
     await detachAnythingNew(scenario, before);
     return { ok, exchange };
   }
+  // The port the suite asked for, answered 200: an attach it accepts as real, in the ledger at once
+  // (before any wait for the list), so a run killed now still has it removed.
+  if (request.asked.portId) scenario.session.noteAttached(request.asked.portId);
   // Which port got attached: the one asked for, or the one the cloud allocated (from the list).
   // The list may show it a while after the 200 (eventual consistency): wait for it with backoff,
   // within --detach-timeout-s, and judge visibility only on the last list read.
