@@ -19,7 +19,8 @@
  *   conformant     otherwise. MUSTs that are not-exercisable are named in the reason.
  * SHOULD failures are warnings and MAY outcomes are observations: neither changes the verdict.
  */
-import type { Interpretation, Level, Requirement } from '../specs/ledger-types.ts';
+import type { Interpretation, Level, Need, Requirement } from '../specs/ledger-types.ts';
+import { NEED_TEXT, unmetNeeds } from '../suites/harness/needs.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo } from '../suites/harness/outcome-types.ts';
 import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '../suites/harness/selection.ts';
 import {
@@ -83,7 +84,11 @@ export function buildReportBody(
   const notes = [...run.notes, ...unknownRequirementNotes(run.tests, known)];
   const chosen = runInfo?.selection ?? NO_SELECTION;
   const requireAll = runInfo?.requireAll === true;
-  const judged = ledger.filter((r) => isSelected(r, chosen)).map((requirement) => judgeRequirement(requirement, run.tests, limits));
+  const offered = runInfo?.offered;
+  const judged = ledger.filter((r) => isSelected(r, chosen)).map((requirement) => {
+    const result = judgeRequirement(requirement, run.tests, limits);
+    return offered === undefined ? result : lackedNeeds(result, requirement, offered);
+  });
   const requirements = requireAll ? judged.map(requireJudged) : judged;
   const problems = [...run.problems];
   if (runInfo?.setupError) problems.unshift(`setup error: ${runInfo.setupError}`);
@@ -145,6 +150,20 @@ function outcomesFor(requirementId: string, tests: readonly CollectedTest[]): At
 function listingRank(outcome: RequirementOutcome): number {
   const rank = OUTCOME_PRIORITY.indexOf(outcome.status);
   return outcome.exemptedLayer !== undefined && rank > OUTCOME_PRIORITY.indexOf('error') ? OUTCOME_PRIORITY.indexOf('error') + 0.5 : rank;
+}
+
+/**
+ * A requirement nothing judged because the target lacks what it needs (the ledger's `needs`:
+ * a free port, a network, …) is not-exercisable, saying what to give: every requirement ends with
+ * a status whatever the target was given. One whose needs were all met and still was not run
+ * stays not-run: that is a gap of the suite, and the verdict says so.
+ */
+function lackedNeeds(result: RequirementResult, requirement: Requirement, offered: readonly string[]): RequirementResult {
+  if (result.status !== 'not-run') return result;
+  const unmet = unmetNeeds(requirement.needs, offered as readonly Need[]);
+  if (unmet.length === 0) return result;
+  const message: ReportMessage = { status: 'not-exercisable', check: null, test: '(run)', text: `The target was not given ${unmet.map((n) => NEED_TEXT[n]).join(' or ')}, which this requirement needs.` };
+  return { ...result, status: 'not-exercisable', messages: [message, ...result.messages] };
 }
 
 /**

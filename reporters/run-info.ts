@@ -29,13 +29,14 @@ export interface ResolvedRunInfo {
 /** Checks the shape, since RunInfo crosses process boundaries as untyped JSON. */
 export function asRunInfo(value: unknown): RunInfo | null {
   if (!isObject(value)) return null;
-  const { suiteVersion, target, targetKind, microversion, seed, runs, startedAt, document, setupError, selection, requireAll, microversionRange } = value;
+  const { suiteVersion, target, targetKind, microversion, seed, runs, startedAt, document, setupError, selection, requireAll, microversionRange, offered } = value;
   if (typeof suiteVersion !== 'string' || typeof target !== 'string' || typeof targetKind !== 'string') return null;
   if (typeof microversion !== 'string' || typeof startedAt !== 'string') return null;
   if (typeof seed !== 'number' || !Number.isInteger(seed) || typeof runs !== 'number' || !Number.isInteger(runs)) return null;
   if (!isObject(document) || typeof document.name !== 'string' || typeof document.sha256 !== 'string') return null;
   if (setupError !== undefined && typeof setupError !== 'string') return null;
   if (requireAll !== undefined && typeof requireAll !== 'boolean') return null;
+  if (offered !== undefined && !(Array.isArray(offered) && offered.every((s) => typeof s === 'string'))) return null;
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
   if (selection !== undefined && (!isObject(selection) || !strings(selection.only) || !strings(selection.skip))) return null;
   const range = isObject(microversionRange) ? { min: typeof microversionRange.min === 'string' ? microversionRange.min : null, max: typeof microversionRange.max === 'string' ? microversionRange.max : null } : undefined;
@@ -46,6 +47,7 @@ export function asRunInfo(value: unknown): RunInfo | null {
     ...(setupError === undefined ? {} : { setupError }),
     ...(selection === undefined ? {} : { selection: { only: [...(selection.only as string[])], skip: [...(selection.skip as string[])] } }),
     ...(requireAll === undefined ? {} : { requireAll }),
+    ...(offered === undefined ? {} : { offered: [...(offered as string[])] }),
   };
 }
 

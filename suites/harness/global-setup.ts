@@ -13,6 +13,7 @@ import { ConfigError, readConfig, type SuiteConfig } from './config.ts';
 import { RUN_INFO_ENV, type RunInfo } from './outcome-types.ts';
 import { startHarRecording } from './har-recorder.ts';
 import { preparedTarget } from './prepared.ts';
+import { offeredNeeds } from './needs.ts';
 import { isEmptySelection } from './selection.ts';
 import { resolveTarget, startEmbeddedCloud, type TargetHandoff } from './target.ts';
 import { suiteVersion } from './suite-version.ts';
@@ -72,6 +73,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ...(handoff.ok ? {} : { setupError: handoff.setupError }),
     ...(config && !isEmptySelection(config.selection) ? { selection: config.selection } : {}),
     ...(config?.requireAll ? { requireAll: true } : {}),
+    ...(target ? { offered: offeredNeeds(target) } : {}),
   };
   process.env[RUN_INFO_ENV] = JSON.stringify(info);
   if (config && handoff.ok) {

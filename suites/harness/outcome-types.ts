@@ -77,6 +77,8 @@ export interface RunInfo {
   readonly selection?: { readonly only: readonly string[]; readonly skip: readonly string[] };
   /** --require-all: a MUST not judged is an error. */
   readonly requireAll?: boolean;
+  /** What the target offers, in the ledger's `needs` terms (a free port, a network, …). */
+  readonly offered?: readonly string[];
 }
 
 /** Environment variable through which global setup hands RunInfo to the reporter (same process). */

@@ -289,7 +289,7 @@ function failedMusts(outcomes: readonly RequirementOutcome[]): RequirementOutcom
  * them even if the test crashes), the outcomes are recorded when it ends, and cleanup always runs.
  */
 /** Requirements judged by every test (over all it sent): selecting one of them runs every test. */
-const JUDGED_BY_EVERY_TEST: readonly string[] = [...ON_EVERY_COLLECTION_ANSWER, ...ON_EVERY_CREATE_ERROR, ...ON_EVERY_CREATE_SUCCESS];
+const JUDGED_BY_EVERY_TEST: readonly string[] = [...ON_EVERY_COLLECTION_ANSWER, ...ON_EVERY_CREATE_ERROR, ...ON_EVERY_CREATE_SUCCESS, 'CI-008', 'CI-009', 'CI-010'];
 
 /** Whether --only / --skip leave this test something to judge. */
 function testIsSelected(requirementIds: readonly string[]): boolean {
