@@ -2,7 +2,7 @@
  * The report digest: SHA-256 (lower-case hex) over the canonical JSON of the report without its
  * `digest` field. Canonical JSON is JSON with object keys sorted by code unit order at every depth
  * and no whitespace; arrays keep their order. Anyone can recompute it with a few lines in any
- * language (e.g. `jq -cS 'del(.digest)' conformance.json | tr -d '\n' | sha256sum` for ASCII-only
+ * language (e.g. `jq -cS 'del(.digest, .signature)' conformance.json | tr -d '\n' | sha256sum` for ASCII-only
  * reports), so it proves the file was not edited after it was written, not who wrote it.
  */
 import { createHash } from 'node:crypto';

@@ -7,6 +7,11 @@
  * - each broken-server variant (hangs, garbage): ends within its timeouts, exit 1 or 2, with a
  *   report that says why.
  * The variant → flagged requirements table is printed at the end.
+ *
+ * Differential mode (reporters/diff.ts) is checked on the same runs, in process, at no extra cost:
+ * every run already wrote its exchanges.har. The two profiles differ exactly where they answer
+ * differently by design; each targeted variant differs from the faithful cloud on its own
+ * requirements and nowhere else; a run diffed with itself, or with its replay, shows nothing.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +19,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
+import { checkComparable, diffRuns, readStoredRun, somethingDiffers, type DiffReportBody } from '../../reporters/diff.ts';
+import { ledger } from '../../specs/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'bin/os-interface-conformance.mjs');
@@ -144,7 +151,88 @@ describe('the suite against the fake cloud and its faulty variants', () => {
   }
 });
 
+/** The requirement ids a test declares, from its title ("... [CI-010, CI-013]"), as conformanceTest writes it. */
+function declaredBy(scenario: string): string[] {
+  return /\[(CI-\d+(?:, CI-\d+)*)\]$/.exec(scenario)?.[1]?.split(', ') ?? [];
+}
+
+async function diffOf(a: string, b: string): Promise<DiffReportBody> {
+  const runA = readStoredRun(path.join(workDir, a));
+  const runB = readStoredRun(path.join(workDir, b));
+  checkComparable(runA, runB);
+  return diffRuns(runA, runB);
+}
+
+const diffTable: string[] = [];
+
+/** Tests that attach a port and detach it again (they list the interfaces to see it, then detach). */
+const ATTACHING_TESTS = /^(microversions > (from 2\.49 a tag is accepted|from 2\.70 the answer carries the tag|below 2\.70 the answer has no tag)|success > (a \{\} body|a port that is already attached is refused)) \[/;
+
+/**
+ * Variants whose broken rule other tests rely on too: their differences reach those tests, and
+ * only those. Every other targeted variant differs only where its own requirements are judged.
+ */
+const ALSO_AFFECTED: Readonly<Record<string, { readonly scenarios: RegExp; readonly why: string }>> = {
+  'attach-not-listed': { scenarios: ATTACHING_TESTS, why: 'every attaching test finds its port in the list before detaching it' },
+  'detach-does-not-detach': { scenarios: ATTACHING_TESTS, why: 'a port that stays attached changes every later attaching test' },
+  'plain-port-attach-refused': { scenarios: /^success > a port that is already attached is refused \[/, why: 'the double-attach test starts with a plain attach' },
+  'project-mismatch-ignored': { scenarios: /^response codes > another project's token \[/, why: 'with the token\'s project used, another project\'s token reaches its own project' },
+  'xml-accepted': { scenarios: /^response codes > text\/plain or no Content-Type/, why: 'a cloud that parses any Content-Type as JSON also accepts text/plain (a MAY, observed)' },
+};
+
+describe('differential mode on the same runs', () => {
+  it('a run diffed with itself, and with its replay (same seed, same variant), shows nothing', async () => {
+    for (const [a, b] of [['profile-document', 'profile-document'], ['malformed-uuid-accepted', 'replay-malformed-uuid-accepted']] as const) {
+      const diff = await diffOf(a, b);
+      expect(diff.summary.compared, `${a} vs ${b}`).toBeGreaterThan(100);
+      expect(diff.cases, `${a} vs ${b}`).toEqual([]);
+      expect(somethingDiffers(diff), `${a} vs ${b}`).toBe(false);
+    }
+  });
+
+  it('the two profiles differ exactly where they answer differently by design (wrong method, media type, 401 body)', async () => {
+    const diff = await diffOf('profile-document', 'profile-nova');
+    // profiles.ts: the nova profile answers a wrong method with webob's 404 (INT-11), takes text/plain
+    // as JSON (INT-12), answers 401 with keystonemiddleware's body (INT-13) and an oversized body
+    // with oslo.middleware sizelimit's (INT-22). On {} (INT-03) the document profile takes Nova's
+    // reading too (CI-039 prefers it), so the ledger's disagreement there is no difference here.
+    const byDesign = ['INT-11', 'INT-12', 'INT-13', 'INT-22'];
+    const expected = new Set(ledger.requirements.filter((r) => r.interpretations.some((i) => byDesign.includes(i))).map((r) => r.id));
+    const declared = new Set(diff.cases.flatMap((c) => declaredBy(c.scenario)));
+    expect(diff.cases.length).toBeGreaterThan(0);
+    for (const id of declared) expect(expected.has(id), `${id} differs but rests on none of ${byDesign.join(', ')}`).toBe(true);
+    const shown = new Set(ledger.requirements.filter((r) => declared.has(r.id)).flatMap((r) => r.interpretations));
+    for (const id of byDesign) expect(shown.has(id), `no difference where ${id} says they differ`).toBe(true);
+    expect(declared.has('CI-038')).toBe(false);
+    const fields = new Set(diff.cases.flatMap((c) => c.differences.map((d) => d.field)));
+    expect([...fields].sort()).toEqual(['body fields', 'error class', 'header allow', 'status']);
+    diffTable.push(`(document vs nova profile) → ${diff.cases.length} differing exchanges in ${[...declared].sort().join(', ')}`);
+  });
+
+  for (const fault of faults.filter((f) => f.kind === 'targeted')) {
+    it(`${fault.name}: differs from the faithful cloud on ${fault.breaks.join(', ')} and nowhere else`, async () => {
+      const diff = await diffOf('profile-document', fault.name);
+      const own = (ids: readonly string[]): boolean => ids.some((id) => fault.breaks.includes(id));
+      // Each of its requirements shows: another status, or a differing exchange judged for it.
+      for (const id of fault.breaks) {
+        const row = diff.requirements.find((r) => r.id === id);
+        expect(row !== undefined && (row.statusA !== row.statusB || row.differing.length > 0), `${id} shows no difference`).toBe(true);
+      }
+      // Every differing exchange was judged for one of them, or belongs to a test that judges one
+      // (a stateful test stops at its first failure, so the rest of its exchanges are not sent).
+      const elsewhere = diff.cases.filter((c) => !own(c.requirements) && !own(declaredBy(c.scenario)) && !ALSO_AFFECTED[fault.name]?.scenarios.test(c.scenario));
+      const also = diff.cases.filter((c) => !own(c.requirements) && !own(declaredBy(c.scenario))).length - elsewhere.length;
+      diffTable.push(`${fault.name} → ${diff.cases.length} differing exchanges${also > 0 ? ` (${also} in tests that rely on the same rule: ${ALSO_AFFECTED[fault.name]?.why ?? ''})` : ''}${elsewhere.length > 0 ? `, ${elsewhere.length} ELSEWHERE (${[...new Set(elsewhere.map((c) => c.scenario))].join('; ')})` : ''}`);
+      expect(elsewhere.map((c) => `${c.scenario} · ${c.casePath ?? '-'} · ${c.differences.map((d) => d.field).join(', ')}`)).toEqual([]);
+      expect(somethingDiffers(diff)).toBe(true);
+      // An exception that no longer happens is stale: it must go from the table.
+      if (ALSO_AFFECTED[fault.name]) expect(also, `${fault.name} no longer reaches other tests`).toBeGreaterThan(0);
+    });
+  }
+});
+
 afterAll(() => {
+  process.stdout.write(`\ndiff against the faithful cloud (document profile)\n${diffTable.sort().map((line) => `  ${line}`).join('\n')}\n`);
   process.stdout.write(`\nvariant → flagged requirements\n${table.sort().map((line) => `  ${line}`).join('\n')}\n`);
   rmSync(workDir, { recursive: true, force: true });
 });
