@@ -13,15 +13,15 @@
  * unsharded one. The reporter never throws away a run: if building the report fails, it still
  * writes every file with verdict `error` and the reason.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { ledger } from '../specs/index.ts';
 import { RUN_INFO_ENV } from '../suites/harness/outcome-types.ts';
 import { buildReportBody, type CollectedRun } from './aggregate.ts';
 import { collectRun, collectTest, runInfoFromModules } from './collect.ts';
-import { HAR_FILE, HAR_PART_ENV, removeHarPart, writeHarFile } from './har.ts';
+import { finishHarRecording } from '../suites/harness/har-recorder.ts';
+import { harComment } from './har.ts';
 import { redactText, secretsFromEnvironment } from './redact.ts';
 import type { ConformanceReport, ConformanceReportBody } from './report-types.ts';
 import { ReportSigner } from './sign.ts';
@@ -56,6 +56,8 @@ export interface ConformanceReporterOptions {
   readonly har?: string | null;
   /** Signs the report (--sign-key); default: a signer from the key file $OSI_SIGN_KEY names, if set. */
   readonly signer?: ReportSigner | null;
+  /** True when the caller writes exchanges.har itself (the suite CLI, after its cleanup). */
+  readonly harByCaller?: boolean;
 }
 
 export default class ConformanceReporter implements Reporter {
@@ -66,6 +68,7 @@ export default class ConformanceReporter implements Reporter {
   private readonly stream: 'stdout' | 'stderr';
   private readonly har: string | null;
   private readonly signer: ReportSigner | null;
+  private readonly harByCaller: boolean;
   private vitest: Vitest | undefined;
   private runStartedAt = performance.now();
   /** The last report written, for programmatic callers. */
@@ -86,27 +89,10 @@ export default class ConformanceReporter implements Reporter {
     this.stream = options.stream ?? 'stdout';
     const har = options.har === undefined ? process.env.OSI_HAR : options.har;
     this.har = har ? resolve(har) : null;
+    this.harByCaller = options.harByCaller === true;
     const signKey = process.env.OSI_SIGN_KEY;
     // A key that cannot be used stops here, before the run, rather than after it.
     this.signer = options.signer !== undefined ? options.signer : signKey ? ReportSigner.fromFile(signKey) : null;
-  }
-
-  /**
-   * exchanges.har from the part file the workers wrote (removed afterwards), and its copy for
-   * --har. Without a part file (a merge of sharded blobs, a run started elsewhere) there is none.
-   */
-  private async writeHar(report: WrittenReport['report']): Promise<string | null> {
-    const part = process.env[HAR_PART_ENV];
-    if (!part || this.merging) return null;
-    const file = join(this.reportDir, HAR_FILE);
-    const comment = `os-interface conformance run: target ${report.target.url}, microversion ${report.microversion}, seed ${String(report.seed)}, runs ${String(report.runs)}, report digest ${report.digest}`;
-    await writeHarFile(part, file, report.suite.version, comment);
-    removeHarPart(part);
-    if (this.har !== null) {
-      mkdirSync(dirname(this.har), { recursive: true });
-      copyFileSync(file, this.har);
-    }
-    return file;
   }
 
   private mine(module: TestModule): boolean {
@@ -198,9 +184,10 @@ export default class ConformanceReporter implements Reporter {
       // caller (the suite CLI) says in one line that the files could not be written.
       this.writeError = `the reports could not be written to ${this.reportDir}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}`;
     }
-    if (this.writeError === undefined) {
+    // The suite CLI writes exchanges.har itself, after its cleanup, whose exchanges belong in it too.
+    if (this.writeError === undefined && !this.harByCaller && !this.merging) {
       try {
-        await this.writeHar(sealed);
+        await finishHarRecording(this.reportDir, this.har, sealed.suite.version, harComment(sealed));
       } catch (error) {
         this.print([`exchanges.har could not be written: ${error instanceof Error ? error.message : String(error)}`]);
       }

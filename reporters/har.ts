@@ -11,12 +11,14 @@
  * (suites/harness/har-recorder.ts), and the run's end streams those lines into the HAR, one entry
  * per line, so the HAR can be read back line by line too (readHarEntries).
  */
-import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { RETRIES_RECORD_HEADER } from '../suites/harness/http.ts';
 import type { ExchangeRecord } from '../suites/harness/outcome-types.ts';
 import { redactDeep, type KnownSecret } from './redact.ts';
+import type { ConformanceReport } from './report-types.ts';
 import { isObject } from './shapes.ts';
 
 export const HAR_FILE = 'exchanges.har';
@@ -208,4 +210,25 @@ function entriesOfWholeHar(harFile: string): HarEntry[] {
   const entries = isObject(parsed) && isObject(parsed.log) ? parsed.log.entries : undefined;
   if (!Array.isArray(entries)) throw new Error(`${harFile} is not a HAR file (no log.entries)`);
   return entries as HarEntry[];
+}
+
+/** The HAR's log comment: which run it records (the report's digest ties the two together). */
+export function harComment(report: Pick<ConformanceReport, 'target' | 'microversion' | 'seed' | 'runs' | 'digest'> | undefined): string {
+  if (report === undefined) return 'os-interface conformance run (no report was written)';
+  return `os-interface conformance run: target ${report.target.url}, microversion ${report.microversion}, seed ${String(report.seed)}, runs ${String(report.runs)}, report digest ${report.digest}`;
+}
+
+/**
+ * Finishes a run's recording: streams the part file into <reportDir>/exchanges.har, copies it to
+ * `copyTo` (--har) when given, and removes the part file. Returns the HAR's path and entry count.
+ */
+export async function assembleRunHar(partFile: string, reportDir: string, copyTo: string | null, creatorVersion: string, comment: string): Promise<{ file: string; entries: number }> {
+  const file = join(reportDir, HAR_FILE);
+  const entries = await writeHarFile(partFile, file, creatorVersion, comment);
+  removeHarPart(partFile);
+  if (copyTo !== null) {
+    mkdirSync(dirname(copyTo), { recursive: true });
+    copyFileSync(file, copyTo);
+  }
+  return { file, entries };
 }

@@ -22,7 +22,10 @@ import type { TargetHandoff } from '../harness/target.ts';
 import { CloudAccessError } from '../cloud/errors.ts';
 import { RunInterrupts } from '../cloud/interrupts.ts';
 import { planDeadlines, RunLifecycle, type TeardownSummary } from '../cloud/lifecycle.ts';
-import { startHarRecording } from '../harness/har-recorder.ts';
+import { finishHarRecording, startHarRecording } from '../harness/har-recorder.ts';
+import { harComment } from '../../reporters/har.ts';
+import type { ConformanceReport } from '../../reporters/report-types.ts';
+import { suiteVersion } from '../harness/suite-version.ts';
 import { ReportSigner, SigningKeyError } from '../../reporters/sign.ts';
 import { adoptReferenceSettings, resolveReference } from './certify.ts';
 import { cleanupLedgerOnly } from './cleanup-only.ts';
@@ -132,6 +135,10 @@ async function runSuites(): Promise<number> {
     code = interrupts.signalExitCode ?? (await runVitest(config, handoff, lifecycle, interrupts, running, signer));
   } finally {
     leftBehind = await windDown();
+    // After cleanup, so that its exchanges are recorded too; the HAR must be complete before a diff.
+    await finishHarRecording(config.reportDir, config.har, suiteVersion, harComment(running.report)).catch((error: unknown) => {
+      say(`exchanges.har could not be written: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}`);
+    });
   }
   // The run's exit code stays the verdict's: against another cloud a diff is expected to show something.
   if (reference !== null && interrupts.signalExitCode === null && code !== 2) {
@@ -149,6 +156,8 @@ function unrefSleep(ms: number): Promise<void> {
 
 interface RunningVitest {
   vitest: Vitest | null;
+  /** The report the run built, once it has. */
+  report?: ConformanceReport;
 }
 
 /** Runs the conformance project in this process; returns the exit code the verdict asks for. */
@@ -170,7 +179,7 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
     terminal: handoff.ok ? 'full' : 'quiet',
     runEndChecks: () => lifecycle.runEndChecks(),
     stream: config.json ? 'stderr' : 'stdout',
-    har: config.har,
+    harByCaller: true,
     signer,
   });
   // First in the list: the progress line is gone before the conformance reporter prints the matrix.
@@ -189,6 +198,7 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
   }
   // This run's verdict, from memory: a report file on disk may be an older run's.
   const report = reporter.lastReport;
+  if (report) running.report = report;
   const code = !handoff.ok ? 2 : report?.verdict.value === 'conformant' ? 0 : 1;
   if (config.json && report) process.stdout.write(`${JSON.stringify(jsonSummary(report, reporter.writeError === undefined ? config.reportDir : null, code), null, 2)}\n`);
   if (!handoff.ok) {

@@ -13,7 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { HAR_PART_ENV, HAR_PART_FILE, harEntryOf, removeHarPart, type ExchangeTags } from '../../reporters/har.ts';
+import { HAR_PART_ENV, HAR_PART_FILE, assembleRunHar, harEntryOf, removeHarPart, type ExchangeTags } from '../../reporters/har.ts';
 import { secretsFromEnvironment, type KnownSecret } from '../../reporters/redact.ts';
 import { observeExchanges, type Exchange } from './http.ts';
 
@@ -75,12 +75,28 @@ class Recorder {
 }
 
 let recorder: Recorder | null = null;
+let stopObserving: (() => void) | null = null;
 
 function install(partFile: string): void {
   if (recorder) return;
   recorder = new Recorder(partFile);
   const active = recorder;
-  observeExchanges((exchange, startedAt) => active.observe(exchange, startedAt));
+  stopObserving = observeExchanges((exchange, startedAt) => active.observe(exchange, startedAt));
+}
+
+/**
+ * Ends the run's recording and writes exchanges.har (and its --har copy): called by whoever
+ * started it, once nothing more is sent (the CLI after its cleanup, so that the cleanup's
+ * exchanges are in the HAR too; the reporter under plain vitest). Null when nothing was recorded.
+ */
+export async function finishHarRecording(reportDir: string, copyTo: string | null, creatorVersion: string, comment: string): Promise<{ file: string; entries: number } | null> {
+  const partFile = process.env[HAR_PART_ENV];
+  if (!partFile) return null;
+  stopObserving?.();
+  stopObserving = null;
+  recorder = null;
+  delete process.env[HAR_PART_ENV];
+  return assembleRunHar(partFile, path.resolve(reportDir), copyTo === null ? null : path.resolve(copyTo), creatorVersion, comment);
 }
 
 /**

@@ -8,10 +8,12 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { diffCommand, type CommandOutput } from '../../reporters/cli-commands.ts';
-import type { DiffReport } from '../../reporters/diff.ts';
+import { readStoredRun, type DiffReport } from '../../reporters/diff.ts';
 import { harEntryOf, writeHarFile } from '../../reporters/har.ts';
 import { writeReportFiles } from '../../reporters/write.ts';
 import type { ExchangeRecord, OutcomeStatus } from '../../suites/harness/outcome-types.ts';
+import { REFERENCE_RUNS_DIR, adoptReferenceSettings, resolveReference, shippedReferenceRuns } from '../../suites/cli/certify.ts';
+import { ConfigError } from '../../suites/harness/config.ts';
 import { scratchDir } from './helpers.ts';
 import { sampleReportBody } from './sample-report.ts';
 
@@ -157,5 +159,33 @@ describe('diff', () => {
       expect(io.lines.err).toHaveLength(1);
       expect(io.lines.err[0]).toMatch(message);
     }
+  });
+});
+
+describe('--reference', () => {
+  test('a directory, its conformance.json, or a shipped name; anything else is one line naming the shipped runs', async () => {
+    const dir = await run('ref', base);
+    expect(resolveReference(dir)).toBe(dir);
+    expect(resolveReference(join(dir, 'conformance.json'))).toBe(dir);
+    const shipped = shippedReferenceRuns();
+    for (const name of shipped) {
+      const found = resolveReference(name);
+      expect(found).toBe(join(REFERENCE_RUNS_DIR, name));
+      // A shipped run is complete and intact: it can be diffed against.
+      expect(readStoredRun(found).report.kind).toBe('conformance-report');
+    }
+    expect(() => resolveReference('no-such-run')).toThrow(ConfigError);
+    expect(() => resolveReference('no-such-run')).toThrow(`--reference no-such-run: no such reference run (neither a directory with conformance.json nor a shipped name; shipped: ${shipped.length > 0 ? shipped.join(', ') : 'none yet'})`);
+  });
+
+  test('the run takes the reference\'s seed and runs unless they are given', async () => {
+    const dir = await run('ref-settings', base, { seed: 4242 });
+    const env: NodeJS.ProcessEnv = { OSI_REFERENCE: dir };
+    adoptReferenceSettings(env);
+    expect(env.OSI_SEED).toBe('4242');
+    expect(env.OSI_RUNS).toBe(String(JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')).runs));
+    const given: NodeJS.ProcessEnv = { OSI_REFERENCE: dir, OSI_SEED: '1', OSI_RUNS: '3' };
+    adoptReferenceSettings(given);
+    expect([given.OSI_SEED, given.OSI_RUNS]).toEqual(['1', '3']);
   });
 });
