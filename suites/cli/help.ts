@@ -30,7 +30,8 @@ export function helpText(): string {
   }
   lines.push('  --version', '      Print the suite\'s name and version.');
   lines.push('  --help', '      Show this text.', '');
-  lines.push('Exit codes: 0 conformant (every MUST passed), 1 nonconformant or undecided (or something the run created could not be removed),');
+  lines.push('The verdict shows its coverage ("conformant, 33 of 36 MUSTs judged"); --require-all makes a MUST that was not judged an error.');
+  lines.push('Exit codes: 0 conformant (every MUST that was judged passed), 1 nonconformant or undecided (or something the run created could not be removed),');
   lines.push('  2 usage, configuration or unreachable target, 130/143 stopped by SIGINT/SIGTERM (after removing what the run created).');
   lines.push('Examples against a cloud:');
   lines.push('  npm run conformance -- --os-cloud mycloud --provision --deadline-s 1800     # creates, tests, removes; ledger in reports/resources.jsonl');
