@@ -63,7 +63,7 @@ describe('SIGTERM during a run against a server that answers 200 to everything',
   it('cleanup states its budget and each step, ends, and never sends a DELETE to an id that is not a port', async () => {
     const reportDir = path.join(work, 'out');
     const ledger = path.join(reportDir, 'resources.jsonl');
-    const args = ['--target', `${base}/v2.1`, '--server-id', SERVER, '--port-id', PORT, '--runs', '4', '--max-rps', '0', '--timeout-ms', '1000', '--report-dir', reportDir];
+    const args = ['--target', `${base}/v2.1`, '--server-id', SERVER, '--port-id', PORT, '--runs', '4', '--max-rps', '0', '--timeout-ms', '1000', '--detach-timeout-s', '2', '--report-dir', reportDir];
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv({ OSI_TOKEN: 'tok-hostile' }), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
