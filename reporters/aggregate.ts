@@ -81,7 +81,8 @@ export function buildReportBody(
     .filter((i) => cited.has(i.id))
     .map(({ id, topic, clause, decision, reason }) => ({ id, topic, clause, decision, reason }));
   const known = new Set(ledger.map((r) => r.id));
-  const notes = [...run.notes, ...unknownRequirementNotes(run.tests, known)];
+  // Which rate limit and deadline applied (issue 11): a reader of a slow run's report asks first.
+  const notes = [...(runInfo?.limits ? [`limits: ${runInfo.limits}`] : []), ...run.notes, ...unknownRequirementNotes(run.tests, known)];
   const chosen = runInfo?.selection ?? NO_SELECTION;
   const requireAll = runInfo?.requireAll === true;
   const offered = runInfo?.offered;

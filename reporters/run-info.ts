@@ -29,7 +29,7 @@ export interface ResolvedRunInfo {
 /** Checks the shape, since RunInfo crosses process boundaries as untyped JSON. */
 export function asRunInfo(value: unknown): RunInfo | null {
   if (!isObject(value)) return null;
-  const { suiteVersion, target, targetKind, microversion, seed, runs, startedAt, document, setupError, selection, requireAll, microversionRange, offered } = value;
+  const { suiteVersion, target, targetKind, microversion, seed, runs, startedAt, document, setupError, selection, requireAll, microversionRange, offered, limits } = value;
   if (typeof suiteVersion !== 'string' || typeof target !== 'string' || typeof targetKind !== 'string') return null;
   if (typeof microversion !== 'string' || typeof startedAt !== 'string') return null;
   if (typeof seed !== 'number' || !Number.isInteger(seed) || typeof runs !== 'number' || !Number.isInteger(runs)) return null;
@@ -48,6 +48,7 @@ export function asRunInfo(value: unknown): RunInfo | null {
     ...(selection === undefined ? {} : { selection: { only: [...(selection.only as string[])], skip: [...(selection.skip as string[])] } }),
     ...(requireAll === undefined ? {} : { requireAll }),
     ...(offered === undefined ? {} : { offered: [...(offered as string[])] }),
+    ...(typeof limits === 'string' ? { limits } : {}),
   };
 }
 

@@ -74,6 +74,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ...(config && !isEmptySelection(config.selection) ? { selection: config.selection } : {}),
     ...(config?.requireAll ? { requireAll: true } : {}),
     ...(target ? { offered: offeredNeeds(target) } : {}),
+    ...(target ? { limits: target.limits } : {}),
   };
   process.env[RUN_INFO_ENV] = JSON.stringify(info);
   if (config && handoff.ok) {

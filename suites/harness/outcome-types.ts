@@ -79,6 +79,8 @@ export interface RunInfo {
   readonly requireAll?: boolean;
   /** What the target offers, in the ledger's `needs` terms (a free port, a network, …). */
   readonly offered?: readonly string[];
+  /** The rate limit and deadline that applied, in words ("no rate limit (a loopback target…); deadline 1800 s (the default…)"). */
+  readonly limits?: string;
 }
 
 /** Environment variable through which global setup hands RunInfo to the reporter (same process). */
