@@ -17,7 +17,9 @@ import { machineFacts } from './machine.ts';
 import { BenchUsageError, USAGE, planFrom, type BenchPlan } from './options.ts';
 import { profileRun } from './phase-split.ts';
 import { FIGURES_END, FIGURES_START, ratioSummary, renderMarkdown, type BenchResults } from './render.ts';
+import { measureRunsTable } from './runs-table.ts';
 import { cliScaling, exchangeLoopScaling } from './scaling.ts';
+import { measureTimeToVerdict } from './time-to-verdict.ts';
 import { openTarget, type CloudLayout } from './targets.ts';
 
 const LAYOUTS: readonly CloudLayout[] = ['separate-process', 'same-process'];
@@ -77,6 +79,14 @@ async function measure(plan: BenchPlan, workDir: string): Promise<BenchResults> 
   if (plan.sections.has('load')) {
     progress('fake cloud against a bare server (autocannon)');
     results.load = await compareCloudWithBare(workDir, plan.load);
+  }
+  if (plan.sections.has('verdict')) {
+    progress('time to a verdict against misbehaving clouds');
+    results.verdict = await measureTimeToVerdict(workDir, { timeoutMs: plan.verdict.timeoutMs, runs: plan.verdict.runs, seed: plan.seed, extraArgs: ['--detach-timeout-s', String(plan.verdict.detachTimeoutS)], capMs: 600_000, ...(plan.verdict.only ? { only: plan.verdict.only } : {}) }, progress);
+  }
+  if (plan.sections.has('runs')) {
+    progress(`faulty variants at --runs ${plan.runsValues.join(', ')}`);
+    results.runsTable = await measureRunsTable(workDir, plan.runsValues, 2, plan.seed, progress);
   }
   results.loadAtEnd = os.loadavg()[0] ?? 0;
   results.elapsedSeconds = (performance.now() - started) / 1000;

@@ -10,7 +10,9 @@ import type { LoadComparison } from './cloud-vs-bare.ts';
 import type { ExchangeComparison } from './exchange-ratio.ts';
 import type { MachineFacts } from './machine.ts';
 import type { PhaseSplit } from './phase-split.ts';
+import { runsTable, smallestSufficientRuns, type RunsPoint } from './runs-table.ts';
 import type { ScalingResult } from './scaling.ts';
+import { verdictTable, type VerdictTiming } from './time-to-verdict.ts';
 import type { CloudLayout } from './targets.ts';
 
 export interface BenchResults {
@@ -26,6 +28,8 @@ export interface BenchResults {
   readonly profile?: PhaseSplit & { readonly attempts: number; readonly runs: number };
   readonly concurrency?: readonly ConcurrencyPoint[] | { readonly unavailable: string };
   readonly load?: readonly LoadComparison[];
+  readonly verdict?: readonly VerdictTiming[];
+  readonly runsTable?: readonly RunsPoint[];
 }
 
 export const FIGURES_START = '<!-- bench:figures:start (written by npm run bench -- --write-markdown BENCHMARKS.md) -->';
@@ -214,6 +218,8 @@ export function renderMarkdown(results: BenchResults): string {
     ...(results.profile ? ['', ...profileSection(results.profile)] : []),
     ...(results.concurrency ? ['', ...concurrencySection(results.concurrency)] : []),
     ...(results.load ? ['', ...loadSection(results.load, results)] : []),
+    ...(results.verdict ? ['', '### Time to a verdict against misbehaving clouds', '', ...verdictTable(results.verdict)] : []),
+    ...(results.runsTable ? ['', '### Which --runs a remote cloud needs', '', ...runsTable(results.runsTable)] : []),
     '',
     FIGURES_END,
   ];
@@ -229,6 +235,8 @@ export function ratioSummary(results: BenchResults): string[] {
   if (results.profile) lines.push(`default run: start-up ${percent(results.profile.startupMs, results.profile.wallMs)}, tests ${percent(results.profile.testsMs, results.profile.wallMs)}, reporting ${percent(results.profile.reportingMs, results.profile.wallMs)} of the wall time`);
   if (results.concurrency && !('unavailable' in results.concurrency)) lines.push(`--concurrency throughput vs N=1 (exchange loop / whole CLI): ${results.concurrency.map((p) => `N=${p.concurrency} ${fixed(p.loopSpeedup)} / ${fixed(p.cliSpeedup)}`).join(', ')}`);
   for (const l of results.load ?? []) lines.push(`fake cloud/bare server requests-per-second ratio, ${l.request}: ${fixed(l.ratio)}`);
+  for (const t of results.verdict ?? []) lines.push(`time to a verdict, ${t.variant}: ${fixed(t.ratio, 1)} request timeouts (${t.verdict ?? 'no verdict'}, exit ${t.exitCode ?? 'killed'})`);
+  if (results.runsTable) lines.push(`smallest --runs that flags as many faulty variants as --runs ${Math.max(...results.runsTable.map((p) => p.runs))}: ${smallestSufficientRuns(results.runsTable) ?? 'none'}`);
   const headline = results.exchange.find((e) => e.layout === HEADLINE_LAYOUT);
   if (!headline) throw new Error('the headline comparison did not run');
   lines.push(`suite/raw exchanges-per-second ratio: ${fixed(headline.comparison.ratio)}`);

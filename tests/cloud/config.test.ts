@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { planDeadlines } from '../../suites/cloud/lifecycle.ts';
 import { helpText } from '../../suites/cli/help.ts';
-import { ConfigError, DEFAULT_REMOTE_DEADLINE_S, conformanceTestTimeoutMs, isLoopbackUrl, rateLimitFor, readConfig } from '../../suites/harness/config.ts';
+import { ConfigError, DEFAULT_REMOTE_DEADLINE_S, DEFAULT_REMOTE_RUNS, conformanceTestTimeoutMs, isLoopbackUrl, rateLimitFor, readConfig } from '../../suites/harness/config.ts';
 import { OPTIONS } from '../../suites/harness/options.ts';
 import { chooseMicroversion, limitsOf, mannersOf } from '../../suites/harness/target.ts';
 
@@ -19,7 +19,9 @@ describe('which target', () => {
   });
 
   it('--os-cloud or OS_AUTH_URL: a cloud, with a 30-minute deadline and a one-minute detach bound unless told otherwise', () => {
-    expect(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toMatchObject({ mode: 'cloud', cloud: { name: 'prod' }, provision: true, maxRps: null, deadlineS: DEFAULT_REMOTE_DEADLINE_S, deadlineIsDefault: true, detachTimeoutS: 60 });
+    expect(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toMatchObject({ mode: 'cloud', cloud: { name: 'prod' }, provision: true, maxRps: null, deadlineS: DEFAULT_REMOTE_DEADLINE_S, deadlineIsDefault: true, detachTimeoutS: 60, runs: DEFAULT_REMOTE_RUNS });
+    expect(readConfig({ OSI_TARGET: 'http://h/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER }).runs).toBe(DEFAULT_REMOTE_RUNS);
+    expect(readConfig({ OSI_TARGET: 'http://h/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER, OSI_RUNS: '100' }).runs).toBe(100);
     expect(readConfig({ OS_AUTH_URL: 'https://k/v3', OSI_SERVER_ID: SERVER, OS_REGION_NAME: 'R2', OSI_MAX_RPS: '0', OSI_DEADLINE_S: '600', OSI_DETACH_TIMEOUT_S: '5' })).toMatchObject({ mode: 'cloud', cloud: { name: null, regionName: 'R2' }, maxRps: 0, deadlineS: 600, deadlineIsDefault: false, detachTimeoutS: 5 });
   });
 
