@@ -5,7 +5,7 @@
  * the polite 10 requests/s, and which variants were flagged (a MUST the variant breaks failed).
  * The smallest --runs that flags as many variants as the largest is the remote default.
  *
- *   npx tsx bench/runs-table.ts [--runs 1,2,3,5,10,100] [--parallel 2]
+ *   npx tsx bench/runs-table.ts [--runs 1,2,3,5,10,100] [--parallel 2] [--variants NAME,...]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -59,7 +59,7 @@ async function runVariant(workDir: string, fault: string | null, runs: number, s
       reportDir,
       extraArgs: ['--target', s.compute_url_with_project, '--server-id', s.server_id, ...s.port_ids.flatMap((id) => ['--port-id', id]), '--net-id', s.network_id, '--network-url', s.network_url, '--control-url', s.control_url, '--max-rps', '0'],
       env: { OSI_TOKEN: s.token, OSI_ALT_TOKEN: s.alt_token, OSI_READER_TOKEN: s.reader_token, OSI_CONTROL_TOKEN: s.control_token },
-      capMs: 300_000,
+      capMs: 900_000,
     });
     const { verdict, failed } = mustFailures(reportDir);
     const breaks = faults.find((f) => f.name === fault)?.breaks ?? [];
@@ -69,8 +69,8 @@ async function runVariant(workDir: string, fault: string | null, runs: number, s
   }
 }
 
-export async function measureRunsTable(workDir: string, runsValues: readonly number[], parallel: number, seed: number, progress: (line: string) => void = () => undefined): Promise<RunsPoint[]> {
-  const targeted = faults.filter((f) => f.kind === 'targeted').map((f) => f.name);
+export async function measureRunsTable(workDir: string, runsValues: readonly number[], parallel: number, seed: number, progress: (line: string) => void = () => undefined, only?: readonly string[]): Promise<RunsPoint[]> {
+  const targeted = faults.filter((f) => f.kind === 'targeted' && (!only || only.includes(f.name))).map((f) => f.name);
   const points: RunsPoint[] = [];
   for (const runs of runsValues) {
     const queue: Array<string | null> = [null, ...targeted];
@@ -118,11 +118,12 @@ export function runsTable(points: readonly RunsPoint[]): string[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, parallel: { type: 'string' } } });
+  // --variants restricts the run to some faulty variants (e.g. those a smaller --runs missed).
+  const { values } = parseArgs({ options: { runs: { type: 'string' }, parallel: { type: 'string' }, variants: { type: 'string' } } });
   const runsValues = (values.runs ?? '1,2,3,5,10,100').split(',').map(Number);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'osi-runs-'));
   try {
-    const points = await measureRunsTable(workDir, runsValues, Number(values.parallel ?? 2), 20261127, (line) => process.stderr.write(`bench: ${line}\n`));
+    const points = await measureRunsTable(workDir, runsValues, Number(values.parallel ?? 2), 20261127, (line) => process.stderr.write(`bench: ${line}\n`), values.variants?.split(','));
     process.stdout.write(`${runsTable(points).join('\n')}\n`);
   } finally {
     await rm(workDir, { recursive: true, force: true });

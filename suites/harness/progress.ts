@@ -8,18 +8,19 @@
  * prints a plain line every 10 s without one. A file rather than vitest's channels: those carry
  * results when a test ends, and one test of a slow cloud may last minutes.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ledger } from '../../specs/index.ts';
 
 export const PROGRESS_FILE_ENV = 'OSI_PROGRESS_FILE';
 
 /**
- * What a run sends, as a function of --runs: fitted to the requests the faithful fake cloud counted
- * at several --runs (BENCHMARKS.md, "Which --runs a remote cloud needs"). An estimate: a target
- * that refuses some shapes, or lacks resources, gets fewer requests.
+ * What a run sends, as a function of --runs: a least-squares line through the requests the faithful
+ * fake cloud counted through --target at --runs 1, 5, 10, 25 and 100 (276, 420, 638, 1150, 3349;
+ * BENCHMARKS.md, "Bounded runs"). An estimate: a target that refuses some shapes, or lacks
+ * resources, gets fewer requests; one that makes the suite wait, more time per request.
  */
-export const PLAN_REQUESTS_FIXED = 240;
-export const PLAN_REQUESTS_PER_RUN = 30;
+export const PLAN_REQUESTS_FIXED = 300;
+export const PLAN_REQUESTS_PER_RUN = 31;
 
 export function plannedRequests(runs: number): number {
   return Math.round(PLAN_REQUESTS_FIXED + PLAN_REQUESTS_PER_RUN * runs);
@@ -41,7 +42,9 @@ function write(force: boolean): void {
   if (!force && now - lastWrite < WRITE_EVERY_MS) return;
   lastWrite = now;
   try {
-    writeFileSync(file, JSON.stringify({ sent: counts.sent, judged: counts.judged.size } satisfies ProgressCounts));
+    // Written aside, then renamed: the reader never sees half a file.
+    writeFileSync(`${file}.part`, JSON.stringify({ sent: counts.sent, judged: counts.judged.size } satisfies ProgressCounts));
+    renameSync(`${file}.part`, file);
   } catch {
     // Progress is a courtesy: a file that cannot be written never disturbs the run.
   }
@@ -66,12 +69,13 @@ export interface ProgressPlan {
   readonly startedAt: number;
 }
 
-function readCounts(file: string): ProgressCounts {
+/** The counts in the file, or `last` while there is none (not written yet) or it cannot be read. */
+function readCounts(file: string, last: ProgressCounts): ProgressCounts {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ProgressCounts>;
-    return { sent: typeof parsed.sent === 'number' ? parsed.sent : 0, judged: typeof parsed.judged === 'number' ? parsed.judged : 0 };
+    return { sent: typeof parsed.sent === 'number' ? parsed.sent : last.sent, judged: typeof parsed.judged === 'number' ? parsed.judged : last.judged };
   } catch {
-    return { sent: 0, judged: 0 };
+    return last;
   }
 }
 
@@ -111,6 +115,7 @@ export function planText(plan: ProgressPlan, deadlineS: number | null): string {
 export class ProgressLine {
   private timer: NodeJS.Timeout | undefined;
   private drawn = false;
+  private last: ProgressCounts = { sent: 0, judged: 0 };
 
   constructor(
     private readonly file: string,
@@ -124,7 +129,8 @@ export class ProgressLine {
 
   start(): void {
     const tick = (): void => {
-      const text = `conformance: ${progressText(this.plan, readCounts(this.file), Date.now())}`;
+      this.last = readCounts(this.file, this.last);
+      const text = `conformance: ${progressText(this.plan, this.last, Date.now())}`;
       if (this.interactive) {
         // Cut to the terminal's width, so the line never wraps and \r rewrites all of it.
         const width = this.out.columns ?? 120;
@@ -144,5 +150,6 @@ export class ProgressLine {
     if (this.drawn) this.out.write('\r\x1b[K');
     this.drawn = false;
     rmSync(this.file, { force: true });
+    rmSync(`${this.file}.part`, { force: true });
   }
 }

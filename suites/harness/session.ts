@@ -56,6 +56,8 @@ const silentKinds = new Map<string, { inARow: number; reason: string }>();
  * once (CI-014 fails with its id) and never waited for again; the run goes on with the other port.
  */
 const stuckPorts = new Set<string>();
+/** The first attachment that never showed in the list within the bound, run-wide (see noteNeverListed). */
+let neverListed: string | null = null;
 
 /** "POST http://host/v2.1/{id}/servers/{id}/os-interface": a request's kind, whatever the ids in its path. */
 export function requestKind(method: string, url: string): string {
@@ -309,6 +311,23 @@ export class TargetSession {
   /** True when an earlier detach of this port did not take effect (it is not waited for again). */
   static isStuck(portId: string): boolean {
     return stuckPorts.has(portId);
+  }
+
+  /** The first port whose detach did not take effect in this run, or null. */
+  static firstStuck(): string | null {
+    return stuckPorts.values().next().value ?? null;
+  }
+
+  /**
+   * Remembers that an attachment never showed in the list within --detach-timeout-s: CI-013 has
+   * failed, and later cases read the list once instead of waiting the whole bound again.
+   */
+  static noteNeverListed(portId: string): void {
+    neverListed ??= portId;
+  }
+
+  static get neverListed(): string | null {
+    return neverListed;
   }
 
   /**
