@@ -32,6 +32,8 @@ import { cleanupLedgerOnly } from './cleanup-only.ts';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
 import { helpText } from './help.ts';
 import { jsonSummary, listCommand } from './summary.ts';
+import { selectionFromEnv, selectionProblem } from '../harness/selection.ts';
+import { ledger } from '../../specs/index.ts';
 import { reportDirProblem as checkReportDir } from '../harness/report-dir.ts';
 import { suiteInfo } from '../../reporters/suite-info.ts';
 
@@ -245,7 +247,11 @@ function reportTeardown(summary: TeardownSummary): boolean {
 const COMMANDS: Readonly<Record<string, (positionals: readonly string[]) => Promise<number>>> = {
   list: async (positionals) => {
     if (positionals.length > 0) throw new UsageError('list takes no arguments (--only/--skip narrow it, --json prints JSON)');
-    return listCommand(readConfig(process.env));
+    // Only the selection and --json matter: a half-configured cloud in the environment must not stop a listing.
+    const selection = selectionFromEnv(process.env);
+    const problem = selectionProblem(selection, ledger.requirements);
+    if (problem !== null) throw new UsageError(problem);
+    return listCommand({ selection, json: /^(true|1|yes|on)$/i.test(process.env.OSI_JSON ?? '') });
   },
   verify: async (positionals) => {
     if (positionals.length !== 1) throw new UsageError('verify takes one file: conformance verify [--public-key KEY.pub.pem] reports/conformance.json');

@@ -6,7 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { ledger } from '../../specs/index.ts';
 import { OPTION_SPECS, type OptionFlag } from './options.ts';
-import { unknownSelectors, type Selection } from './selection.ts';
+import { selectionProblem, type Selection } from './selection.ts';
 
 /** What is tested: the embedded fake cloud, a compute URL with a token, or a cloud from clouds.yaml / OS_*. */
 export type TargetMode = 'embedded' | 'given' | 'cloud';
@@ -257,8 +257,8 @@ export function readConfig(env: Env): SuiteConfig {
     requireAll: booleanFlag(env, 'require-all') ?? false,
     json: booleanFlag(env, 'json') ?? false,
   };
-  const unknown = unknownSelectors(config.selection, ledger.requirements);
-  if (unknown.length > 0) throw new ConfigError(`--only/--skip take requirement ids (CI-020) or levels (MUST, SHOULD, MAY); not known: ${unknown.join(', ')} (\`list\` shows every requirement)`);
+  const selectionError = selectionProblem(config.selection, ledger.requirements);
+  if (selectionError !== null) throw new ConfigError(selectionError);
   if (mode !== 'embedded' && (config.faults.length > 0 || raw(env, 'profile') !== null)) {
     throw new ConfigError(`--fault and --profile apply to the embedded fake cloud only; drop them or drop ${mode === 'given' ? '--target' : 'the cloud (--os-cloud / OS_*)'}`);
   }

@@ -41,6 +41,12 @@ export function selectionFromEnv(env: Readonly<Record<string, string | undefined
   return { only: list(env[ONLY_ENV]), skip: list(env[SKIP_ENV]) };
 }
 
+/** One line for selectors that name nothing, or null when every one is known. */
+export function selectionProblem(selection: Selection, requirements: readonly Pick<Requirement, 'id'>[]): string | null {
+  const unknown = unknownSelectors(selection, requirements);
+  return unknown.length === 0 ? null : `--only/--skip take requirement ids (CI-020) or levels (MUST, SHOULD, MAY); not known: ${unknown.join(', ')} (\`list\` shows every requirement)`;
+}
+
 export function isEmptySelection(selection: Selection): boolean {
   return selection.only.length === 0 && selection.skip.length === 0;
 }
