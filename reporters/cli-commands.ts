@@ -52,7 +52,8 @@ export function verifyCommand(file: string, io: CommandOutput = STD, publicKeyFi
     return result.problem === 'unreadable' ? 2 : 1;
   }
   if (publicKey === null) {
-    io.out(`${file}: ok (${result.reason}); note: ${DIGEST_PROVES}`);
+    const signer = result.kind === 'conformance-report' ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport).signature?.keyFingerprint : undefined;
+    io.out(`${file}: ok (${result.reason}); note: ${DIGEST_PROVES}${signer === undefined ? '' : ` (this report says it was signed by ${signer})`}`);
     return 0;
   }
   if (result.kind !== 'conformance-report') {

@@ -71,8 +71,10 @@ describe('signed certification', () => {
     expect(result.err).toEqual([]);
     expect(result.out).toHaveLength(1);
     expect(result.out[0]).toContain(`signature valid: signed by ${signature?.keyFingerprint ?? '?'}`);
-    // Without a key the digest still verifies (the signature is outside it).
-    expect(verify(signed.path, null).code).toBe(0);
+    // Without a key the digest still verifies (the signature is outside it), and the line names the claimed signer.
+    const unkeyed = verify(signed.path, null);
+    expect(unkeyed.code).toBe(0);
+    expect(unkeyed.out[0]).toContain(`(this report says it was signed by ${signature?.keyFingerprint ?? '?'})`);
   });
 
   test('the Markdown and HTML show the fingerprint and what was signed, and no key material appears anywhere', () => {
