@@ -92,7 +92,7 @@ ${tests.length > 0 ? `<p class="meta">Tests</p><ul class="plain">${tests.join(''
 
 function matrixRow(r: RequirementResult): string {
   const detailId = `detail-${r.id}`;
-  return `<tr class="req" id="req-${h(r.id)}" data-level="${h(r.level)}" data-status="${h(r.status)}" data-failed="${r.status === 'fail'}" data-detail="${h(detailId)}">
+  return `<tr class="req" id="req-${h(r.id)}" data-level="${h(r.level)}" data-status="${h(r.status)}" data-failed="${r.status === 'fail' && r.level !== 'MAY'}" data-detail="${h(detailId)}">
 <td>${h(r.id)}</td><td><span class="level level-${h(r.level)}">${h(r.level)}</span></td><td>${pill(shownStatus(r))}</td><td class="title">${h(r.title)}</td>
 <td><button type="button" class="toggle" aria-expanded="false" aria-controls="${h(detailId)}">Details</button></td>
 </tr>
@@ -165,9 +165,10 @@ export function renderMatrixHtml(matrix: MatrixReport): string {
   const columnHeads = matrix.columns.map((c, i) =>
     `<th class="cell column" title="${h(`${c.verdict.value}: ${c.verdict.reason}`)}"><span class="column-label">${i + 1}. ${h(c.label)}</span>${verdictPill(c.verdict.value)}</th>`).join('');
   const rows = matrix.rows.map((row) => {
-    const failed = row.cells.some((c) => c.status === 'fail');
+    // A MAY is observed, never judged: never a failure, and shown as "observed" like in the report.
+    const failed = row.level !== 'MAY' && row.cells.some((c) => c.status === 'fail');
     const worst = REQUIREMENT_STATUSES.find((s) => row.cells.some((c) => c.status === s)) ?? 'not-run';
-    const cells = row.cells.map((c) => `<td class="cell"${c.message ? ` title="${h(c.message)}"` : ''}>${pill(c.status)}</td>`).join('');
+    const cells = row.cells.map((c) => `<td class="cell"${c.message ? ` title="${h(c.message)}"` : ''}>${pill(c.status === 'absent' ? 'absent' : shownStatus({ level: row.level, status: c.status }))}</td>`).join('');
     return `<tr class="req" id="req-${h(row.id)}" data-level="${h(row.level)}" data-status="${h(worst)}" data-failed="${failed}">
 <td>${h(row.id)}</td><td><span class="level level-${h(row.level)}">${h(row.level)}</span></td><td class="title">${h(row.title)}</td>${cells}</tr>`;
   });
