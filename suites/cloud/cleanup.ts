@@ -21,6 +21,11 @@ export interface CleanupOptions {
   readonly deadlineAt: number;
   /** Hears one line per resource as cleanup turns to it (the CLI prints them after a signal). */
   readonly progress?: (line: string) => void;
+  /**
+   * The run's own teardown: an attachment the run marked stuck was waited for already and is looked
+   * at once. (--cleanup-only, later, waits for it as for any other: the cloud may have recovered.)
+   */
+  readonly afterRun?: boolean;
 }
 
 export interface CleanupReport {
@@ -106,16 +111,18 @@ export class LedgerCleaner {
   }
 
   /** null when detached, ALREADY_GONE on a 404, else why it is still attached. */
-  private async detach(serverId: string, portId: string, url: string): Promise<string | null | typeof ALREADY_GONE> {
+  private async detach(serverId: string, portId: string, url: string, stuck = false): Promise<string | null | typeof ALREADY_GONE> {
     const result = await this.api.call('DELETE', url);
     if (!result.ok) return result.error;
     if (result.status === 404) return ALREADY_GONE;
     if (result.status >= 300) return `detach answered ${result.status}`;
-    const gone = await this.settle(async () => {
+    // A port the run already waited for (--detach-timeout-s) is looked at once, not waited for again.
+    const isGone = async (): Promise<boolean> => {
       const now = await this.api.interfaces(serverId);
       return now !== null && !now.includes(portId);
-    });
-    return gone ? null : 'still attached after the detach';
+    };
+    const gone = stuck ? await isGone() : await this.settle(isGone);
+    return gone ? null : stuck ? 'its detach did not take effect during the run (--detach-timeout-s), nor now' : 'still attached after the detach';
   }
 
   private async detachRecorded(event: CreatedEvent, protectedPorts: ReadonlyMap<string, ReadonlySet<string>>): Promise<void> {
@@ -133,7 +140,7 @@ export class LedgerCleaner {
       return;
     }
     if (!this.timeLeft()) return this.leave(label(event), 'the deadline passed');
-    const problem = await this.detach(serverId, portId, event.url);
+    const problem = await this.detach(serverId, portId, event.url, event.stuck === true && this.options.afterRun === true);
     if (problem === null || problem === ALREADY_GONE) this.markRemoved(event, problem === ALREADY_GONE);
     else this.leave(label(event), problem);
   }

@@ -48,6 +48,12 @@ export interface CreatedEvent extends EventBase {
   readonly name?: string;
   readonly server_id?: string;
   readonly port_id?: string;
+  /**
+   * An attachment whose detach did not take effect within --detach-timeout-s during the run (written
+   * again, with this flag, over its first line): cleanup sends its DELETE once more but does not wait
+   * for it again.
+   */
+  readonly stuck?: boolean;
 }
 
 export interface RemovedEvent extends EventBase {

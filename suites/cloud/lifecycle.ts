@@ -194,7 +194,7 @@ export class RunLifecycle {
         if (signal && count > 0) {
           progress?.(`${signal}: removing ${count} resource(s) the run created, for at most ${Math.round((deadlineAt - Date.now()) / 1000)} s (signal again to exit at once; what is left stays in ${this.ledger.file} for --cleanup-only)`);
         }
-        report = await new LedgerCleaner(this.api, this.ledger, { settleMs, deadlineAt, ...(signal && progress ? { progress } : {}) }).run();
+        report = await new LedgerCleaner(this.api, this.ledger, { settleMs, deadlineAt, afterRun: true, ...(signal && progress ? { progress } : {}) }).run();
       } else if (this.ledger && this.ledger.written > 0 && this.ledgerPath !== null && !isSettled(outstanding(readLedger(this.ledgerPath).events))) {
         report = { removed: [], alreadyGone: [], remaining: [`the resources in ${this.ledgerPath}: the cloud could not be reached to remove them`] };
       }

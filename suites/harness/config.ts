@@ -87,7 +87,7 @@ export const DEFAULT_DETACH_TIMEOUT_S = 60;
  * (BENCHMARKS.md, "Which --runs a remote cloud needs"), at a fraction of the requests. The embedded
  * fake cloud keeps 100: its requests cost microseconds.
  */
-export const DEFAULT_REMOTE_RUNS = 5;
+export const DEFAULT_REMOTE_RUNS = 3;
 const EMBEDDED_RUNS = 100;
 /** The embedded fake cloud detaches at once: its bound only has to cover a loaded machine. */
 const EMBEDDED_DETACH_TIMEOUT_S = 2;

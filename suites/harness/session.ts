@@ -304,7 +304,11 @@ export class TargetSession {
       if (this.ledgered.delete(portId)) this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
       return { exchange, gone: true, waitedMs };
     }
-    if (list !== null && !this.cancellation?.aborted) stuckPorts.add(portId);
+    if (list !== null && !this.cancellation?.aborted) {
+      stuckPorts.add(portId);
+      // The final cleanup reads this and does not wait for the port again.
+      if (this.ledgered.has(portId)) this.ledger?.record({ event: 'created', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId), url: this.itemUrl(portId), server_id: this.target.serverId, port_id: portId, stuck: true });
+    }
     return { exchange, gone: list === null ? null : false, waitedMs };
   }
 

@@ -86,6 +86,26 @@ describe('a detach that never takes effect', () => {
   });
 });
 
+describe('a whole run against a cloud whose detach never takes effect', () => {
+  it('CI-014 fails once with the port id, the stateful scenarios end, and the final cleanup does not wait for the port again', async () => {
+    const fixture = await cloudFixture({ faults: ['detach-does-not-detach'] });
+    try {
+      const result = await runCli(['--os-cloud', 'fake', '--provision', '--seed', '3', '--runs', '8', '--detach-timeout-s', '2', '--report-dir', 'out'], { cwd: fixture.dir });
+      const report = readReport(path.join(fixture.dir, 'out')) as { verdict: { value: string }; requirements: Array<{ id: string; status: string; messages: Array<{ status: string; text: string }> }> } | null;
+      expect(report?.verdict.value).toBe('nonconformant');
+      const detach = report?.requirements.find((r) => r.id === 'CI-014');
+      expect(detach?.status).toBe('fail');
+      expect(detach?.messages.filter((m) => m.status === 'fail').map((m) => m.text)).toEqual([expect.stringMatching(/^port [0-9a-f-]{36} is still in the server's interface list .* it is not waited for again/)]);
+      // The other stateful scenarios ended instead of waiting for a detach per case.
+      expect(report?.requirements.find((r) => r.id === 'CI-009')?.status).toBe('not-exercisable');
+      expect(result.stderr).toMatch(/not removed: .*its detach did not take effect during the run \(--detach-timeout-s\), nor now/);
+      expect(result.code).toBe(1);
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
 describe('slow is not wrong', () => {
   it('attachments listed late and detaches that take a while: conformant, no failure, no error, nothing left', async () => {
     const fixture = await cloudFixture({ listVisibilityDelayMs: 300, detachDelayMs: 400 });
