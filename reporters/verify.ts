@@ -16,12 +16,13 @@ export interface VerifyResult {
   /** One line for a person: what is wrong, or what was verified. */
   readonly reason: string;
   readonly problem?: VerifyProblem;
-  readonly kind?: 'conformance-report' | 'matrix';
+  readonly kind?: 'conformance-report' | 'matrix' | 'diff';
 }
 
 const SCHEMA_FILES = {
   'conformance-report': new URL('./conformance-report.schema.json', import.meta.url),
   matrix: new URL('./matrix-report.schema.json', import.meta.url),
+  diff: new URL('./diff-report.schema.json', import.meta.url),
 } as const;
 
 type Kind = keyof typeof SCHEMA_FILES;
@@ -52,7 +53,7 @@ function fail(problem: VerifyProblem, reason: string, kind?: Kind): VerifyResult
 export function verifyDocument(document: unknown): VerifyResult {
   if (!isObject(document)) return fail('invalid', 'not a JSON object');
   const { kind, formatVersion } = document;
-  if (kind !== 'conformance-report' && kind !== 'matrix') return fail('invalid', `unknown kind ${JSON.stringify(kind)} (expected "conformance-report" or "matrix")`);
+  if (kind !== 'conformance-report' && kind !== 'matrix' && kind !== 'diff') return fail('invalid', `unknown kind ${JSON.stringify(kind)} (expected "conformance-report", "matrix" or "diff")`);
   if (typeof document.digest !== 'string') return fail('invalid', 'no digest field', kind);
   const expected = computeDigest(document);
   if (expected !== document.digest) {

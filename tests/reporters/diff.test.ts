@@ -7,9 +7,10 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { diffCommand, type CommandOutput } from '../../reporters/cli-commands.ts';
+import { diffCommand, verifyCommand, type CommandOutput } from '../../reporters/cli-commands.ts';
 import { readStoredRun, type DiffReport } from '../../reporters/diff.ts';
 import { harEntryOf, writeHarFile } from '../../reporters/har.ts';
+import { verifyReport } from '../../reporters/verify.ts';
 import { writeReportFiles } from '../../reporters/write.ts';
 import type { ExchangeRecord, OutcomeStatus } from '../../suites/harness/outcome-types.ts';
 import { REFERENCE_RUNS_DIR, adoptReferenceSettings, resolveReference, shippedReferenceRuns } from '../../suites/cli/certify.ts';
@@ -75,6 +76,9 @@ async function diff(a: string, b: string): Promise<{ code: number; diff: DiffRep
   const io = capture();
   const code = await diffCommand(a, b, out, io);
   expect(io.lines.err).toEqual([]);
+  // Every diff.json written is sealed and matches its schema, as conformance.json does.
+  const verified = verifyReport(join(out, 'diff.json'));
+  expect(verified.reason).toMatch(/^diff verified/);
   return { code, diff: JSON.parse(readFileSync(join(out, 'diff.json'), 'utf8')) as DiffReport, out: io.lines.out };
 }
 
@@ -116,6 +120,18 @@ describe('diff', () => {
     expect(rows.get('CI-002')?.differing).toHaveLength(1);
     expect(rows.get('CI-056')).toMatchObject({ statusA: 'pass', statusB: 'fail' });
     expect(d.summary.requirementStatusChanges).toBe(1);
+  });
+
+  test('a diff.json changed after it was written fails verify: exit 1', async () => {
+    const out = scratchDir('diff-tampered');
+    await diffCommand(await run('a', base), await run('b', base), out, capture());
+    const file = join(out, 'diff.json');
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { summary: { differing: number } };
+    json.summary.differing = 0;
+    writeFileSync(file, JSON.stringify({ ...json, summary: { ...json.summary, differing: 5 } }));
+    const io = capture();
+    expect(verifyCommand(file, io)).toBe(1);
+    expect(io.lines.err[0]).toMatch(/tampered: digest mismatch/);
   });
 
   test('a case sent by one run only is a difference', async () => {
