@@ -55,13 +55,20 @@ describe('checks: a missing observation is an error, never a failure', () => {
 function scriptedSession(script: { lists: Array<string[] | null>; createAnswer: HttpAnswer; show: HttpAnswer | string; gone?: boolean | null }): TargetSession {
   const url = 'http://127.0.0.1:1/v2.1/servers/s/os-interface';
   const lists = [...script.lists];
+  const interfaces = async (): Promise<string[] | null> => (lists.length > 1 ? lists.shift() : lists[0]) ?? null;
   const session = {
     target: { microversion: '2.1', maxMicroversion: '2.1' },
-    interfaces: async () => (lists.length > 1 ? lists.shift() : lists[0]) ?? null,
+    interfaces,
+    // One read, no waiting: what these tests script is what the list says after the 200.
+    waitForInterfaces: async (settled: (list: readonly string[]) => boolean) => {
+      const list = await interfaces();
+      return { list, settled: list !== null && settled(list), waitedMs: 0 };
+    },
     create: async () => exchange('POST', url, script.createAnswer),
     show: async () => exchange('GET', `${url}/${PORT}`, script.show),
-    detach: async () => ({ exchange: exchange('DELETE', `${url}/${PORT}`, answer(202, undefined)), gone: script.gone === undefined ? true : script.gone }),
+    detach: async () => ({ exchange: exchange('DELETE', `${url}/${PORT}`, answer(202, undefined)), gone: script.gone === undefined ? true : script.gone, waitedMs: 0 }),
     noteAttached: () => undefined,
+    track: () => undefined,
     cleanup: async () => [],
   };
   return session as unknown as TargetSession;
