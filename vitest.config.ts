@@ -1,10 +1,25 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { conformanceTestTimeoutMs } from './suites/harness/config.ts';
 
 /**
- * Two projects, kept apart on purpose:
+ * Slow end-to-end tests of the project's own code: each spawns the CLI many times (the suite against
+ * every faulty variant, runs killed at seeded moments, whole runs against disrupted clouds, the
+ * benchmark smoke run). Minutes of CPU on two cores, so they are their own project and script
+ * (`npm run test:e2e`), which `.ci/run` runs after `npm test`.
+ */
+const END_TO_END = [
+  'tests/selftest/**/*.test.ts',
+  'tests/cloud/interrupts.test.ts',
+  'tests/cloud/disruptions.test.ts',
+  'tests/cloud/cli-flow.test.ts',
+  'tests/bench/quick.test.ts',
+];
+
+/**
+ * Three projects, kept apart on purpose:
  * - `self`: tests of this project's own code (parser, generators, fake cloud, reporter, CLI);
  *   `npm test` runs these.
+ * - `e2e`: the slow end-to-end ones above; `npm run test:e2e` runs these.
  * - `conformance`: the conformance suites that judge a target; `npm run conformance` runs these
  *   (through suites/cli), and so does `npx vitest run --project conformance` with OSI_* variables.
  */
@@ -24,6 +39,15 @@ export default defineConfig({
         test: {
           name: 'self',
           include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...END_TO_END, 'tests/openstack/**'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: END_TO_END,
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },
