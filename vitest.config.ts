@@ -12,6 +12,8 @@ const END_TO_END = [
   'tests/cloud/interrupts.test.ts',
   'tests/cloud/disruptions.test.ts',
   'tests/cloud/cli-flow.test.ts',
+  'tests/cloud/ctrl-c.test.ts',
+  'tests/cloud/hostile-stop.test.ts',
   'tests/bench/quick.test.ts',
 ];
 

@@ -179,3 +179,10 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The optional resources of README's table ("what the target is asked to provide"), by flag. */
+export const OPTIONAL_RESOURCES = ['port-id', 'net-id', 'network-url', 'reader-token', 'alt-token', 'control-url'] as const;
+export type OptionalResource = (typeof OPTIONAL_RESOURCES)[number];
+
+/** Every subset of them (64), the empty one first. */
+export const RESOURCE_SUBSETS: OptionalResource[][] = Array.from({ length: 2 ** OPTIONAL_RESOURCES.length }, (_, mask) => OPTIONAL_RESOURCES.filter((_, bit) => (mask & (1 << bit)) !== 0));
