@@ -41,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'self',
           include: ['tests/**/*.test.ts'],
+          // tests/openstack: minutes against a real Nova, root needed (`npm run test:openstack`).
           exclude: [...configDefaults.exclude, ...END_TO_END, 'tests/openstack/**'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
@@ -52,6 +53,16 @@ export default defineConfig({
           include: END_TO_END,
           testTimeout: 120_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // `npm run test:openstack`: the suite against a real Nova and Keystone (fixtures/real-openstack).
+          name: 'openstack',
+          include: ['tests/openstack/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 1_800_000,
+          hookTimeout: 1_800_000,
         },
       },
       {
