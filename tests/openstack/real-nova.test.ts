@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareWithExpected, expectedStatus, loadExpected, type ReportLike, type RunMicroversion } from '../../fixtures/real-openstack/expected.ts';
+import { compareWithExpected, expectedStatus, loadExpected, PINNED_RUNS, PINNED_SEED, type ReportLike, type RunMicroversion } from '../../fixtures/real-openstack/expected.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const STATE = process.env.OSI_OPENSTACK_STATE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'os-interface-openstack');
@@ -27,8 +27,7 @@ const CLOUDS = path.join(STATE, 'clouds.yaml');
 const REPORTS = path.join(ROOT, 'reports', 'openstack');
 const NOVA = 'http://127.0.0.1:38774/v2.1';
 const NETWORK = 'http://127.0.0.1:39696/networking';
-/** Few runs keep it minutes; a fixed seed makes the generated cases (and so the matrix) the same every time. */
-const RUN_ARGS = ['--runs', '5', '--seed', '20261130', '--deadline-s', '900'];
+const RUN_ARGS = ['--runs', String(PINNED_RUNS), '--seed', String(PINNED_SEED), '--deadline-s', '900'];
 const RUN_BOUND_MS = 960_000;
 const expected = loadExpected();
 const timings: Record<string, number> = {};
