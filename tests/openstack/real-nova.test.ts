@@ -86,17 +86,24 @@ async function oscJson<T>(cloud: string, args: readonly string[]): Promise<T> {
   return JSON.parse(await osc(cloud, [...args, '-f', 'json'])) as T;
 }
 
-/** Everything on the cloud the suite could create or change, as the admin sees it (every project). */
+/**
+ * Everything the suite could create or change in the test's two projects (servers, ports with
+ * their status and owner, that is their attachments, networks, subnets), as their members see it.
+ * The test works in projects of its own (osi_test, osi_test_alt): others may use demo meanwhile.
+ */
 async function inventory(): Promise<string[]> {
   type Row = Record<string, unknown>;
-  const [servers, ports, networks, subnets] = await Promise.all([
-    oscJson<Row[]>('osi-admin', ['server', 'list', '--all-projects', '-c', 'ID', '-c', 'Status']),
-    oscJson<Row[]>('osi-admin', ['port', 'list', '--long', '-c', 'ID', '-c', 'Status', '-c', 'Device Owner']),
-    oscJson<Row[]>('osi-admin', ['network', 'list', '-c', 'ID']),
-    oscJson<Row[]>('osi-admin', ['subnet', 'list', '-c', 'ID']),
-  ]);
   const rows = (kind: string, items: Row[]) => items.map((r) => `${kind} ${Object.values(r).map(String).join(' ')}`);
-  return [...rows('server', servers), ...rows('port', ports), ...rows('network', networks), ...rows('subnet', subnets)].sort();
+  const lists = await Promise.all(['osi-test', 'osi-test-alt'].map(async (cloud) => {
+    const [servers, ports, networks, subnets] = await Promise.all([
+      oscJson<Row[]>(cloud, ['server', 'list', '-c', 'ID', '-c', 'Status']),
+      oscJson<Row[]>(cloud, ['port', 'list', '--long', '-c', 'ID', '-c', 'Status', '-c', 'Device Owner']),
+      oscJson<Row[]>(cloud, ['network', 'list', '-c', 'ID']),
+      oscJson<Row[]>(cloud, ['subnet', 'list', '-c', 'ID']),
+    ]);
+    return [...rows('server', servers), ...rows('port', ports), ...rows('network', networks), ...rows('subnet', subnets)];
+  }));
+  return lists.flat().sort();
 }
 
 async function tokenOf(cloud: string): Promise<{ id: string; project_id: string }> {
@@ -152,7 +159,7 @@ async function up(mode: '--connection-close' | '--no-connection-close'): Promise
 beforeAll(async () => {
   mkdirSync(REPORTS, { recursive: true });
   await up('--no-connection-close');
-  const [demo, reader, alt] = await Promise.all([tokenOf('demo'), tokenOf('demo-reader'), tokenOf('demo-alt')]);
+  const [demo, reader, alt] = await Promise.all([tokenOf('osi-test'), tokenOf('osi-test-reader'), tokenOf('osi-test-alt')]);
   tokens = { demo, reader: reader.id, alt: alt.id };
   otherTokens = { OSI_READER_TOKEN: tokens.reader, OSI_ALT_TOKEN: tokens.alt };
 }, 1_800_000);
@@ -163,9 +170,9 @@ afterAll(() => {
 
 describe('the suite against a real Nova 26.2.2', () => {
   for (const at of ['2.1', 'latest'] as const) {
-    it(`as a vendor: --os-cloud demo --provision at ${at}`, async () => {
+    it(`as a vendor: --os-cloud osi-test --provision at ${at}`, async () => {
       const before = await inventory();
-      const result = await conformance(`vendor-${at}`, ['--os-cloud', 'demo', '--provision', '--microversion', at], otherTokens);
+      const result = await conformance(`vendor-${at}`, ['--os-cloud', 'osi-test', '--provision', '--microversion', at], otherTokens);
       expectMatrix(result, at);
       expect(await inventory()).toEqual(before);
     }, 1_200_000);
@@ -173,7 +180,7 @@ describe('the suite against a real Nova 26.2.2', () => {
 
   it('with --target and given resources, at 2.1 and at the latest', async () => {
     // The resources a vendor would make for it: a network with a subnet, four free ports, a server.
-    const lines = await timed('make resources (openstack client)', () => osc('demo', [], [
+    const lines = await timed('make resources (openstack client)', () => osc('osi-test', [], [
       'network create osi-given-net -f value -c id',
       'subnet create --network osi-given-net --subnet-range 10.77.0.0/24 osi-given-subnet -f value -c id',
       ...[0, 1, 2, 3].map((i) => `port create --network osi-given-net osi-given-port-${i} -f value -c id`),
@@ -187,13 +194,13 @@ describe('the suite against a real Nova 26.2.2', () => {
       for (const at of ['2.1', 'latest'] as const) {
         const before = await inventory();
         // A fresh token per run: a run must not outlive it.
-        const token = (await tokenOf('demo')).id;
+        const token = (await tokenOf('osi-test')).id;
         const result = await conformance(`given-${at}`, [...given, '--microversion', at], { ...otherTokens, OSI_TOKEN: token });
         expectMatrix(result, at);
         expect(await inventory()).toEqual(before);
       }
     } finally {
-      await timed('remove resources (openstack client)', () => osc('demo', [], [
+      await timed('remove resources (openstack client)', () => osc('osi-test', [], [
         'server delete --wait osi-given-server',
         ...[0, 1, 2, 3].map((i) => `port delete osi-given-port-${i}`),
         'network delete osi-given-net',
@@ -204,7 +211,7 @@ describe('the suite against a real Nova 26.2.2', () => {
   it('Ctrl-C in the middle (SIGINT to the process group) removes what the run made; --cleanup-only on its ledger then finds nothing', async () => {
     const before = await inventory();
     let sent = false;
-    const result = await conformance('sigint', ['--os-cloud', 'demo', '--provision'], otherTokens, {
+    const result = await conformance('sigint', ['--os-cloud', 'osi-test', '--provision'], otherTokens, {
       detached: true,
       onOutput: (text, pid) => {
         // After the first test file has finished: the server is up, attachments have come and gone.
@@ -218,7 +225,7 @@ describe('the suite against a real Nova 26.2.2', () => {
     expect(result.ran.out).not.toMatch(/unhandled error/i);
     expect(await inventory()).toEqual(before);
     const ledger = path.join(result.dir, 'resources.jsonl');
-    const cleanup = await timed('cleanup-only', () => run(process.execPath, ['bin/os-interface-conformance.mjs', '--os-cloud', 'demo', '--cleanup-only', ledger], { env: cleanEnv(), boundMs: 300_000 }));
+    const cleanup = await timed('cleanup-only', () => run(process.execPath, ['bin/os-interface-conformance.mjs', '--os-cloud', 'osi-test', '--cleanup-only', ledger], { env: cleanEnv(), boundMs: 300_000 }));
     expect(cleanup.code, cleanup.out).toBe(0);
     expect(cleanup.out).not.toMatch(/removed [1-9]/);
     expect(await inventory()).toEqual(before);
@@ -229,7 +236,7 @@ describe('the suite against a real Nova 26.2.2', () => {
     await up('--connection-close');
     try {
       const before = await inventory();
-      const result = await conformance('vendor-2.1-connection-close', ['--os-cloud', 'demo', '--provision', '--microversion', '2.1'], otherTokens);
+      const result = await conformance('vendor-2.1-connection-close', ['--os-cloud', 'osi-test', '--provision', '--microversion', '2.1'], otherTokens);
       expectMatrix(result, '2.1');
       expect(result.report.requirements.map((r) => `${r.id} ${r.status}`)).toEqual(byDefault.requirements.map((r) => `${r.id} ${r.status}`));
       expect(result.report.verdict).toEqual(byDefault.verdict);
