@@ -86,6 +86,28 @@ async function oscJson<T>(cloud: string, args: readonly string[]): Promise<T> {
   return JSON.parse(await osc(cloud, [...args, '-f', 'json'])) as T;
 }
 
+/** The JSON documents of a text that holds several one after another (the openstack client's batch output). */
+function splitJsonDocuments(text: string): unknown[] {
+  const out: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if ((c === ']' || c === '}') && depth > 0 && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+  }
+  return out;
+}
+
 /**
  * Everything the suite could create or change in the test's two projects (servers, ports with
  * their status and owner, that is their attachments, networks, subnets), as their members see it.
@@ -94,13 +116,17 @@ async function oscJson<T>(cloud: string, args: readonly string[]): Promise<T> {
 async function inventory(): Promise<string[]> {
   type Row = Record<string, unknown>;
   const rows = (kind: string, items: Row[]) => items.map((r) => `${kind} ${Object.values(r).map(String).join(' ')}`);
+  // One client process per project (commands on stdin): each process authenticates once.
   const lists = await Promise.all(['osi-test', 'osi-test-alt'].map(async (cloud) => {
-    const [servers, ports, networks, subnets] = await Promise.all([
-      oscJson<Row[]>(cloud, ['server', 'list', '-c', 'ID', '-c', 'Status']),
-      oscJson<Row[]>(cloud, ['port', 'list', '--long', '-c', 'ID', '-c', 'Status', '-c', 'Device Owner']),
-      oscJson<Row[]>(cloud, ['network', 'list', '-c', 'ID']),
-      oscJson<Row[]>(cloud, ['subnet', 'list', '-c', 'ID']),
-    ]);
+    const out = await osc(cloud, [], [
+      'server list -c ID -c Status -f json',
+      "port list --long -c ID -c Status -c 'Device Owner' -f json",
+      'network list -c ID -f json',
+      'subnet list -c ID -f json',
+    ].join('\n'));
+    const documents = splitJsonDocuments(out) as Row[][];
+    if (documents.length !== 4) throw new Error(`the openstack client listed ${documents.length} of 4 collections for ${cloud}: ${out.slice(-500)}`);
+    const [servers, ports, networks, subnets] = documents as [Row[], Row[], Row[], Row[]];
     return [...rows('server', servers), ...rows('port', ports), ...rows('network', networks), ...rows('subnet', subnets)];
   }));
   return lists.flat().sort();
