@@ -103,7 +103,14 @@ function splitJsonDocuments(text: string): unknown[] {
     else if (c === '[' || c === '{') {
       if (depth === 0) start = i;
       depth++;
-    } else if ((c === ']' || c === '}') && depth > 0 && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+    } else if ((c === ']' || c === '}') && depth > 0 && --depth === 0) {
+      // Usage text of a refused command ("[-h]") is not JSON: skipped, and the count check says so.
+      try {
+        out.push(JSON.parse(text.slice(start, i + 1)));
+      } catch {
+        // not a document
+      }
+    }
   }
   return out;
 }
@@ -120,14 +127,16 @@ async function inventory(): Promise<string[]> {
   const lists = await Promise.all(['osi-test', 'osi-test-alt'].map(async (cloud) => {
     const out = await osc(cloud, [], [
       'server list -c ID -c Status -f json',
-      "port list --long -c ID -c Status -c 'Device Owner' -f json",
+      'port list --long -f json',
       'network list -c ID -f json',
       'subnet list -c ID -f json',
     ].join('\n'));
     const documents = splitJsonDocuments(out) as Row[][];
     if (documents.length !== 4) throw new Error(`the openstack client listed ${documents.length} of 4 collections for ${cloud}: ${out.slice(-500)}`);
     const [servers, ports, networks, subnets] = documents as [Row[], Row[], Row[], Row[]];
-    return [...rows('server', servers), ...rows('port', ports), ...rows('network', networks), ...rows('subnet', subnets)];
+    // A port's status and owner say whether it is attached (ACTIVE, compute:nova) or free.
+    const portRows = ports.map((p) => ({ id: p.ID, status: p.Status, owner: p['Device Owner'] }));
+    return [...rows('server', servers), ...rows('port', portRows), ...rows('network', networks), ...rows('subnet', subnets)];
   }));
   return lists.flat().sort();
 }
