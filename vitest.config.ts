@@ -10,6 +10,7 @@ import { conformanceTestTimeoutMs } from './suites/harness/config.ts';
 const END_TO_END = [
   'tests/selftest/**/*.test.ts',
   'tests/cloud/interrupts.test.ts',
+  'tests/cloud/interrupt-at-start.test.ts',
   'tests/cloud/disruptions.test.ts',
   'tests/cloud/cli-flow.test.ts',
   'tests/cloud/ctrl-c.test.ts',

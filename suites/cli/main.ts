@@ -169,12 +169,20 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
   const { startVitest } = await import('vitest/node');
   const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
   // Hands the run to the interrupts: they cancel it, and vitest's own signal handlers (which exit at once) go.
+  const cancel = (): void => void running.vitest?.cancelCurrentRun('keyboard-input').catch(() => undefined);
+  // A cancel asked for before vitest has started its run (a signal while it starts up) is reset by
+  // the run's start: asked again at the start of the run and of each file, the run stops there.
+  const cancelIfInterrupted = (): void => {
+    if (interrupts.signal.aborted) cancel();
+  };
   const control: Reporter = {
     onInit(vitest) {
       running.vitest = vitest;
       if (config.mode !== 'embedded') interrupts.adoptSignals();
-      interrupts.onInterrupt(() => void vitest.cancelCurrentRun('keyboard-input').catch(() => undefined));
+      interrupts.onInterrupt(cancel);
     },
+    onTestRunStart: cancelIfInterrupted,
+    onTestModuleStart: cancelIfInterrupted,
   };
   const reporter = new ConformanceReporter({
     reportDir: config.reportDir,

@@ -82,8 +82,10 @@ export interface CliOptions {
   readonly env?: Record<string, string>;
   /** Sends the signal this many ms after the start... */
   readonly interruptAfterMs?: number;
-  /** ...or after the run's ledger (this file) first holds something, when given. */
+  /** ...or after the run's ledger (this file) first holds something, when given... */
   readonly afterLedger?: string;
+  /** ...or after the CLI's stderr first matches this, when given. */
+  readonly afterOutput?: RegExp;
   readonly signal?: NodeJS.Signals;
 }
 
@@ -113,13 +115,21 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let timer: NodeJS.Timeout | undefined;
     let exited = false;
+    let armed = false;
     const arm = (): void => {
+      if (armed) return;
+      armed = true;
       if (options.interruptAfterMs !== undefined && !exited) timer = setTimeout(() => child.kill(options.signal ?? 'SIGINT'), options.interruptAfterMs);
     };
-    if (options.afterLedger === undefined) arm();
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (options.afterOutput?.test(stderr)) arm();
+    });
+    if (options.afterOutput !== undefined) {
+      // armed by the output
+    } else if (options.afterLedger === undefined) arm();
     else void whenWritten(path.resolve(options.cwd, options.afterLedger), 60_000).then(arm);
     child.on('close', (code) => {
       exited = true;
