@@ -273,8 +273,10 @@ export class TargetSession {
     const budget = this.target.detachTimeoutMs;
     const deadlineAt = this.target.manners.deadlineAt;
     const until = Math.min(started + budget, deadlineAt ?? Number.POSITIVE_INFINITY);
-    // First look at once, then after budget/200 (10 ms for 2 s, 300 ms for a minute), doubling up to budget/8.
-    let pause = Math.max(5, Math.round(budget / 200));
+    // First look at once, then after budget/600 (100 ms for a minute), doubling up to 2 s (or
+    // budget/8): a change a second late is seen soon after, and a minute's wait costs ~35 reads.
+    let pause = Math.max(5, Math.round(budget / 600));
+    const longest = Math.max(5, Math.min(2_000, Math.round(budget / 8)));
     let list: string[] | null = null;
     for (;;) {
       const now = await this.interfaces();
@@ -285,7 +287,7 @@ export class TargetSession {
       const left = until - Date.now();
       if (left <= 0 || this.cancellation?.aborted) return { list, settled: false, waitedMs: Date.now() - started };
       await sleep(Math.min(pause, left), this.cancellation ?? undefined);
-      pause = Math.min(pause * 2, Math.max(5, Math.round(budget / 8)));
+      pause = Math.min(pause * 2, longest);
     }
   }
 
