@@ -325,6 +325,16 @@ export class TargetSession {
   }
 
   /**
+   * Why the stateful scenarios (attach, then detach) have ended, or null while they go on: once a
+   * detach did not take effect (CI-014 failed, with the port's id), every further case would wait
+   * the whole --detach-timeout-s again for a detach the cloud does not do.
+   */
+  static statefulScenariosEnded(): string | null {
+    const stuck = TargetSession.firstStuck();
+    return stuck === null ? null : `the stateful scenarios ended: a detach did not take effect earlier in the run (port ${stuck})`;
+  }
+
+  /**
    * Remembers that an attachment never showed in the list within --detach-timeout-s: CI-013 has
    * failed, and later cases read the list once instead of waiting the whole bound again.
    */
