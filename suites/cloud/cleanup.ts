@@ -49,6 +49,8 @@ export class LedgerCleaner {
   private readonly removed: string[] = [];
   private readonly alreadyGone: string[] = [];
   private readonly remaining: string[] = [];
+  /** "<server>/<port>" of the attachments the ledger listed: already tried (and reported) once, never as a stray too. */
+  private readonly triedAttachments = new Set<string>();
 
   constructor(
     private readonly api: CloudApi,
@@ -140,6 +142,7 @@ export class LedgerCleaner {
       return;
     }
     if (!this.timeLeft()) return this.leave(label(event), 'the deadline passed');
+    this.triedAttachments.add(`${serverId}/${portId}`);
     const problem = await this.detach(serverId, portId, event.url, event.stuck === true && this.options.afterRun === true);
     if (problem === null || problem === ALREADY_GONE) this.markRemoved(event, problem === ALREADY_GONE);
     else this.leave(label(event), problem);
@@ -150,7 +153,7 @@ export class LedgerCleaner {
     const now = await this.api.interfaces(baseline.server_id);
     if (now === null) return;
     const start = new Set(baseline.port_ids);
-    for (const portId of now.filter((p) => !start.has(p))) {
+    for (const portId of now.filter((p) => !start.has(p) && !this.triedAttachments.has(`${baseline.server_id}/${p}`))) {
       if (!this.timeLeft()) return this.leave(`interface ${portId} on server ${baseline.server_id}`, 'the deadline passed');
       const problem = await this.detach(baseline.server_id, portId, `${baseline.url}/${encodeURIComponent(portId)}`);
       if (problem === null) this.removed.push(`interface ${portId} on server ${baseline.server_id} (appeared during the run)`);
