@@ -12,6 +12,7 @@ const END_TO_END = [
   'tests/cloud/interrupts.test.ts',
   'tests/cloud/interrupt-at-start.test.ts',
   'tests/cloud/disruptions.test.ts',
+  'tests/cloud/bounded-whole-runs.test.ts',
   'tests/cloud/cli-flow.test.ts',
   'tests/cloud/ctrl-c.test.ts',
   'tests/cloud/hostile-stop.test.ts',

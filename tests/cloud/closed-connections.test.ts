@@ -6,12 +6,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
 import { HttpClient, RECONNECT_RECORD_HEADER } from '../../suites/harness/http.ts';
 import { Redactor } from '../../suites/harness/redact.ts';
-import { cloudFixture, leftovers, readReport, runCli } from './helpers.ts';
 
 describe('the HTTP client against a server that closes each connection after its answer', () => {
   let cloud: RunningFakeCloud;
@@ -58,22 +56,6 @@ describe('the HTTP client against a server that closes each connection after its
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-    }
-  });
-});
-
-describe('a whole run against such a server', () => {
-  it('the same verdict as with kept-alive connections, and no requirement in error', async () => {
-    const fixture = await cloudFixture({ closeAfterAnswer: true });
-    try {
-      const result = await runCli(['--os-cloud', 'fake', '--provision', '--max-rps', '0', '--seed', '7', '--runs', '4', '--report-dir', 'out'], { cwd: fixture.dir });
-      const report = readReport(path.join(fixture.dir, 'out'));
-      expect(report?.requirements.filter((r) => r.status === 'error').map((r) => r.id)).toEqual([]);
-      expect(report?.verdict.value, report?.verdict.reason).toBe('conformant');
-      expect(result.code, result.stderr).toBe(0);
-      expect(leftovers(fixture)).toEqual([]);
-    } finally {
-      await fixture.close();
     }
   });
 });

@@ -91,6 +91,8 @@ describe('a cloud that refuses, slows down and hangs', () => {
       expect(result.code, result.stderr).toBe(1);
       expect(report?.verdict.value).toBe('error');
       expect(report?.verdict.reason).toMatch(/interrupted/);
+      // The report names the deadline that cut the run short (the default one says so apart).
+      expect(report?.verdict.reason).toMatch(/the --deadline-s of 12 s cut the run short/);
       expect(result.stderr).toMatch(/the --deadline-s of 12 s is near/);
       // The deadline counts from the CLI's start; loading tsx comes before it.
       expect(result.ms).toBeLessThan(12_000 + 4_000);
