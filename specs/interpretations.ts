@@ -378,4 +378,30 @@ export const interpretations: readonly Interpretation[] = [
       { kind: 'nova', where: 'openstack/keystone keystone/resource/core.py (project ids are uuid4().hex)' },
     ],
   },
+  {
+    id: 'INT-24',
+    topic: 'Sequences and concurrency: what attach and detach leave behind over many requests',
+    clause: 'Creates a port interface and uses it to attach a port to a server instance.',
+    decision:
+      'The document describes one request at a time; it says nothing of requests sent together, nor of what list and ' +
+      'show hold after a sequence of attaches and detaches. The suite holds a cloud to Nova\'s behaviour there as ' +
+      'SHOULDs, judged after every command of a generated sequence once the cloud has settled (bounded waits with ' +
+      'backoff; a list that lags is not a failure): of attaches of one free port sent together exactly one succeeds and ' +
+      'the others answer 409; list and show equal what the requests did; a detach removes only its port; nothing is ' +
+      'attached (listed, or bound in Neutron to the server) that the requests did not attach; a port the cloud created for ' +
+      'a net_id attach is deleted by its detach. Where requests race (an attach and a detach of one port sent together) ' +
+      'either order is right, and the settled cloud decides which one the model follows.',
+    reason:
+      'In Nova, attach_interface and detach_interface run on the compute host under a lock named after the instance and ' +
+      'the port, so attaches of one port to one server are serialised; the second finds the port\'s device_id set and ' +
+      'raises PortInUse, which the API answers 409. List reads Neutron\'s ports with device_id = the server and show ' +
+      'reads the port and requires that device_id, so both are views of one binding. On detach Nova deletes a port it ' +
+      'created and unbinds one the user gave. Detach is an RPC cast: its effect is seen later.',
+    sources: [
+      { kind: 'nova', where: 'openstack/nova nova/compute/manager.py attach_interface, detach_interface (lock "interface-<instance>-<port>")' },
+      { kind: 'nova', where: 'openstack/nova nova/network/neutron.py _validate_requested_port_ids (PortInUse when the port has a device_id), deallocate_port_for_instance' },
+      { kind: 'nova', where: 'openstack/nova nova/api/openstack/compute/attach_interfaces.py (PortInUse → 409; index by device_id; show requires device_id)' },
+      { kind: 'tempest', where: 'openstack/tempest tempest/api/compute/servers/test_attach_interfaces.py (waits for the port to detach)' },
+    ],
+  },
 ];

@@ -5,7 +5,7 @@
  *
  * Ids are stable: never renumber; add new ones at the end of their block.
  * Blocks: 00x success, 02x mutual exclusion, 03x validation, 05x response codes and auth,
- * 07x headers and bodies, 09x microversions.
+ * 07x headers and bodies, 09x microversions, 10x state and concurrency (generated sequences).
  */
 import type { Requirement } from './ledger-types.ts';
 
@@ -480,5 +480,47 @@ export const requirements: readonly Requirement[] = [
     scenario: 'Every 200 answer to a create.',
     expect: { statuses: [200], observe: ['OpenStack-API-Version: compute X.Y equal to the requested one (2.1 when none)'] },
     checks: ['microversion_header_conformance'],
+  },
+
+  // ---- state and concurrency (generated sequences of attaches and detaches) ---------------------
+  {
+    id: 'CI-100', level: 'SHOULD', title: 'Of attaches of one free port sent together, exactly one succeeds and the others answer 409',
+    clause: 'INT-24: attaches of one port to one server are serialised; the second finds the port in use (PortInUse → 409).',
+    interpretations: ['INT-24', 'INT-16'],
+    scenario: 'A sequence command sends N (2-3) attaches of the same free port at once, in an order the seed chooses.',
+    expect: { statuses: [200, 409], observe: ['exactly one 200', 'every other answer 409', 'judged only when one was accepted: a free port refused by all is CI-001\'s'] },
+    checks: ['concurrent_attach_single_winner'], needs: ['port'],
+  },
+  {
+    id: 'CI-101', level: 'SHOULD', title: 'After the cloud settles, list and show equal what the sequence did',
+    clause: 'INT-24: list and show equal what the requests did, once the cloud has settled.',
+    interpretations: ['INT-24', 'INT-19'],
+    scenario: 'After every command of a generated sequence, poll the list (bounded, with backoff) until it equals the model or the budget is spent; then show every port the model holds.',
+    expect: { statuses: [], observe: ['the list holds each port of the model once, and no other the sequence touched', 'show answers 200 with that port_id for each port of the model'] },
+    checks: ['listing_matches_model'],
+  },
+  {
+    id: 'CI-102', level: 'SHOULD', title: 'A detach removes only its own port',
+    clause: 'INT-24: a detach removes only its port.',
+    interpretations: ['INT-24', 'INT-19'],
+    scenario: 'A sequence detaches one of several attached ports; after the cloud settles, compare the list with the one before.',
+    expect: { statuses: [], observe: ['every other port listed before is still listed', 'no port appeared'] },
+    checks: ['detach_removes_only_its_port'],
+  },
+  {
+    id: 'CI-103', level: 'SHOULD', title: 'Nothing is attached that the sequence did not attach',
+    clause: 'INT-24: nothing is attached (listed, or bound in Neutron to the server) that the requests did not attach.',
+    interpretations: ['INT-24'],
+    scenario: 'After every command of a generated sequence, once settled: the list, Neutron\'s ports bound to the server (with a network endpoint) and show of the ports the sequence let go.',
+    expect: { statuses: [], observe: ['no listed port outside the model and what was attached before', 'no Neutron port bound to the server outside them', 'show answers 404 for each port the sequence detached or never got attached'] },
+    checks: ['nothing_unknown_attached'],
+  },
+  {
+    id: 'CI-104', level: 'SHOULD', title: 'A port the cloud created for a net_id attach is deleted by its detach',
+    clause: 'INT-24: a port the cloud created for a net_id attach is deleted by its detach.',
+    interpretations: ['INT-24'],
+    scenario: 'A sequence attaches by net_id (with or without a fixed IP) or by allocation, later detaches that port; then GET the port from Neutron (bounded wait).',
+    expect: { statuses: [], observe: ['Neutron answers 404 for the port once the cloud settles'] },
+    checks: ['created_port_deleted'], needs: ['network'],
   },
 ];

@@ -52,6 +52,30 @@ export interface CheckSubject {
   readonly goneAfterDetach?: boolean | null;
   /** How long the suite waited for the port to leave the list (--detach-timeout-s, with backoff). */
   readonly detachWaitedMs?: number;
+  /** What a generated sequence observed after one command, once the cloud settled (the stateful checks). */
+  readonly sequence?: SequenceObservation;
+}
+
+/** A stateful sequence's observations after one command; each field is absent when not observed. */
+export interface SequenceObservation {
+  /** The answers to requests sent together (a concurrent group); undefined where none came. */
+  readonly together?: ReadonlyArray<HttpAnswer | undefined>;
+  /** Ports the model holds attached by the sequence now. */
+  readonly modelAttached?: readonly string[];
+  /** Ports attached before the sequence began (boot ports, others'): never the sequence's to judge. */
+  readonly baseline?: readonly string[];
+  /** The settled interface list as read, duplicates kept; null when it could not be read. */
+  readonly listed?: readonly string[] | null;
+  /** Show's answer for ports of the model and ports the sequence let go. */
+  readonly shown?: ReadonlyArray<{ readonly portId: string; readonly answer: HttpAnswer | undefined }>;
+  /** Ports the sequence detached or never got attached: neither listed, shown nor bound. */
+  readonly released?: readonly string[];
+  /** Neutron's ports whose device_id is the server; null without a network endpoint. */
+  readonly boundInNeutron?: readonly string[] | null;
+  /** The port a detach command detached (with interfacesBefore/After, settled). */
+  readonly detachedPort?: string;
+  /** A port the cloud created (net_id or allocation) and the sequence detached, and Neutron's answer to GET it once settled. */
+  readonly createdPort?: { readonly portId: string; readonly answer: HttpAnswer | undefined };
 }
 
 /**
@@ -385,6 +409,95 @@ const microversionHeaderConformance: Check = {
   },
 };
 
+// ---- stateful sequences (CI-100 to CI-104): judged after each command, once the cloud settled ------
+
+const concurrentAttachSingleWinner: Check = {
+  name: 'concurrent_attach_single_winner',
+  description: 'Of attaches of one free port sent together, exactly one answers 200 and the others 409.',
+  judge({ sequence }) {
+    const answers = sequence?.together;
+    if (!answers || answers.length < 2) return notExercisable('no attaches were sent together');
+    const missing = answers.filter((a) => a === undefined).length;
+    if (missing > 0) return unobserved(`${missing} of ${answers.length} attaches sent together got no answer`);
+    const statuses = answers.map((a) => a?.status ?? 0);
+    const accepted = statuses.filter((s) => s === 200).length;
+    if (accepted === 0) return notExercisable(`none of ${answers.length} attaches was accepted (${statuses.join(', ')}); a free port refused is CI-001's`);
+    if (accepted > 1) return fail(`${accepted} of ${answers.length} attaches of one port sent together answered 200 (${statuses.join(', ')})`);
+    const others = statuses.filter((s) => s !== 200 && s !== 409);
+    return others.length === 0 ? PASS : fail(`one attach answered 200, the others ${statuses.filter((s) => s !== 200).join(', ')}; expected 409`);
+  },
+};
+
+function duplicatesOf(items: readonly string[]): string[] {
+  return [...new Set(items.filter((item, index) => items.indexOf(item) !== index))];
+}
+
+const listingMatchesModel: Check = {
+  name: 'listing_matches_model',
+  description: 'After the cloud settles, the list holds every port of the model once, and show answers 200 for each.',
+  judge({ sequence }) {
+    if (!sequence?.modelAttached) return notExercisable('no model to compare with');
+    if (!sequence.listed) return unobserved('the interface list could not be read once the cloud settled');
+    const listed = sequence.listed;
+    const twice = duplicatesOf(listed);
+    if (twice.length > 0) return fail(`port(s) listed more than once: ${twice.join(', ')}`);
+    const missing = sequence.modelAttached.filter((p) => !listed.includes(p));
+    if (missing.length > 0) return fail(`port(s) the sequence attached are not listed once the cloud settled: ${missing.join(', ')}`);
+    for (const portId of sequence.modelAttached) {
+      const answer = sequence.shown?.find((s) => s.portId === portId)?.answer;
+      if (!answer) return unobserved(`show of ${portId} got no answer`);
+      if (answer.status !== 200) return fail(`show of attached port ${portId} answered ${answer.status}`);
+      const shownId = attachmentFields(answer)?.port_id;
+      if (shownId !== portId) return fail(`show of ${portId} answered port_id ${describeValue(shownId)}`);
+    }
+    return PASS;
+  },
+};
+
+const detachRemovesOnlyItsPort: Check = {
+  name: 'detach_removes_only_its_port',
+  description: 'After a detach settles, every other port listed before is still listed and none appeared.',
+  judge({ sequence, interfacesBefore, interfacesAfter }) {
+    const port = sequence?.detachedPort;
+    if (port === undefined) return notExercisable('nothing was detached');
+    if (!interfacesBefore || !interfacesAfter) return unobserved('the interface list could not be read before or after the detach');
+    const lost = interfacesBefore.filter((p) => p !== port && !interfacesAfter.includes(p));
+    if (lost.length > 0) return fail(`the detach of ${port} also removed ${lost.join(', ')}`);
+    const gained = interfacesAfter.filter((p) => !interfacesBefore.includes(p));
+    return gained.length === 0 ? PASS : fail(`after the detach of ${port}, port(s) appeared: ${gained.join(', ')}`);
+  },
+};
+
+const nothingUnknownAttached: Check = {
+  name: 'nothing_unknown_attached',
+  description: 'Once settled, no port is listed, bound in Neutron to the server, or shown that the sequence did not attach.',
+  judge({ sequence }) {
+    if (!sequence?.modelAttached) return notExercisable('no model to compare with');
+    if (!sequence.listed) return unobserved('the interface list could not be read once the cloud settled');
+    const known = new Set([...sequence.modelAttached, ...(sequence.baseline ?? [])]);
+    const listedUnknown = [...new Set(sequence.listed.filter((p) => !known.has(p)))];
+    if (listedUnknown.length > 0) return fail(`listed port(s) the sequence did not attach: ${listedUnknown.join(', ')}`);
+    const boundUnknown = (sequence.boundInNeutron ?? []).filter((p) => !known.has(p));
+    if (boundUnknown.length > 0) return fail(`Neutron port(s) bound to the server that the sequence did not attach or has detached: ${boundUnknown.join(', ')} (not listed: ${boundUnknown.filter((p) => !sequence.listed?.includes(p)).join(', ') || 'none'})`);
+    for (const portId of sequence.released ?? []) {
+      const answer = sequence.shown?.find((s) => s.portId === portId)?.answer;
+      if (answer?.status === 200) return fail(`show answers 200 for port ${portId}, which the sequence detached or never got attached`);
+    }
+    return PASS;
+  },
+};
+
+const createdPortDeleted: Check = {
+  name: 'created_port_deleted',
+  description: 'A port the cloud created for an attach is gone from Neutron (404) once its detach settled.',
+  judge({ sequence }) {
+    const created = sequence?.createdPort;
+    if (!created) return notExercisable('no port the cloud created was detached');
+    if (!created.answer) return unobserved(`Neutron did not answer for port ${created.portId}`);
+    return created.answer.status === 404 ? PASS : fail(`Neutron still has port ${created.portId} (GET answered ${created.answer.status}) after its detach settled`);
+  },
+};
+
 export const CHECKS: readonly Check[] = [
   statusCodeConformance,
   notAServerError,
@@ -402,6 +515,11 @@ export const CHECKS: readonly Check[] = [
   faultBodyConformance,
   tagEchoConformance,
   microversionHeaderConformance,
+  concurrentAttachSingleWinner,
+  listingMatchesModel,
+  detachRemovesOnlyItsPort,
+  nothingUnknownAttached,
+  createdPortDeleted,
 ];
 
 const byName = new Map(CHECKS.map((c) => [c.name, c]));
