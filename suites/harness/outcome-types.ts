@@ -55,6 +55,30 @@ export interface RequirementOutcome {
   readonly exemptedLayer?: string;
   /** Property runs: the fast-check seed and path that reproduce the failing case. */
   readonly replay?: { readonly seed: number; readonly path?: string };
+  /** Stateful properties: the shrunk failing sequence, step by step, with a script of its curl lines. */
+  readonly sequence?: SequenceRecord;
+}
+
+/** One command of a generated sequence as it ran: its requests and answers, in the order sent. */
+export interface SequenceStep {
+  /** 1-based. */
+  readonly n: number;
+  /** What the command did, e.g. "attach port … by port_id". */
+  readonly title: string;
+  readonly exchanges: readonly ExchangeRecord[];
+  /** Indexes into `exchanges` of requests sent together (a concurrent group). */
+  readonly together: readonly number[];
+  /** What the step found: the model's change, or the requirement that failed there. */
+  readonly outcome: string;
+}
+
+/** A failing sequence as the report shows it; `--seed` (and the path) replays it. */
+export interface SequenceRecord {
+  readonly seed: number;
+  readonly path?: string;
+  readonly steps: readonly SequenceStep[];
+  /** A shell script of the steps' curl lines (the token as $OS_TOKEN). */
+  readonly script: string;
 }
 
 /** Run-wide facts the reporter needs even when every test crashed. Contains no secret. */

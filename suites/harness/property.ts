@@ -28,6 +28,17 @@ export interface PropertyOptions<T> {
   readonly shrink?: boolean;
   /** Cases tried first, whatever --runs says (e.g. one per kind of breakage). */
   readonly examples?: readonly T[];
+  /**
+   * Cases cannot disturb each other, so they may run --concurrency at a time (default: as `shrink`).
+   * Generated sequences shrink but share the server: they run one at a time.
+   */
+  readonly independent?: boolean;
+}
+
+/** How a property ended: the path of its smallest counterexample when it failed. */
+export interface PropertyResult {
+  readonly failed: boolean;
+  readonly path?: string;
 }
 
 /**
@@ -58,7 +69,7 @@ async function allPassConcurrently<T>(options: PropertyOptions<T>, numRuns: numb
   return !failed;
 }
 
-export async function checkProperty<T>(options: PropertyOptions<T>): Promise<void> {
+export async function checkProperty<T>(options: PropertyOptions<T>): Promise<PropertyResult> {
   const { scenario, arbitrary } = options;
   const { seed, runs } = scenario.session.target;
   const shrink = options.shrink ?? true;
@@ -67,24 +78,27 @@ export async function checkProperty<T>(options: PropertyOptions<T>): Promise<voi
   // Shrinking properties are the independent ones (refusals attach nothing on a conformant target):
   // they may run --concurrency cases at a time. Stateful ones (shrink: false) stay sequential.
   const concurrency = scenario.session.concurrency;
-  if (shrink && concurrency > 1 && (await allPassConcurrently(options, numRuns, examples, concurrency))) return;
+  const independent = options.independent ?? shrink;
+  if (independent && concurrency > 1 && (await allPassConcurrently(options, numRuns, examples, concurrency))) return { failed: false };
   if (shrink) scenario.startQuietPhase();
   const paths = new CasePaths();
   const details = await fc.check(fc.asyncProperty(arbitrary, (value) => paths.run(options.run, value)), { seed, numRuns, endOnFailure: !shrink, examples });
   scenario.endQuietPhase();
-  if (!details.failed) return;
+  if (!details.failed) return { failed: false };
   if (details.counterexample === null) {
     // fast-check gave up without a counterexample: the generators discard too much (a suite bug).
     throw new Error(`the property could not run: ${details.interrupted ? 'interrupted' : 'too many discarded cases'}`);
   }
+  const path = details.counterexamplePath ?? undefined;
   if (!shrink) {
-    for (const id of options.requirements) scenario.replay(id, seed, details.counterexamplePath ?? undefined);
-    return;
+    for (const id of options.requirements) scenario.replay(id, seed, path);
+    return { failed: true, ...(path !== undefined ? { path } : {}) };
   }
   // Send the smallest counterexample once more, this time recording its evidence.
   const [smallest] = details.counterexample;
-  await withCasePath(details.counterexamplePath ?? 'counterexample', () => options.run(smallest));
-  for (const id of options.requirements) scenario.replay(id, seed, details.counterexamplePath ?? undefined);
+  await withCasePath(path ?? 'counterexample', () => options.run(smallest));
+  for (const id of options.requirements) scenario.replay(id, seed, path);
+  return { failed: true, ...(path !== undefined ? { path } : {}) };
 }
 
 /**

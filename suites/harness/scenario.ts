@@ -12,7 +12,7 @@ import { checkNamed, type AskedFor, type CheckSubject, type Verdict } from '../c
 import { recordScenario } from './har-recorder.ts';
 import type { Exchange } from './http.ts';
 import { noteJudged } from './progress.ts';
-import type { ExchangeRecord, OutcomeStatus, RequirementOutcome } from './outcome-types.ts';
+import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord } from './outcome-types.ts';
 import { isEmptySelection, isSelected, selectionFromEnv } from './selection.ts';
 import type { ExchangeKind, TargetSession } from './session.ts';
 
@@ -43,6 +43,7 @@ interface Tally {
   firstOther?: { check: string; message: string };
   evidence: ExchangeRecord[];
   replay?: { seed: number; path?: string };
+  sequence?: SequenceRecord;
 }
 
 /** Requirements judged on every answer to the collection URL, whatever the scenario. */
@@ -170,6 +171,12 @@ export class Scenario {
     if (tally) tally.replay = path === undefined ? { seed } : { seed, path };
   }
 
+  /** Attaches the shrunk failing sequence (a stateful property) to its requirement. */
+  sequence(requirementId: string, record: SequenceRecord): void {
+    const tally = this.tallies.get(requirementId);
+    if (tally) tally.sequence = record;
+  }
+
   private note(requirement: Requirement, check: string, verdict: Verdict, evidence: readonly Exchange[]): void {
     for (const exchange of evidence) {
       const ids = this.judgedFor.get(exchange) ?? new Set<string>();
@@ -260,6 +267,7 @@ export class Scenario {
         evidence,
         ...(t.firstExemption ? { exemptedLayer: t.firstExemption.layer } : {}),
         ...(t.replay ? { replay: t.replay } : {}),
+        ...(t.sequence && failures > 0 ? { sequence: t.sequence } : {}),
       };
     });
   }

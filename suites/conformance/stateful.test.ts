@@ -1,0 +1,103 @@
+/**
+ * State and concurrency: generated sequences of attaches and detaches, some requests sent together,
+ * run against a model of the server's interfaces with fast-check's model-based testing
+ * (fc.commands, fc.asyncModelRun, fc.scheduler for the order of requests sent together). After
+ * every command the cloud settles and the invariants are judged (CI-100 to CI-104). A failing
+ * sequence shrinks; the report shows it step by step with a script of curl lines; --seed replays it.
+ *
+ * Budget: a few sequences of at most six commands (each costs seconds on a real cloud); after every
+ * sequence, whatever happened, everything it attached is detached (through the session, which
+ * writes the resource ledger on a real cloud).
+ */
+import fc from 'fast-check';
+import { describe } from 'vitest';
+import { checkProperty } from '../harness/property.ts';
+import { conformanceTest, type Scenario } from '../harness/scenario.ts';
+import { TargetSession, useSession } from '../harness/session.ts';
+import { resourcesOf } from '../harness/steps.ts';
+import { MAX_TOGETHER, commandArbitraries } from '../stateful/commands.ts';
+import { SEQUENCE_REQUIREMENTS, SequenceContext, SequenceFailed, SequenceModel, type SequenceResources } from '../stateful/sequence.ts';
+import type { SequenceRecord } from '../harness/outcome-types.ts';
+
+const session = useSession();
+
+/** Commands per sequence, at most. */
+const MAX_COMMANDS = 6;
+
+/**
+ * Sequences per run: a tenth of --runs, between 10 and 20 (a sequence is a few commands of seconds
+ * each on a real cloud; on the embedded cloud ten take about a second).
+ */
+function sequenceRuns(scenario: Scenario): number {
+  return Math.min(20, Math.max(10, Math.ceil(scenario.session.target.runs / 10)));
+}
+
+async function sequenceResources(scenario: Scenario): Promise<SequenceResources> {
+  const { netId, freeAddresses } = await resourcesOf(scenario.session);
+  const networks = await scenario.session.visibleNetworks();
+  return { netId: netId ?? null, freeAddresses, allocates: networks?.length === 1 };
+}
+
+/**
+ * Detaches everything the sequence left attached: the model's ports, anything new in the list, and
+ * any port Neutron shows bound to the server that was not bound before (a port bound but not listed).
+ */
+async function cleanUp(ctx: SequenceContext, model: SequenceModel): Promise<void> {
+  const listed = (await ctx.list()).listed ?? [];
+  const bound = (await ctx.boundInNeutron()).ids ?? [];
+  const leftovers = new Set([...model.attached.keys(), ...listed, ...bound].filter((p) => !ctx.baseline.includes(p)));
+  for (const portId of leftovers) {
+    ctx.session.noteAttached(portId);
+    await ctx.session.detach(portId);
+  }
+}
+
+describe('stateful sequences', () => {
+  conformanceTest('generated sequences of attaches and detaches, some sent together', SEQUENCE_REQUIREMENTS, async (scenario) => {
+    const { target } = scenario.session;
+    const given = target.portIds;
+    if (given.length === 0) {
+      for (const id of SEQUENCE_REQUIREMENTS) scenario.notExercisable(id, 'the target was not given a free port (--port-id)');
+      return;
+    }
+    const baseline = await scenario.session.interfaces();
+    if (baseline === null) {
+      for (const id of SEQUENCE_REQUIREMENTS) scenario.notExercisable(id, 'the server\'s interface list could not be read');
+      return;
+    }
+    const resources = await sequenceResources(scenario);
+    // Requests sent together go through a session of their own: under --concurrency 1 (the default)
+    // the run's bound would send them one after another, and there would be no race to see.
+    const burst = new TargetSession({ ...target, manners: { ...target.manners, concurrency: Math.max(target.manners.concurrency, MAX_TOGETHER) } });
+    let lastFailure: { failed: string[]; record: SequenceRecord } | null = null;
+    const result = await checkProperty({
+      scenario,
+      requirements: SEQUENCE_REQUIREMENTS,
+      arbitrary: fc.tuple(fc.commands(commandArbitraries(resources), { maxCommands: MAX_COMMANDS }), fc.scheduler()),
+      numRuns: sequenceRuns(scenario),
+      independent: false,
+      run: async ([commands, scheduler]) => {
+        // The commands run as given (fast-check shrinks by the ones that ran); the scheduler is copied, as
+        // the replay of the smallest counterexample runs the same value once more.
+        const ctx = new SequenceContext(scenario, burst, fc.cloneIfNeeded(scheduler), resources, baseline);
+        const model = new SequenceModel(given, baseline);
+        try {
+          await fc.asyncModelRun(() => ({ model, real: ctx }), commands);
+        } catch (error) {
+          if (!(error instanceof SequenceFailed)) throw error;
+        } finally {
+          if (process.env.OSI_DEBUG_SEQ) console.log('SEQ', String(commands), ctx.log.steps.length, [...ctx.failed].join());
+          await cleanUp(ctx, model);
+        }
+        // The last failing run is the smallest counterexample fast-check found (or its replay).
+        if (ctx.failed.size > 0) lastFailure = { failed: [...ctx.failed], record: ctx.log.record(target.seed, undefined) };
+        return ctx.failed.size === 0;
+      },
+    });
+    const failure = lastFailure as { failed: string[]; record: SequenceRecord } | null;
+    if (result.failed && failure) {
+      const record = { ...failure.record, ...(result.path !== undefined ? { path: result.path } : {}) };
+      for (const id of failure.failed) scenario.sequence(id, record);
+    }
+  }, session);
+});
