@@ -21,12 +21,12 @@
  */
 import type { Interpretation, Level, Need, Requirement } from '../specs/ledger-types.ts';
 import { NEED_TEXT, unmetNeeds } from '../suites/harness/needs.ts';
-import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo } from '../suites/harness/outcome-types.ts';
+import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo, SequenceRecord } from '../suites/harness/outcome-types.ts';
 import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '../suites/harness/selection.ts';
 import {
   REPORT_FORMAT_VERSION,
   type ConformanceReportBody, type ReportCounts, type ReportEvidence, type ReportMessage, type ReportSelection, type RequirementResult,
-  type RequirementStatus, type StatusCounts, type TestRef, type TestState, type Verdict,
+  type RequirementStatus, type StatusCounts, type TestRef, type TestState, type Verdict, type ReportSequence, type ReportSequenceExchange,
 } from './report-types.ts';
 
 /** What the reporter learnt about one test, with vitest's types already left behind. */
@@ -198,6 +198,7 @@ function judgeRequirement(requirement: Requirement, tests: readonly CollectedTes
     title: requirement.title,
     clause: requirement.clause,
     interpretations: [...requirement.interpretations],
+    ...(requirement.section ? { section: requirement.section } : {}),
     status: statusOf(attributed.map((a) => a.outcome)),
     outcomeCounts,
     tests: involved.map(testRef).sort((a, b) => compareText(a.file, b.file) || compareText(a.name, b.name)),
@@ -229,9 +230,30 @@ function messageOf({ outcome, test }: AttributedOutcome, limits: AggregateLimits
     test: test.name,
     text: clip(outcome.message, limits.maxTextLength),
   };
-  if (outcome.replay === undefined) return message;
+  const sequence = outcome.sequence ? { sequence: sequenceOf(outcome.sequence, limits) } : {};
+  if (outcome.replay === undefined) return { ...message, ...sequence };
   const replay = outcome.replay.path === undefined ? { seed: outcome.replay.seed } : { seed: outcome.replay.seed, path: outcome.replay.path };
-  return { ...message, replay };
+  return { ...message, replay, ...sequence };
+}
+
+/** A failing sequence for the report: each request and its answer, without headers (the curl lines have them). */
+function sequenceOf(record: SequenceRecord, limits: AggregateLimits): ReportSequence {
+  const cut = (s: string): string => clip(s, limits.maxTextLength);
+  const steps = record.steps.map((step) => ({
+    n: step.n,
+    title: cut(step.title),
+    outcome: cut(step.outcome),
+    exchanges: step.exchanges.map((e, index): ReportSequenceExchange => ({
+      method: e.request.method,
+      url: cut(e.request.url),
+      ...(e.request.body !== undefined ? { requestBody: cut(e.request.body) } : {}),
+      ...(e.response ? { status: e.response.status, responseBody: cut(e.response.body) } : {}),
+      ...(e.transportError !== undefined ? { transportError: cut(e.transportError) } : {}),
+      curl: cut(e.curl),
+      together: step.together.includes(index),
+    })),
+  }));
+  return { seed: record.seed, ...(record.path !== undefined ? { path: record.path } : {}), steps, script: cut(record.script) };
 }
 
 function dedupeMessages(messages: readonly ReportMessage[]): ReportMessage[] {

@@ -3,7 +3,7 @@
  * everywhere and an exchange is always shown in the same curl -v like layout.
  */
 import type { Level } from '../specs/ledger-types.ts';
-import type { ConformanceReport, ReportEvidence, RequirementResult, RequirementStatus, SignedStatement, Verdict, VerdictValue } from './report-types.ts';
+import type { ConformanceReport, ReportEvidence, ReportSequence, RequirementResult, RequirementStatus, SignedStatement, Verdict, VerdictValue } from './report-types.ts';
 
 /** `observed`: a MAY that was exercised; MAYs are observed and reported, never judged. */
 export type CellStatus = RequirementStatus | 'observed' | 'absent';
@@ -162,4 +162,39 @@ export function escapeMarkup(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/** Title of the matrix section that lists the requirements judged on generated sequences. */
+export const STATEFUL_SECTION_TITLE = 'Stateful sequences (generated attaches and detaches, some sent together)';
+
+/** The requirements of one request each, then those of generated sequences (their own matrix section). */
+export function matrixSections(requirements: readonly RequirementResult[]): { readonly single: RequirementResult[]; readonly stateful: RequirementResult[] } {
+  return { single: requirements.filter((r) => r.section !== 'stateful'), stateful: requirements.filter((r) => r.section === 'stateful') };
+}
+
+/** The heading line of a failing sequence: its length and how to replay it. */
+export function sequenceCaption(sequence: ReportSequence): string {
+  const steps = `${sequence.steps.length} ${sequence.steps.length === 1 ? 'step' : 'steps'}`;
+  return `Shrunk failing sequence, ${steps} (replay: --seed ${sequence.seed}${sequence.path ? `, path ${sequence.path}` : ''})`;
+}
+
+/** Longest body shown in a sequence's steps; conformance.json keeps them whole. */
+const SEQUENCE_BODY_SHOWN = 400;
+
+function shortBody(body: string): string {
+  return body.length <= SEQUENCE_BODY_SHOWN ? body : `${body.slice(0, SEQUENCE_BODY_SHOWN)}… (${body.length - SEQUENCE_BODY_SHOWN} more characters in conformance.json)`;
+}
+
+/** A failing sequence as numbered steps, each request and its answer (long bodies cut). */
+export function sequenceText(sequence: ReportSequence): string {
+  const lines: string[] = [];
+  for (const step of sequence.steps) {
+    lines.push(`${step.n}. ${step.title}${step.outcome ? ` — ${step.outcome}` : ''}`);
+    for (const e of step.exchanges) {
+      lines.push(`   > ${e.method} ${e.url}${e.together ? '   (sent together)' : ''}`);
+      if (e.requestBody !== undefined) lines.push(`   > ${shortBody(e.requestBody)}`);
+      lines.push(e.status !== undefined ? `   < ${e.status}${e.responseBody ? ` ${shortBody(e.responseBody)}` : ''}` : `   < no answer: ${e.transportError ?? 'unknown transport error'}`);
+    }
+  }
+  return lines.join('\n');
 }

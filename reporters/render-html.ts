@@ -6,7 +6,8 @@
  */
 import { h, htmlPage } from './html-page.ts';
 import {
-  STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, observation, sections, shownStatus, type CellStatus, signatureFacts,
+  STATEFUL_SECTION_TITLE, STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, matrixSections, observation, sections, sequenceCaption, sequenceText,
+  shownStatus, type CellStatus, signatureFacts,
 } from './present.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
 import type { ConformanceReport, MatrixReport, ReportCounts, ReportEvidence, RequirementResult, VerdictValue } from './report-types.ts';
@@ -81,11 +82,16 @@ function requirementDetail(r: RequirementResult): string {
     return `<li>${pill(m.status)} ${h(m.text)} <span class="meta">— ${h(m.test)}${m.check ? ` · check ${h(m.check)}` : ''}${replay}</span></li>`;
   });
   if (r.messagesOmitted > 0) messages.push(`<li class="meta">${plural(r.messagesOmitted, 'more message', 'more messages')} in conformance.json</li>`);
+  const sequences = r.messages.flatMap(({ sequence }) => (sequence ? [`<details class="sequence" open><summary>${h(sequenceCaption(sequence))}</summary>
+<pre class="request">${h(sequenceText(sequence))}</pre>
+<h4>Reproduce, step by step</h4><pre class="curl">${h(sequence.script)}</pre>
+</details>`] : []));
   const tests = r.tests.map((t) => `<li><code>${h(t.file)}</code> › ${h(t.name)} <span class="meta">(${h(t.state)})</span></li>`);
   const omitted = r.evidenceOmitted > 0 ? `<p class="meta">${plural(r.evidenceOmitted, 'more exchange is', 'more exchanges are')} not kept in the report.</p>` : '';
   return `<blockquote>${h(r.clause)}</blockquote>
 ${r.interpretations.length > 0 ? `<p class="meta">Interpretations: ${r.interpretations.map((id) => `<a href="#${h(id)}">${h(id)}</a>`).join(', ')}</p>` : ''}
 ${messages.length > 0 ? `<ul class="messages">${messages.join('')}</ul>` : '<p class="meta">No message recorded.</p>'}
+${sequences.join('\n')}
 ${r.evidence.map(exchange).join('\n')}${omitted}
 ${tests.length > 0 ? `<p class="meta">Tests</p><ul class="plain">${tests.join('')}</ul>` : '<p class="meta">No test declared or judged this requirement.</p>'}`;
 }
@@ -120,6 +126,7 @@ function linkNote(r: RequirementResult): string {
 
 export function renderReportHtml(report: ConformanceReport): string {
   const { failures, errors, warnings, observations } = sections(report);
+  const { single, stateful } = matrixSections(report.requirements);
   const linkList = (title: string, items: readonly RequirementResult[]): string => (items.length === 0 ? '' : `<h2>${h(title)}</h2><ul class="plain">${items.map((r) => `<li>${pill(shownStatus(r))} <a href="#${h(r.id)}">${h(r.id)}</a> ${h(r.title)}${linkNote(r)}</li>`).join('')}</ul>`);
   const body = `<header class="page-head">
 <div><h1>Conformance report</h1><p class="subtitle">${h(report.document.name)}</p></div>
@@ -151,7 +158,8 @@ ${toolbar(true)}
 <table class="matrix" id="matrix">
 <thead><tr><th>ID</th><th>Level</th><th>Status</th><th>Title</th><th><span class="meta">Evidence</span></th></tr></thead>
 <tbody>
-${report.requirements.map(matrixRow).join('\n')}
+${single.map(matrixRow).join('\n')}
+${stateful.length > 0 ? `<tr class="section"><th colspan="5" scope="rowgroup">${h(STATEFUL_SECTION_TITLE)}</th></tr>\n` : ''}${stateful.map(matrixRow).join('\n')}
 </tbody>
 </table>
 <p class="empty" id="no-rows" hidden>No requirement matches the filters.</p>

@@ -9,7 +9,8 @@
 import type { ConformanceReport, MatrixReport, RequirementResult } from './report-types.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
 import {
-  STATUS_EMOJI, VERDICT_EMOJI, exchangeCaption, exchangeText, formatDuration, runFacts, observation, sections, shownStatus, signatureFacts, stripForbiddenXmlChars, verdictHeadline,
+  STATUS_EMOJI, VERDICT_EMOJI, STATEFUL_SECTION_TITLE, exchangeCaption, exchangeText, formatDuration, matrixSections, runFacts, observation, sections,
+  sequenceCaption, sequenceText, shownStatus, signatureFacts, stripForbiddenXmlChars, verdictHeadline,
 } from './present.ts';
 
 /** Escapes inline text: HTML, table pipes, Markdown emphasis and links, mentions and issue references. */
@@ -64,6 +65,10 @@ function requirementDetails(requirement: RequirementResult, withEvidence: boolea
   if (requirement.messagesOmitted > 0) lines.push(`- … ${requirement.messagesOmitted} more ${requirement.messagesOmitted === 1 ? 'message' : 'messages'} in conformance.json`);
   lines.push('');
   if (!withEvidence) return lines;
+  for (const { sequence } of requirement.messages) {
+    if (!sequence) continue;
+    lines.push(`<details open><summary>${escapeInline(sequenceCaption(sequence))}</summary>`, '', codeBlock(sequenceText(sequence)), '', 'Reproduce, step by step:', '', codeBlock(sequence.script, 'sh'), '', '</details>', '');
+  }
   requirement.evidence.forEach((evidence, index) => {
     lines.push(
       `<details><summary>Evidence ${index + 1} (${evidence.status}, ${escapeInline(evidence.check)}): ${escapeInline(exchangeCaption(evidence))}</summary>`,
@@ -112,9 +117,18 @@ export function renderReportMarkdown(report: ConformanceReport, options: Markdow
   if (report.verdict.problems.length > 0) {
     lines.push('### Problems with the run', '', ...report.verdict.problems.map((p) => `- ${escapeInline(p)}`), '');
   }
-  lines.push('### Matrix', '', '| ID | Level | Status | Title |', '|---|---|---|---|');
-  for (const r of report.requirements) lines.push(`| ${r.id} | ${r.level} | ${statusCell(shownStatus(r))} | ${escapeInline(r.title)} |`);
-  lines.push('');
+  const { single, stateful } = matrixSections(report.requirements);
+  const matrixTable = (rows: readonly RequirementResult[]): void => {
+    lines.push('| ID | Level | Status | Title |', '|---|---|---|---|');
+    for (const r of rows) lines.push(`| ${r.id} | ${r.level} | ${statusCell(shownStatus(r))} | ${escapeInline(r.title)} |`);
+    lines.push('');
+  };
+  lines.push('### Matrix', '');
+  matrixTable(single);
+  if (stateful.length > 0) {
+    lines.push(`#### ${escapeInline(STATEFUL_SECTION_TITLE)}`, '');
+    matrixTable(stateful);
+  }
   const section = (title: string, items: readonly RequirementResult[]): void => {
     if (items.length === 0) return;
     lines.push(`### ${title}`, '');

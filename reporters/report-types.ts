@@ -38,6 +38,37 @@ export interface ReportMessage {
   readonly test: string;
   readonly text: string;
   readonly replay?: { readonly seed: number; readonly path?: string };
+  /** A stateful property's shrunk failing sequence, step by step. */
+  readonly sequence?: ReportSequence;
+}
+
+/** One request of a sequence step and its answer, as the report shows it (headers left out). */
+export interface ReportSequenceExchange {
+  readonly method: string;
+  readonly url: string;
+  readonly requestBody?: string;
+  /** Absent when no answer came. */
+  readonly status?: number;
+  readonly responseBody?: string;
+  readonly transportError?: string;
+  readonly curl: string;
+  /** Sent together with the step's other such requests (a concurrent group). */
+  readonly together: boolean;
+}
+
+export interface ReportSequenceStep {
+  readonly n: number;
+  readonly title: string;
+  readonly outcome: string;
+  readonly exchanges: readonly ReportSequenceExchange[];
+}
+
+/** A shrunk failing sequence: `--seed` replays it; `script` holds its curl lines. */
+export interface ReportSequence {
+  readonly seed: number;
+  readonly path?: string;
+  readonly steps: readonly ReportSequenceStep[];
+  readonly script: string;
 }
 
 /** One exchange kept as evidence, with the outcome it belongs to. */
@@ -53,6 +84,8 @@ export interface RequirementResult {
   readonly title: string;
   readonly clause: string;
   readonly interpretations: readonly string[];
+  /** Listed in its own matrix section (generated sequences) rather than with the single requests. */
+  readonly section?: 'stateful';
   readonly status: RequirementStatus;
   /** How many recorded outcomes (including synthetic ones for crashed tests) had each status. */
   readonly outcomeCounts: { readonly [S in OutcomeStatus]: number };

@@ -3,7 +3,7 @@
  * send; these say what actually arrived, so a malformed outcome becomes a note in the report
  * instead of a crash of the reporter (which would leave no report at all).
  */
-import type { ExchangeRecord, OutcomeStatus, RequirementOutcome } from '../suites/harness/outcome-types.ts';
+import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord, SequenceStep } from '../suites/harness/outcome-types.ts';
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -51,7 +51,7 @@ export function asExchange(value: unknown): ExchangeRecord | null {
 /** A well-formed outcome, or null. Malformed evidence items are dropped, not the whole outcome. */
 export function asOutcome(value: unknown): RequirementOutcome | null {
   if (!isObject(value)) return null;
-  const { requirement, status, check, message, evidence, replay, exemptedLayer } = value;
+  const { requirement, status, check, message, evidence, replay, exemptedLayer, sequence } = value;
   if (typeof requirement !== 'string' || typeof status !== 'string' || !OUTCOME_STATUSES.has(status)) return null;
   const exchanges = Array.isArray(evidence) ? evidence.map(asExchange).filter((e): e is ExchangeRecord => e !== null) : [];
   let parsedReplay: RequirementOutcome['replay'];
@@ -66,5 +66,18 @@ export function asOutcome(value: unknown): RequirementOutcome | null {
     evidence: exchanges,
     ...(typeof exemptedLayer === 'string' ? { exemptedLayer } : {}),
     ...(parsedReplay === undefined ? {} : { replay: parsedReplay }),
+    ...(asSequence(sequence) ?? {}),
   };
+}
+
+/** A well-formed failing sequence (as `{ sequence }`), or null; malformed steps and exchanges are dropped. */
+function asSequence(value: unknown): { sequence: SequenceRecord } | null {
+  if (!isObject(value) || typeof value.seed !== 'number' || !Array.isArray(value.steps) || typeof value.script !== 'string') return null;
+  const steps = value.steps.flatMap((step): SequenceStep[] => {
+    if (!isObject(step) || typeof step.n !== 'number' || typeof step.title !== 'string' || !Array.isArray(step.exchanges)) return [];
+    const together = Array.isArray(step.together) ? step.together.filter((i): i is number => typeof i === 'number') : [];
+    const exchanges = step.exchanges.map(asExchange).filter((e): e is ExchangeRecord => e !== null);
+    return [{ n: step.n, title: step.title, exchanges, together, outcome: typeof step.outcome === 'string' ? step.outcome : '' }];
+  });
+  return { sequence: { seed: value.seed, ...(typeof value.path === 'string' ? { path: value.path } : {}), steps, script: value.script } };
 }

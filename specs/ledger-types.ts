@@ -60,6 +60,8 @@ export interface Requirement {
   readonly needs?: readonly Need[];
   /** The documented response-code rows (1-based order in the document's table) it covers. */
   readonly documentedCodeRows?: readonly number[];
+  /** The matrix section it is listed in when not the single-request one: generated sequences of attaches and detaches. */
+  readonly section?: 'stateful';
 }
 
 /** Capabilities a target may lack; a requirement needing one it lacks is "not-exercisable". */

@@ -489,7 +489,7 @@ export const requirements: readonly Requirement[] = [
     interpretations: ['INT-24', 'INT-16'],
     scenario: 'A sequence command sends N (2-3) attaches of the same free port at once, in an order the seed chooses.',
     expect: { statuses: [200, 409], observe: ['exactly one 200', 'every other answer 409', 'judged only when one was accepted: a free port refused by all is CI-001\'s'] },
-    checks: ['concurrent_attach_single_winner'], needs: ['port'],
+    checks: ['concurrent_attach_single_winner'], needs: ['port'], section: 'stateful',
   },
   {
     id: 'CI-101', level: 'SHOULD', title: 'After the cloud settles, list and show equal what the sequence did',
@@ -497,7 +497,7 @@ export const requirements: readonly Requirement[] = [
     interpretations: ['INT-24', 'INT-19'],
     scenario: 'After every command of a generated sequence, poll the list (bounded, with backoff) until it equals the model or the budget is spent; then show every port the model holds.',
     expect: { statuses: [], observe: ['the list holds each port of the model once, and no other the sequence touched', 'show answers 200 with that port_id for each port of the model'] },
-    checks: ['listing_matches_model'],
+    checks: ['listing_matches_model'], section: 'stateful',
   },
   {
     id: 'CI-102', level: 'SHOULD', title: 'A detach removes only its own port',
@@ -505,7 +505,7 @@ export const requirements: readonly Requirement[] = [
     interpretations: ['INT-24', 'INT-19'],
     scenario: 'A sequence detaches one of several attached ports; after the cloud settles, compare the list with the one before.',
     expect: { statuses: [], observe: ['every other port listed before is still listed', 'no port appeared'] },
-    checks: ['detach_removes_only_its_port'],
+    checks: ['detach_removes_only_its_port'], section: 'stateful',
   },
   {
     id: 'CI-103', level: 'SHOULD', title: 'Nothing is attached that the sequence did not attach',
@@ -513,7 +513,7 @@ export const requirements: readonly Requirement[] = [
     interpretations: ['INT-24'],
     scenario: 'After every command of a generated sequence, once settled: the list, Neutron\'s ports bound to the server (with a network endpoint) and show of the ports the sequence let go.',
     expect: { statuses: [], observe: ['no listed port outside the model and what was attached before', 'no Neutron port bound to the server outside them', 'show answers 404 for each port the sequence detached or never got attached'] },
-    checks: ['nothing_unknown_attached'],
+    checks: ['nothing_unknown_attached'], section: 'stateful',
   },
   {
     id: 'CI-104', level: 'SHOULD', title: 'A port the cloud created for a net_id attach is deleted by its detach',
@@ -521,6 +521,6 @@ export const requirements: readonly Requirement[] = [
     interpretations: ['INT-24'],
     scenario: 'A sequence attaches by net_id (with or without a fixed IP) or by allocation, later detaches that port; then GET the port from Neutron (bounded wait).',
     expect: { statuses: [], observe: ['Neutron answers 404 for the port once the cloud settles'] },
-    checks: ['created_port_deleted'], needs: ['network'],
+    checks: ['created_port_deleted'], needs: ['network'], section: 'stateful',
   },
 ];

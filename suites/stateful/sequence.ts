@@ -121,11 +121,11 @@ function curlScript(steps: readonly SequenceStep[], seed: number): string {
   const lines = ['#!/bin/sh', `# The failing sequence, step by step (seed ${seed}). Set OS_TOKEN first; ids are the target's.`];
   for (const step of steps) {
     lines.push('', `# ${step.n}. ${step.title}${step.outcome ? ` — ${step.outcome}` : ''}`);
+    const lastTogether = Math.max(-1, ...step.together);
     step.exchanges.forEach((exchange, index) => {
-      if (!exchange.curl) return;
-      lines.push(step.together.includes(index) ? `${exchange.curl} &` : exchange.curl);
+      if (exchange.curl) lines.push(step.together.includes(index) ? `${exchange.curl} &` : exchange.curl);
+      if (index === lastTogether) lines.push('wait');
     });
-    if (step.together.length > 0) lines.push('wait');
   }
   return lines.join('\n');
 }
