@@ -105,7 +105,7 @@ class Detach implements SequenceCommand {
       ...(before ? { interfacesBefore: before } : {}),
       ...(after ? { interfacesAfter: after } : {}),
     });
-    if (created) {
+    if (created && ctx.session.target.networkUrl) {
       const neutron = await ctx.neutronPortAfterDetach(portId);
       if (neutron) step.add(neutron);
       ctx.judge(step, 'CI-104', { createdPort: { portId, answer: neutron?.answer } }, [exchange, neutron]);

@@ -160,6 +160,8 @@ export class SequenceContext {
     readonly resources: SequenceResources,
     /** Ports attached before the sequence began. */
     readonly baseline: readonly string[],
+    /** Requirements judged by any sequence of the run (the others are not exercisable). */
+    readonly judged: Set<string>,
   ) {
     this.lastListed = [...baseline];
   }
@@ -279,6 +281,7 @@ export class SequenceContext {
   /** Judges one stateful requirement; a failure is remembered for the property and noted in the step. */
   judge(step: SequenceStepBuilder, id: string, sequence: SequenceObservation, evidence: readonly (Exchange | undefined)[], extra: Omit<CheckSubject, 'requirement' | 'microversion' | 'sequence'> = {}): Verdict {
     const verdict = this.scenario.judge(id, { microversion: '2.1', sequence, ...extra }, evidence.filter((e): e is Exchange => e !== undefined));
+    this.judged.add(id);
     if (verdict.status === 'fail') {
       this.failed.add(id);
       step.note(`${id} failed: ${verdict.message}`);

@@ -237,6 +237,89 @@ const PROBES: Readonly<Record<string, Probe>> = {
   'CI-095': async (j) => ((await j.create(portBody(j, 0), { version: '9.99' })).status === 406 && (await j.create(portBody(j, 0), { version: '2.x' })).status === 400 ? 'pass' : 'fail'),
 };
 
+/** The ports listed for the server (duplicates kept). */
+async function listed(j: Judge): Promise<string[]> {
+  const list = await j.send('other', 'GET', j.c.interfacesUrl(), { headers: { 'X-Auth-Token': j.c.seed.token } });
+  return ((list.json as { interfaceAttachments?: Fields[] }).interfaceAttachments ?? []).map((i) => String(i.port_id));
+}
+
+/** Neutron's ports bound to the server. */
+async function boundInNeutron(j: Judge): Promise<string[]> {
+  const answer = await j.send('other', 'GET', `${j.c.seed.network_url}/ports?device_id=${j.c.seed.server_id}`, { headers: { 'X-Auth-Token': j.c.seed.token } });
+  return ((answer.json as { ports?: Fields[] }).ports ?? []).map((p) => String(p.id));
+}
+
+function detachInterface(j: Judge, portId: string): Promise<Answer> {
+  return j.send('other', 'DELETE', `${j.c.interfacesUrl()}/${portId}`, { headers: { 'X-Auth-Token': j.c.seed.token } });
+}
+
+/** Polls (20 × 10 ms) until `done` holds; true if it did. */
+async function eventually(done: () => Promise<boolean>): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    if (await done()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
+}
+
+/** The stateful requirements, judged on short fixed sequences as the suite's generated ones judge them. */
+const SEQUENCE_PROBES: Readonly<Record<string, Probe>> = {
+  'CI-100': async (j) => {
+    const answers = await Promise.all([0, 1, 2].map(() => j.create(portBody(j, 0))));
+    const accepted = answers.filter((a) => a.status === 200).length;
+    if (accepted === 0) return 'skip';
+    return accepted === 1 && answers.every((a) => a.status === 200 || a.status === 409) ? 'pass' : 'fail';
+  },
+  'CI-101': async (j) => {
+    const port = j.c.seed.port_ids[1] as string;
+    const byPort = await j.create(portBody(j, 1));
+    const byNet = fieldsOf(await j.create({ interfaceAttachment: { net_id: j.c.seed.network_id } }))?.port_id;
+    if (byPort.status !== 200 || !isUuid(byNet)) return 'skip';
+    const ports = [port, byNet];
+    const settled = await eventually(async () => ports.every((p) => listed(j).then((l) => l.filter((x) => x === p).length === 1)));
+    if (!settled) return 'fail';
+    for (const p of ports) {
+      const show = await j.send('other', 'GET', `${j.c.interfacesUrl()}/${p}`, { headers: { 'X-Auth-Token': j.c.seed.token } });
+      if (show.status !== 200 || fieldsOf(show)?.port_id !== p) return 'fail';
+    }
+    return 'pass';
+  },
+  'CI-102': async (j) => {
+    const [first, second] = [j.c.seed.port_ids[1] as string, j.c.seed.port_ids[2] as string];
+    if ((await j.create(portBody(j, 1))).status !== 200 || (await j.create(portBody(j, 2))).status !== 200) return 'skip';
+    const before = await listed(j);
+    if ((await detachInterface(j, first)).status !== 202) return 'skip';
+    await eventually(async () => !(await listed(j)).includes(first));
+    const after = await listed(j);
+    return after.includes(second) && before.every((p) => p === first || after.includes(p)) && after.every((p) => before.includes(p)) ? 'pass' : 'fail';
+  },
+  'CI-103': async (j) => {
+    const baseline = await listed(j);
+    // An attach and a detach of one port sent together, the attach first; then an attach and a detach in turn.
+    const [port0, port1] = [j.c.seed.port_ids[0] as string, j.c.seed.port_ids[1] as string];
+    const attach = j.create(portBody(j, 0));
+    await new Promise((r) => setTimeout(r, 10));
+    await Promise.all([attach, detachInterface(j, port0)]);
+    if ((await j.create(portBody(j, 1))).status === 200 && (await detachInterface(j, port1)).status === 202) {
+      await eventually(async () => !(await listed(j)).includes(port1));
+    }
+    const now = await listed(j);
+    const known = new Set([...baseline, ...now.filter((p) => p === port0)]);
+    const unknown = [...now, ...(await boundInNeutron(j))].filter((p) => !known.has(p));
+    for (const p of [port0, port1].filter((x) => !now.includes(x))) {
+      const show = await j.send('other', 'GET', `${j.c.interfacesUrl()}/${p}`, { headers: { 'X-Auth-Token': j.c.seed.token } });
+      if (show.status === 200) return 'fail';
+    }
+    return unknown.length === 0 ? 'pass' : 'fail';
+  },
+  'CI-104': async (j) => {
+    const port = fieldsOf(await j.create({ interfaceAttachment: { net_id: j.c.seed.network_id } }))?.port_id;
+    if (!isUuid(port) || (await detachInterface(j, port)).status !== 202) return 'skip';
+    const gone = await eventually(async () => (await j.send('other', 'GET', `${j.c.seed.network_url}/ports/${port}`, { headers: { 'X-Auth-Token': j.c.seed.token } })).status === 404);
+    return gone ? 'pass' : 'fail';
+  },
+};
+
 /** Judgements over every exchange of the run (after all probes ran). */
 function runWide(exchanges: readonly Exchange[]): Record<string, Verdict> {
   const successes = exchanges.filter((e) => e.kind === 'create' && e.answer.status === 200);
@@ -277,7 +360,7 @@ function runWide(exchanges: readonly Exchange[]): Record<string, Verdict> {
 export async function failingRequirements(cloud: RunningFakeCloud): Promise<string[]> {
   const judge = new Judge(cloud);
   const verdicts: Record<string, Verdict> = {};
-  for (const [id, probe] of Object.entries(PROBES)) {
+  for (const [id, probe] of Object.entries({ ...PROBES, ...SEQUENCE_PROBES })) {
     cloud.reset();
     verdicts[id] = await probe(judge);
   }

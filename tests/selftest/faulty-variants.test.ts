@@ -40,7 +40,11 @@ interface RunResult {
       level: string;
       status: string;
       evidence: Array<{ status: string; request: { body?: string } }>;
-      messages: Array<{ status: string; replay?: { seed: number; path?: string } }>;
+      messages: Array<{
+        status: string;
+        replay?: { seed: number; path?: string };
+        sequence?: { seed: number; script: string; steps: Array<{ n: number; title: string; exchanges: Array<{ together: boolean; status?: number }> }> };
+      }>;
     }>;
   } | null;
 }
@@ -72,6 +76,7 @@ const RUNS_TO_MAKE: ReadonlyArray<{ name: string; args: readonly string[] }> = [
   ...faults.map((f) => ({ name: f.name, args: ['--fault', f.name, ...(f.kind === 'broken-server' ? ['--timeout-ms', '1000'] : [])] })),
   // The same seed against the same variant again: the failing request must be the same one.
   { name: 'replay-malformed-uuid-accepted', args: ['--fault', 'malformed-uuid-accepted'] },
+  { name: 'replay-concurrent-double-attach-accepted', args: ['--fault', 'concurrent-double-attach-accepted'] },
 ];
 const results = new Map<string, RunResult>();
 
@@ -137,6 +142,31 @@ describe('the suite against the fake cloud and its faulty variants', () => {
     expect(replay?.path).toMatch(/^\d+(:\d+)*$/);
     // Shrunk: the smallest malformed id fast-check could find, not a long generated one.
     expect(JSON.stringify(failing(first)).length).toBeLessThan(200);
+  });
+
+  for (const fault of faults.filter((f) => f.kind === 'targeted-should')) {
+    it(`${fault.name}: conformant with warnings, flags exactly ${fault.breaks.join(', ')}`, () => {
+      const result = resultOf(fault.name);
+      const failed = failedOf(result);
+      table.push(`${fault.name} → ${failed.join(', ') || 'NOT FLAGGED'} (SHOULD)${failed.join() === [...fault.breaks].sort().join() ? '' : `  (declared ${fault.breaks.join(', ')})`}`);
+      expect(result.report?.verdict.value, result.report?.verdict.reason).toBe('conformant');
+      expect(failed).toEqual([...fault.breaks].sort());
+      expect(result.code).toBe(0);
+    });
+  }
+
+  it('a failing sequence is shrunk, shown step by step with its curl lines, and the same seed replays it', () => {
+    const sequenceOf = (name: string) => resultOf(name).report?.requirements.find((r) => r.id === 'CI-100')?.messages.find((m) => m.status === 'fail')?.sequence;
+    const first = sequenceOf('concurrent-double-attach-accepted');
+    const again = sequenceOf('replay-concurrent-double-attach-accepted');
+    expect(first?.steps.length).toBeGreaterThan(0);
+    // Shrunk to the one command that shows the race, and replayed to the same steps by the same seed.
+    expect(first?.steps.map((s) => s.n)).toEqual([1]);
+    expect(again?.steps.map((s) => s.title.replace(/[0-9a-f-]{36}/g, 'ID'))).toEqual(first?.steps.map((s) => s.title.replace(/[0-9a-f-]{36}/g, 'ID')));
+    expect(first?.steps[0]?.exchanges.filter((e) => e.together).map((e) => e.status)).toEqual(expect.arrayContaining([200, 200]));
+    expect(first?.script).toContain('curl -i -X \'POST\'');
+    expect(first?.script).toContain(' &\nwait');
+    expect(first?.seed).toBe(20261127);
   });
 
   for (const fault of faults.filter((f) => f.kind === 'broken-server')) {
