@@ -38,6 +38,27 @@ const CASES: Record<string, { requirement: string; pass: Omit<CheckSubject, 'req
   retry_after_conformance: { requirement: 'CI-060', pass: { answer: answer(503, {}, { 'retry-after': '5' }) }, fail: { answer: answer(503, {}) } },
   allow_header_conformance: { requirement: 'CI-056', pass: { answer: answer(405, {}, { allow: 'GET, POST' }) }, fail: { answer: answer(405, {}, { allow: 'GET' }) } },
   content_type_conformance: { requirement: 'CI-070', pass: { answer: good200 }, fail: { answer: answer(200, { interfaceAttachment: attachment }, { 'content-type': 'text/html' }) } },
+  concurrent_attach_single_winner: { requirement: 'CI-100', pass: { sequence: { together: [good200, answer(409, {}), answer(409, {})] } }, fail: { sequence: { together: [good200, good200, answer(409, {})] } } },
+  listing_matches_model: {
+    requirement: 'CI-101',
+    pass: { sequence: { modelAttached: [PORT], listed: ['boot', PORT], shown: [{ portId: PORT, answer: good200 }] } },
+    fail: { sequence: { modelAttached: [PORT], listed: ['boot'], shown: [{ portId: PORT, answer: good200 }] } },
+  },
+  detach_removes_only_its_port: {
+    requirement: 'CI-102',
+    pass: { sequence: { detachedPort: 'a' }, interfacesBefore: ['boot', 'a', 'b'], interfacesAfter: ['boot', 'b'] },
+    fail: { sequence: { detachedPort: 'a' }, interfacesBefore: ['boot', 'a', 'b'], interfacesAfter: ['boot'] },
+  },
+  nothing_unknown_attached: {
+    requirement: 'CI-103',
+    pass: { sequence: { modelAttached: [], baseline: ['boot'], listed: ['boot'], boundInNeutron: ['boot'], released: [PORT], shown: [{ portId: PORT, answer: answer(404, {}) }] } },
+    fail: { sequence: { modelAttached: [], baseline: ['boot'], listed: ['boot'], boundInNeutron: ['boot', PORT], released: [PORT], shown: [{ portId: PORT, answer: good200 }] } },
+  },
+  created_port_deleted: {
+    requirement: 'CI-104',
+    pass: { sequence: { createdPort: { portId: PORT, answer: answer(404, { NeutronError: {} }) } } },
+    fail: { sequence: { createdPort: { portId: PORT, answer: answer(200, { port: { id: PORT } }) } } },
+  },
   fault_body_conformance: { requirement: 'CI-071', pass: { answer: answer(404, { itemNotFound: { code: 404, message: 'gone' } }) }, fail: { answer: answer(404, { message: 'gone', code: '404 Not Found', title: 'Not Found' }) } },
   tag_echo_conformance: { requirement: 'CI-093', pass: { answer: answer(200, { interfaceAttachment: { ...attachment, tag: 'public' } }), asked: { tag: 'public' }, microversion: '2.70' }, fail: { answer: good200, asked: { tag: 'public' }, microversion: '2.70' } },
   microversion_header_conformance: { requirement: 'CI-096', pass: { answer: good200 }, fail: { answer: answer(200, { interfaceAttachment: attachment }, { 'openstack-api-version': 'compute 2.70' }) } },
@@ -83,6 +104,21 @@ describe('check registry', () => {
   it('fault_body_conformance still judges webob\'s body where no layer in front answers (a 400 is Nova\'s)', () => {
     const webob400 = answer(400, { message: 'bad', code: '400 Bad Request', title: 'Bad Request' });
     expect(checkNamed('fault_body_conformance').judge(subject('CI-071', { answer: webob400 })).status).toBe('fail');
+  });
+
+  it('the stateful checks leave what is not theirs alone', () => {
+    const judge = (name: string, requirement: string, extra: Omit<CheckSubject, 'requirement' | 'microversion'>) => checkNamed(name).judge(subject(requirement, extra)).status;
+    // No attach won: a free port refused by all is CI-001's, not a concurrency finding.
+    expect(judge('concurrent_attach_single_winner', 'CI-100', { sequence: { together: [answer(409, {}), answer(409, {})] } })).toBe('not-exercisable');
+    // The winner with a 400 for the other: not Nova's 409.
+    expect(judge('concurrent_attach_single_winner', 'CI-100', { sequence: { together: [good200, answer(400, {})] } })).toBe('fail');
+    // A port listed twice is not the model's single attachment.
+    expect(judge('listing_matches_model', 'CI-101', { sequence: { modelAttached: [PORT], listed: [PORT, PORT], shown: [{ portId: PORT, answer: good200 }] } })).toBe('fail');
+    // An extra listed port is CI-103's, not CI-101's.
+    expect(judge('listing_matches_model', 'CI-101', { sequence: { modelAttached: [], listed: [PORT], shown: [] } })).toBe('pass');
+    expect(judge('nothing_unknown_attached', 'CI-103', { sequence: { modelAttached: [], baseline: [], listed: [PORT] } })).toBe('fail');
+    // An unreadable list is a missing observation: error, never fail.
+    expect(judge('nothing_unknown_attached', 'CI-103', { sequence: { modelAttached: [], listed: null } })).toBe('error');
   });
 
   it('the response schema rejects the gophercloud fixture subnet id that is not a UUID', () => {
