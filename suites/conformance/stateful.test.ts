@@ -27,7 +27,7 @@ const NOT_EXERCISED: Readonly<Record<(typeof SEQUENCE_REQUIREMENTS)[number], str
   'CI-101': 'no sequence ran a command',
   'CI-102': 'no sequence detached a port',
   'CI-103': 'no sequence ran a command',
-  'CI-104': 'no sequence detached a port the cloud created (needs --net-id or a single network, and a network endpoint; more sequences: --runs)',
+  'CI-104': 'no sequence detached a port the cloud created (needs --net-id or a single network, and a network endpoint)',
 };
 
 /** Commands per sequence, at most. */
@@ -45,20 +45,6 @@ async function sequenceResources(scenario: Scenario): Promise<SequenceResources>
   const { netId, freeAddresses } = await resourcesOf(scenario.session);
   const networks = await scenario.session.visibleNetworks();
   return { netId: netId ?? null, freeAddresses, allocates: networks?.length === 1 };
-}
-
-/**
- * Detaches everything the sequence left attached: the model's ports, anything new in the list, and
- * any port Neutron shows bound to the server that was not bound before (a port bound but not listed).
- */
-async function cleanUp(ctx: SequenceContext, model: SequenceModel): Promise<void> {
-  const listed = (await ctx.list()).listed ?? [];
-  const bound = (await ctx.boundInNeutron()).ids ?? [];
-  const leftovers = new Set([...model.attached.keys(), ...listed, ...bound].filter((p) => !ctx.baseline.includes(p)));
-  for (const portId of leftovers) {
-    ctx.session.noteAttached(portId);
-    await ctx.session.detach(portId);
-  }
 }
 
 describe('stateful sequences', () => {
@@ -97,7 +83,7 @@ describe('stateful sequences', () => {
           if (!(error instanceof SequenceFailed)) throw error;
         } finally {
           if (process.env.OSI_DEBUG_SEQ) console.log('SEQ', String(commands), ctx.log.steps.length, [...ctx.failed].join());
-          await cleanUp(ctx, model);
+          await ctx.cleanUp(model);
         }
         // The last failing run is the smallest counterexample fast-check found (or its replay).
         if (ctx.failed.size > 0) lastFailure = { failed: [...ctx.failed], record: ctx.log.record(target.seed, undefined) };

@@ -36,7 +36,8 @@ function attachedPort(exchange: Exchange, asked: string | undefined): string | u
 
 async function attachAndRecord(model: SequenceModel, ctx: SequenceContext, step: SequenceStepBuilder, body: unknown, via: AttachedVia, asked: { portId?: string; netId?: string; ip?: string }): Promise<void> {
   const exchange = await ctx.create(step, body, asked);
-  const portId = attachedPort(exchange, asked.portId);
+  let portId = attachedPort(exchange, asked.portId);
+  if (portId === undefined && exchange.answer?.status === 200) portId = await ctx.portFromList(step, model);
   if (portId !== undefined) {
     model.attach(portId, { via, created: via !== 'port' });
     step.note(`${statusOf(exchange)}: ${portId} attached`);

@@ -10,7 +10,7 @@
 import type fc from 'fast-check';
 import { networkApi } from '../cloud/cloud-api.ts';
 import { sleep } from '../cloud/manners.ts';
-import type { AskedFor, CheckSubject, SequenceObservation, Verdict } from '../checks/registry.ts';
+import { attachmentFields, type AskedFor, type CheckSubject, type SequenceObservation, type Verdict } from '../checks/registry.ts';
 import type { Exchange } from '../harness/http.ts';
 import type { ExchangeRecord, SequenceRecord, SequenceStep } from '../harness/outcome-types.ts';
 import type { Scenario } from '../harness/scenario.ts';
@@ -236,6 +236,18 @@ export class SequenceContext {
     }
   }
 
+  /**
+   * The port an accepted attach created when its answer does not name one well (its field
+   * requirements judge that): the one new port in the settled list, if there is exactly one.
+   */
+  async portFromList(step: SequenceStepBuilder, model: SequenceModel): Promise<string | undefined> {
+    const known = (p: string): boolean => model.attached.has(p) || this.baseline.includes(p);
+    const view = await this.settle((listed) => listed.filter((p) => !known(p)).length > 0);
+    step.add(view.exchange);
+    const added = [...new Set((view.listed ?? []).filter((p) => !known(p)))];
+    return added.length === 1 ? added[0] : undefined;
+  }
+
   /** The list equals the model's ports and the baseline, each once. */
   matchesModel(model: SequenceModel, listed: readonly string[]): boolean {
     const expected = new Set([...model.attached.keys(), ...this.baseline]);
@@ -268,6 +280,32 @@ export class SequenceContext {
       await sleep(pause);
       pause = Math.min(pause * 2, this.session.isEmbedded ? 200 : 5_000);
     }
+  }
+
+  /**
+   * After every sequence, whatever happened: detaches the model's ports, anything new in the list,
+   * and any port Neutron shows bound to the server that was not bound before (bound but not listed).
+   * These are detaches too: a port the cloud created must be gone from Neutron after its own (CI-104).
+   */
+  async cleanUp(model: SequenceModel): Promise<void> {
+    const step = this.log.begin('clean up: detach what the sequence left attached');
+    const view = await this.list();
+    step.add(view.exchange);
+    const bound = await this.boundInNeutron();
+    if (bound.exchange) step.add(bound.exchange);
+    const leftovers = new Set([...model.attached.keys(), ...(view.listed ?? []), ...(bound.ids ?? [])].filter((p) => !this.baseline.includes(p)));
+    for (const portId of leftovers) {
+      this.session.noteAttached(portId);
+      const { exchange } = await this.session.detach(portId);
+      step.add(exchange);
+      if (model.attached.get(portId)?.created === true && exchange.answer?.status === 202 && this.session.target.networkUrl) {
+        const neutron = await this.neutronPortAfterDetach(portId);
+        if (neutron) step.add(neutron);
+        this.judge(step, 'CI-104', { createdPort: { portId, answer: neutron?.answer } }, [exchange, neutron]);
+      }
+      model.release(portId);
+    }
+    step.note(leftovers.size === 0 ? 'nothing to detach' : `detached ${[...leftovers].join(', ')}`);
   }
 
   /**
@@ -318,10 +356,9 @@ export class SequenceContext {
   }
 }
 
-/** The port_id a 200 answer names, if any. */
+/** The port_id a 200 answer names, if any (read as the field checks read it: a missing wrapper is CI-002's). */
 export function answeredPort(exchange: Exchange): string | undefined {
-  const json = exchange.answer?.json as { interfaceAttachment?: { port_id?: unknown } } | undefined;
-  const portId = json?.interfaceAttachment?.port_id;
+  const portId = exchange.answer ? attachmentFields(exchange.answer)?.port_id : undefined;
   return typeof portId === 'string' ? portId : undefined;
 }
 

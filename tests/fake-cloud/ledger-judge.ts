@@ -237,20 +237,25 @@ const PROBES: Readonly<Record<string, Probe>> = {
   'CI-095': async (j) => ((await j.create(portBody(j, 0), { version: '9.99' })).status === 406 && (await j.create(portBody(j, 0), { version: '2.x' })).status === 400 ? 'pass' : 'fail'),
 };
 
+/** A read the run-wide judgements do not see (they judge os-interface answers, not Neutron's or show's). */
+function read(j: Judge, method: string, url: string): Promise<Answer> {
+  return call(method, url, { headers: { 'X-Auth-Token': j.c.seed.token } });
+}
+
 /** The ports listed for the server (duplicates kept). */
 async function listed(j: Judge): Promise<string[]> {
-  const list = await j.send('other', 'GET', j.c.interfacesUrl(), { headers: { 'X-Auth-Token': j.c.seed.token } });
+  const list = await read(j, 'GET', j.c.interfacesUrl());
   return ((list.json as { interfaceAttachments?: Fields[] }).interfaceAttachments ?? []).map((i) => String(i.port_id));
 }
 
 /** Neutron's ports bound to the server. */
 async function boundInNeutron(j: Judge): Promise<string[]> {
-  const answer = await j.send('other', 'GET', `${j.c.seed.network_url}/ports?device_id=${j.c.seed.server_id}`, { headers: { 'X-Auth-Token': j.c.seed.token } });
+  const answer = await read(j, 'GET', `${j.c.seed.network_url}/ports?device_id=${j.c.seed.server_id}`);
   return ((answer.json as { ports?: Fields[] }).ports ?? []).map((p) => String(p.id));
 }
 
 function detachInterface(j: Judge, portId: string): Promise<Answer> {
-  return j.send('other', 'DELETE', `${j.c.interfacesUrl()}/${portId}`, { headers: { 'X-Auth-Token': j.c.seed.token } });
+  return read(j, 'DELETE', `${j.c.interfacesUrl()}/${portId}`);
 }
 
 /** Polls (20 × 10 ms) until `done` holds; true if it did. */
@@ -279,19 +284,19 @@ const SEQUENCE_PROBES: Readonly<Record<string, Probe>> = {
     const settled = await eventually(async () => ports.every((p) => listed(j).then((l) => l.filter((x) => x === p).length === 1)));
     if (!settled) return 'fail';
     for (const p of ports) {
-      const show = await j.send('other', 'GET', `${j.c.interfacesUrl()}/${p}`, { headers: { 'X-Auth-Token': j.c.seed.token } });
+      const show = await read(j, 'GET', `${j.c.interfacesUrl()}/${p}`);
       if (show.status !== 200 || fieldsOf(show)?.port_id !== p) return 'fail';
     }
     return 'pass';
   },
   'CI-102': async (j) => {
-    const [first, second] = [j.c.seed.port_ids[1] as string, j.c.seed.port_ids[2] as string];
+    const first = j.c.seed.port_ids[1] as string;
     if ((await j.create(portBody(j, 1))).status !== 200 || (await j.create(portBody(j, 2))).status !== 200) return 'skip';
     const before = await listed(j);
     if ((await detachInterface(j, first)).status !== 202) return 'skip';
     await eventually(async () => !(await listed(j)).includes(first));
     const after = await listed(j);
-    return after.includes(second) && before.every((p) => p === first || after.includes(p)) && after.every((p) => before.includes(p)) ? 'pass' : 'fail';
+    return before.every((p) => p === first || after.includes(p)) && after.every((p) => before.includes(p)) ? 'pass' : 'fail';
   },
   'CI-103': async (j) => {
     const baseline = await listed(j);
@@ -307,7 +312,7 @@ const SEQUENCE_PROBES: Readonly<Record<string, Probe>> = {
     const known = new Set([...baseline, ...now.filter((p) => p === port0)]);
     const unknown = [...now, ...(await boundInNeutron(j))].filter((p) => !known.has(p));
     for (const p of [port0, port1].filter((x) => !now.includes(x))) {
-      const show = await j.send('other', 'GET', `${j.c.interfacesUrl()}/${p}`, { headers: { 'X-Auth-Token': j.c.seed.token } });
+      const show = await read(j, 'GET', `${j.c.interfacesUrl()}/${p}`);
       if (show.status === 200) return 'fail';
     }
     return unknown.length === 0 ? 'pass' : 'fail';
@@ -315,7 +320,7 @@ const SEQUENCE_PROBES: Readonly<Record<string, Probe>> = {
   'CI-104': async (j) => {
     const port = fieldsOf(await j.create({ interfaceAttachment: { net_id: j.c.seed.network_id } }))?.port_id;
     if (!isUuid(port) || (await detachInterface(j, port)).status !== 202) return 'skip';
-    const gone = await eventually(async () => (await j.send('other', 'GET', `${j.c.seed.network_url}/ports/${port}`, { headers: { 'X-Auth-Token': j.c.seed.token } })).status === 404);
+    const gone = await eventually(async () => (await read(j, 'GET', `${j.c.seed.network_url}/ports/${port}`)).status === 404);
     return gone ? 'pass' : 'fail';
   },
 };
