@@ -117,7 +117,7 @@ describe('nonconformant scenario (a MUST fails)', () => {
 
   test('the terminal shows a line per file, the matrix failures first, the counts and the verdict line', () => {
     const out = nonconformant.stdout;
-    expect(out).toMatch(/✗ suite\/success\.fixture-test\.ts \(16 tests/);
+    expect(out).toMatch(/✗ suite\/success\.fixture-test\.ts \(21 tests/);
     const matrixLines = out.split('\n').filter((l) => /^ {2}CI-\d{3} /.test(l));
     expect(matrixLines[0]).toMatch(/CI-001 +MUST +✗ fail/);
     expect(matrixLines.at(-1)).toMatch(/✓ pass/);
