@@ -186,14 +186,17 @@ class AttachDetachTogether implements SequenceCommand {
     const attached = attach.answer?.status === 200;
     const detachAccepted = detach.answer?.status === 202;
     // Both accepted: either order is right (a detach of a port not yet attached is accepted by Nova and
-    // fails later). The cloud decides: wait for the port to leave within the budget, then follow the list.
-    let settled;
+    // fails later). The cloud decides: wait within the budget for the port to be gone (neither listed
+    // nor shown); if it is still listed or shown then, the detach came first and the port is attached.
     if (attached && detachAccepted) {
-      settled = await ctx.settle((listed) => !listed.includes(portId) && ctx.matchesModel(m, listed));
-      if (settled.listed?.includes(portId)) m.attach(portId, { via: 'port', created: false });
+      await ctx.session.waitForInterfaces(async (listed) => !listed.includes(portId) && ctx.matchesModel(m, listed) && (await ctx.show(portId)).answer?.status !== 200);
+      const [view, show] = [await ctx.list(), await ctx.show(portId)];
+      step.add(view.exchange);
+      step.add(show);
+      if (view.listed?.includes(portId) || show.answer?.status === 200) m.attach(portId, { via: 'port', created: false });
     } else if (attached) m.attach(portId, { via: 'port', created: false });
     step.note(`attach ${statusOf(attach)}, detach ${statusOf(detach)}: ${m.attached.has(portId) ? `${portId} attached` : `${portId} free`}`);
-    await ctx.judgeInvariants(step, m, m.attached.has(portId) ? [] : [portId], settled);
+    await ctx.judgeInvariants(step, m, m.attached.has(portId) ? [] : [portId]);
     ctx.stopIfFailed();
   }
   toString = (): string => `attachDetachTogether(${this.pick})`;

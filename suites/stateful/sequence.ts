@@ -9,7 +9,6 @@
  */
 import type fc from 'fast-check';
 import { networkApi } from '../cloud/cloud-api.ts';
-import { sleep } from '../cloud/manners.ts';
 import { attachmentFields, type AskedFor, type CheckSubject, type SequenceObservation, type Verdict } from '../checks/registry.ts';
 import type { Exchange } from '../harness/http.ts';
 import type { ExchangeRecord, SequenceRecord, SequenceStep } from '../harness/outcome-types.ts';
@@ -130,11 +129,6 @@ function curlScript(steps: readonly SequenceStep[], seed: number): string {
   return lines.join('\n');
 }
 
-/** How long settling may take: the detach budget the session uses (seconds on a real cloud). */
-function settleBudgetMs(session: TargetSession): number {
-  return session.isEmbedded ? 2_000 : 60_000;
-}
-
 export interface SettledView {
   /** The list as last read (duplicates kept), or null when it could not be read. */
   readonly listed: string[] | null;
@@ -221,19 +215,12 @@ export class SequenceContext {
   }
 
   /**
-   * Reads the list until `settled` says it has settled, with backoff, within the budget; returns the
-   * last read either way (judging comes after).
+   * Waits (the session's bounded polling with backoff, --detach-timeout-s) until `settled` says the
+   * list has settled, then reads it once more for the record: judging comes after, either way.
    */
   async settle(settled: (listed: readonly string[]) => boolean): Promise<SettledView> {
-    const deadline = Date.now() + settleBudgetMs(this.session);
-    let pause = this.session.isEmbedded ? 5 : 500;
-    for (;;) {
-      const view = await this.list();
-      if (view.listed !== null && settled(view.listed)) return view;
-      if (Date.now() >= deadline) return view;
-      await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
-      pause = Math.min(pause * 2, this.session.isEmbedded ? 200 : 5_000);
-    }
+    await this.session.waitForInterfaces(settled);
+    return this.list();
   }
 
   /**
@@ -268,18 +255,16 @@ export class SequenceContext {
     return { ids: ports.map((p) => p.id).filter((id): id is string => typeof id === 'string'), exchange };
   }
 
-  /** Neutron's answer to GET the port, polled until 404 within the settle budget. */
+  /**
+   * Neutron's answer to GET the port, read again until 404 within --detach-timeout-s (Nova deletes
+   * the port it created as part of the detach, which it finishes after answering).
+   */
   async neutronPortAfterDetach(portId: string): Promise<Exchange | undefined> {
     const { networkUrl } = this.session.target;
     if (!networkUrl) return undefined;
-    const deadline = Date.now() + settleBudgetMs(this.session);
-    let pause = this.session.isEmbedded ? 5 : 500;
-    for (;;) {
-      const exchange = await this.get(`${networkApi(networkUrl)}/ports/${encodeURIComponent(portId)}`);
-      if (exchange.answer?.status === 404 || Date.now() >= deadline) return exchange;
-      await sleep(pause);
-      pause = Math.min(pause * 2, this.session.isEmbedded ? 200 : 5_000);
-    }
+    const url = `${networkApi(networkUrl)}/ports/${encodeURIComponent(portId)}`;
+    await this.session.waitForInterfaces(async () => (await this.get(url)).answer?.status === 404);
+    return this.get(url);
   }
 
   /**
@@ -332,8 +317,8 @@ export class SequenceContext {
    * (CI-101) and nothing is attached, listed, shown or bound that the model does not know (CI-103).
    * `released` are the ports this command let go. Returns the settled list.
    */
-  async judgeInvariants(step: SequenceStepBuilder, model: SequenceModel, released: readonly string[], settledView?: SettledView): Promise<string[] | null> {
-    const view = settledView ?? (await this.settle((listed) => this.matchesModel(model, listed)));
+  async judgeInvariants(step: SequenceStepBuilder, model: SequenceModel, released: readonly string[]): Promise<string[] | null> {
+    const view = await this.settle((listed) => this.matchesModel(model, listed));
     step.add(view.exchange);
     const modelAttached = [...model.attached.keys()];
     const shown: Array<{ portId: string; answer: Exchange['answer'] }> = [];
