@@ -519,7 +519,7 @@ export const requirements: readonly Requirement[] = [
     id: 'CI-104', level: 'SHOULD', title: 'A port the cloud created for a net_id attach is deleted by its detach',
     clause: 'INT-24: a port the cloud created for a net_id attach is deleted by its detach.',
     interpretations: ['INT-24'],
-    scenario: 'A sequence attaches by net_id (with or without a fixed IP) or by allocation, later detaches that port; then GET the port from Neutron (bounded wait).',
+    scenario: 'A sequence attaches by net_id (with or without a fixed IP) or by allocation, later detaches that port (or its cleanup does); once the detach took effect, GET the port from Neutron (bounded wait).',
     expect: { statuses: [], observe: ['Neutron answers 404 for the port once the cloud settles'] },
     checks: ['created_port_deleted'], needs: ['network'], section: 'stateful',
   },

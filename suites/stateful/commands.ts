@@ -106,7 +106,8 @@ class Detach implements SequenceCommand {
       ...(before ? { interfacesBefore: before } : {}),
       ...(after ? { interfacesAfter: after } : {}),
     });
-    if (created && ctx.session.target.networkUrl) {
+    // Judged once the detach took effect (the port left the list); a detach that did not is CI-014's.
+    if (created && ctx.session.target.networkUrl && after !== null && !after.includes(portId)) {
       const neutron = await ctx.neutronPortAfterDetach(portId);
       if (neutron) step.add(neutron);
       ctx.judge(step, 'CI-104', { createdPort: { portId, answer: neutron?.answer } }, [exchange, neutron]);

@@ -281,9 +281,10 @@ export class SequenceContext {
     const leftovers = new Set([...model.attached.keys(), ...(view.listed ?? []), ...(bound.ids ?? [])].filter((p) => !this.baseline.includes(p)));
     for (const portId of leftovers) {
       this.session.noteAttached(portId);
-      const { exchange } = await this.session.detach(portId);
+      const { exchange, gone } = await this.session.detach(portId);
       step.add(exchange);
-      if (model.attached.get(portId)?.created === true && exchange.answer?.status === 202 && this.session.target.networkUrl) {
+      // Judged once the detach took effect; a detach that did not is CI-014's.
+      if (model.attached.get(portId)?.created === true && gone === true && this.session.target.networkUrl) {
         const neutron = await this.neutronPortAfterDetach(portId);
         if (neutron) step.add(neutron);
         this.judge(step, 'CI-104', { createdPort: { portId, answer: neutron?.answer } }, [exchange, neutron]);

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
 import { checkComparable, diffRuns, readStoredRun, somethingDiffers, type DiffReportBody } from '../../reporters/diff.ts';
 import { ledger } from '../../specs/index.ts';
+import { cloudFixture, leftovers, readReport, runCli } from '../cloud/helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'bin/os-interface-conformance.mjs');
@@ -168,6 +169,24 @@ describe('the suite against the fake cloud and its faulty variants', () => {
     expect(first?.script).toContain(' &\nwait');
     expect(first?.seed).toBe(20261127);
   });
+
+  it('the faithful cloud with a lagging list and slow detaches: the stateful sequences settle, nothing fails, nothing is left', async () => {
+    const fixture = await cloudFixture({ listVisibilityDelayMs: 300, detachDelayMs: 400 });
+    try {
+      const stateful = ['CI-100', 'CI-101', 'CI-102', 'CI-103', 'CI-104'];
+      const result = await runCli(['--os-cloud', 'fake', '--provision', '--only', stateful.join(','), '--seed', '20261127', '--runs', '5', '--detach-timeout-s', '10', '--report-dir', 'out'], { cwd: fixture.dir });
+      const report = readReport(path.join(fixture.dir, 'out'));
+      const judged = (report?.requirements ?? []).filter((r) => stateful.includes(r.id));
+      table.push(`(faithful, list lag 300 ms, detach 400 ms) → ${judged.filter((r) => r.status === 'fail').map((r) => r.id).join(', ') || 'nothing flagged'}`);
+      expect(judged.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.id)).toEqual([]);
+      expect(judged.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(stateful);
+      expect(report?.verdict.value, report?.verdict.reason).toBe('conformant');
+      expect(result.code, result.stderr).toBe(0);
+      expect(leftovers(fixture)).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  }, 300_000);
 
   for (const fault of faults.filter((f) => f.kind === 'broken-server')) {
     it(`${fault.name}: ends within its timeouts with a report that says why`, () => {
