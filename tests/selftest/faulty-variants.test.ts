@@ -161,8 +161,9 @@ describe('the suite against the fake cloud and its faulty variants', () => {
     const first = sequenceOf('concurrent-double-attach-accepted');
     const again = sequenceOf('replay-concurrent-double-attach-accepted');
     expect(first?.steps.length).toBeGreaterThan(0);
-    // Shrunk to the one command that shows the race, and replayed to the same steps by the same seed.
-    expect(first?.steps.map((s) => s.n)).toEqual([1]);
+    // Shrunk to the one command that shows the race (then the sequence's cleanup step), and replayed
+    // to the same steps by the same seed.
+    expect(first?.steps.filter((s) => !s.title.startsWith('clean up')).map((s) => s.n)).toEqual([1]);
     expect(again?.steps.map((s) => s.title.replace(/[0-9a-f-]{36}/g, 'ID'))).toEqual(first?.steps.map((s) => s.title.replace(/[0-9a-f-]{36}/g, 'ID')));
     expect(first?.steps[0]?.exchanges.filter((e) => e.together).map((e) => e.status)).toEqual(expect.arrayContaining([200, 200]));
     expect(first?.script).toContain('curl -i -X \'POST\'');
@@ -179,7 +180,8 @@ describe('the suite against the fake cloud and its faulty variants', () => {
       const judged = (report?.requirements ?? []).filter((r) => stateful.includes(r.id));
       table.push(`(faithful, list lag 300 ms, detach 400 ms) → ${judged.filter((r) => r.status === 'fail').map((r) => r.id).join(', ') || 'nothing flagged'}`);
       expect(judged.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.id)).toEqual([]);
-      expect(judged.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(stateful);
+      // Judged after every command, so passed whatever the seed generated.
+      expect(judged.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(expect.arrayContaining(['CI-101', 'CI-103']));
       expect(report?.verdict.value, report?.verdict.reason).toBe('conformant');
       expect(result.code, result.stderr).toBe(0);
       expect(leftovers(fixture)).toEqual([]);
