@@ -171,8 +171,10 @@ export class SequenceContext {
     this.scenario.log.push({ kind: 'create', exchange, microversion: this.scenario.effectiveMicroversion(undefined), asked });
     step.add(exchange, together);
     if (exchange.answer?.status === 200) {
-      const portId = answeredPort(exchange) ?? asked.portId;
-      if (portId !== undefined) this.session.noteAttached(portId);
+      // The port asked for is an accepted attach (ledgered); one only read from the body is tracked for cleanup.
+      const answered = answeredPort(exchange);
+      if (asked.portId !== undefined) this.session.noteAttached(asked.portId);
+      else if (answered !== undefined) this.session.track(answered);
     }
     return exchange;
   }
@@ -321,6 +323,8 @@ export class SequenceContext {
   async judgeInvariants(step: SequenceStepBuilder, model: SequenceModel, released: readonly string[]): Promise<string[] | null> {
     const view = await this.settle((listed) => this.matchesModel(model, listed));
     step.add(view.exchange);
+    // What the list shows newly attached is an attach the suite made: to the ledger, for a cleanup after a killed run.
+    for (const portId of view.listed ?? []) if (model.attached.has(portId)) this.session.noteAttached(portId);
     const modelAttached = [...model.attached.keys()];
     const shown: Array<{ portId: string; answer: Exchange['answer'] }> = [];
     const shows: Exchange[] = [];
