@@ -13,7 +13,7 @@ import { attachmentFields, type AskedFor, type CheckSubject, type SequenceObserv
 import type { Exchange } from '../harness/http.ts';
 import type { ExchangeRecord, SequenceRecord, SequenceStep } from '../harness/outcome-types.ts';
 import type { Scenario } from '../harness/scenario.ts';
-import type { TargetSession } from '../harness/session.ts';
+import { TargetSession } from '../harness/session.ts';
 
 /** How a port came to be attached. */
 export type AttachedVia = 'port' | 'network' | 'network-fixed-ip' | 'allocate';
@@ -282,6 +282,8 @@ export class SequenceContext {
     if (bound.exchange) step.add(bound.exchange);
     const leftovers = new Set([...model.attached.keys(), ...(view.listed ?? []), ...(bound.ids ?? [])].filter((p) => !this.baseline.includes(p)));
     for (const portId of leftovers) {
+      // A port whose detach already did not take effect is not waited for again (the run's final cleanup reports it once).
+      if (TargetSession.isStuck(portId)) continue;
       this.session.noteAttached(portId);
       const { exchange, gone } = await this.session.detach(portId);
       step.add(exchange);
