@@ -93,6 +93,8 @@ export interface Check {
   readonly name: string;
   /** One line for the report and --help. */
   readonly description: string;
+  /** Set on checks that read the answer's body: one cut short so that it does not parse is not judged on. */
+  readonly readsBody?: true;
   judge(subject: CheckSubject): Verdict;
 }
 
@@ -191,6 +193,7 @@ const documentedStatusConformance: Check = {
 };
 
 const responseWrapperConformance: Check = {
+  readsBody: true,
   name: 'response_wrapper_conformance',
   description: 'A 200 body is {"interfaceAttachment": {...}} and nothing else.',
   judge({ answer }) {
@@ -204,6 +207,7 @@ const responseWrapperConformance: Check = {
 };
 
 const responseFieldConformance: Check = {
+  readsBody: true,
   name: 'response_field_conformance',
   description: 'The field of a 200 body validates against the derived response schema.',
   judge({ answer, requirement, microversion }) {
@@ -222,6 +226,7 @@ function echoedField(answer: HttpAnswer, microversion: string, field: string): {
 }
 
 const echoConformance: Check = {
+  readsBody: true,
   name: 'echo_conformance',
   description: 'A 200 body names the port, network and address that were asked for.',
   judge({ answer, requirement, microversion, asked, interfacesBefore, networksVisible }) {
@@ -362,6 +367,7 @@ export function answeredInFrontOfNova(answer: HttpAnswer): { layer: string; why:
 }
 
 const faultBodyConformance: Check = {
+  readsBody: true,
   name: 'fault_body_conformance',
   description: 'An error answer is {"<faultName>": {"code": <status>, "message": "..."}} (or keystonemiddleware\'s {"error": {...}} on 401); answers of layers in front of Nova are exempt.',
   judge({ answer }) {
@@ -382,6 +388,7 @@ const faultBodyConformance: Check = {
 
 const TAG_IN_RESPONSE = '2.70';
 const tagEchoConformance: Check = {
+  readsBody: true,
   name: 'tag_echo_conformance',
   description: 'From 2.70 a 200 body carries tag (the one asked for, or null); below 2.70 it has none.',
   judge({ answer, microversion, asked }) {
@@ -522,7 +529,24 @@ export const CHECKS: readonly Check[] = [
   createdPortDeleted,
 ];
 
-const byName = new Map(CHECKS.map((c) => [c.name, c]));
+/**
+ * A body cut short (the connection reset before it ended) that does not parse was not seen: a check
+ * that reads it says so as an error. A cut body that parses is whole (no JSON value is a prefix of a
+ * longer one) and is judged as usual; so is the status, which came.
+ */
+function withBodyGuard(check: Check): Check {
+  if (!check.readsBody) return check;
+  return {
+    ...check,
+    judge(subject) {
+      const { answer } = subject;
+      if (answer?.cutShort !== undefined && answer.json === undefined) return unobserved(`the ${answer.status} answer's body was cut short (${answer.cutShort}), so it could not be read`);
+      return check.judge(subject);
+    },
+  };
+}
+
+const byName = new Map(CHECKS.map((c) => [c.name, withBodyGuard(c)]));
 
 export function checkNamed(name: string): Check {
   const check = byName.get(name);

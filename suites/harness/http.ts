@@ -42,6 +42,12 @@ export interface HttpAnswer {
   readonly text: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   readonly json: unknown;
+  /**
+   * Set when the status and headers came but the body did not end (the connection was reset or
+   * closed first): why. `text` holds what came. The status is an observation; a body that does
+   * not parse is not (checks that read it say so as an error, never a failure).
+   */
+  readonly cutShort?: string;
 }
 
 export interface Exchange {
@@ -83,6 +89,11 @@ export const RETRIES_RECORD_HEADER = '(retried by the suite)';
  * because the kept-alive one it first went out on had been closed by the server (see transmitOnce).
  */
 export const RECONNECT_RECORD_HEADER = '(sent again on a new connection)';
+/**
+ * Pseudo-header under which a record says the answer's head came but its body was cut short (the
+ * connection was reset or closed before the body ended), with why.
+ */
+export const CUT_SHORT_RECORD_HEADER = '(answer cut short)';
 
 /** Enough sockets for the largest --concurrency; the Manners bound decides how many are used. */
 const MAX_SOCKETS = 64;
@@ -213,6 +224,7 @@ export class HttpClient {
           ...this.redactor.headers(shown.headers),
           ...(retried.length > 0 ? { [RETRIES_RECORD_HEADER]: retried.join('; ') } : {}),
           ...(attempt.reconnected !== undefined ? { [RECONNECT_RECORD_HEADER]: attempt.reconnected } : {}),
+          ...(shown.cutShort !== undefined ? { [CUT_SHORT_RECORD_HEADER]: shown.cutShort } : {}),
         }
       : undefined;
     return {
@@ -282,6 +294,26 @@ export class HttpClient {
       const target = new URL(url);
       const isHttps = target.protocol === 'https:';
       let answered = false;
+      let settled = false;
+      /** Once the head has come: the answer so far, to keep if the body is cut short. */
+      let partial: ((why: string) => HttpAnswer) | null = null;
+      const finish = (outcome: { answer: HttpAnswer } | { error: Error }): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        if ('answer' in outcome) resolve(outcome.answer);
+        else reject(outcome.error);
+      };
+      /**
+       * A failure after the head came keeps the head: a server that answers before reading the whole
+       * request (uwsgi's 413 from oslo.middleware sizelimit) resets the connection when it closes it,
+       * and the reset may reach the client before the body's end, or while it is still sending.
+       */
+      const failed = (error: NodeJS.ErrnoException): void => {
+        if (partial !== null && !(error instanceof TimeoutError)) return finish({ answer: partial(error.code ?? error.message) });
+        const code = error.code ?? '';
+        finish({ error: req.reusedSocket && !answered && STALE_SOCKET_CODES.has(code) ? new StaleSocketError(code) : error });
+      };
       const req = (isHttps ? https : http).request(
         target,
         { method, headers, agent: agent ?? (isHttps ? this.tlsAgent : httpAgent), timeout: timeoutMs },
@@ -289,25 +321,26 @@ export class HttpClient {
           answered = true;
           const chunks: Buffer[] = [];
           let size = 0;
+          const status = res.statusCode ?? 0;
+          const responseHeaders = flattenHeaders(res.headers);
+          const text = (): string => Buffer.concat(chunks).toString('utf8');
+          partial = (why) => answerOf(status, responseHeaders, text(), `${why} after the status, headers and ${size} byte(s) of the body`);
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
             if (size <= ANSWER_BODY_LIMIT) chunks.push(chunk);
           });
-          res.on('error', reject);
-          res.on('end', () => {
-            clearTimeout(deadline);
-            resolve(answerOf(res.statusCode ?? 0, flattenHeaders(res.headers), Buffer.concat(chunks).toString('utf8')));
+          res.on('error', failed);
+          res.on('end', () => finish({ answer: answerOf(status, responseHeaders, text()) }));
+          // Closed without an end and without an error (node reports some resets only this way).
+          res.on('close', () => {
+            if (!res.complete) failed(Object.assign(new Error('the connection closed before the body ended'), { code: 'ECONNRESET' }));
           });
         },
       );
       // `timeout` above only covers socket idleness; a target that trickles bytes forever is cut here.
       const deadline = setTimeout(() => req.destroy(new TimeoutError()), timeoutMs);
       req.on('timeout', () => req.destroy(new TimeoutError()));
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(deadline);
-        const code = error.code ?? '';
-        reject(req.reusedSocket && !answered && STALE_SOCKET_CODES.has(code) ? new StaleSocketError(code) : error);
-      });
+      req.on('error', failed);
       req.end(body);
     });
   }
@@ -376,12 +409,13 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
 }
 
 /** An answer whose body is parsed as JSON the first time it is read (many answers never are). */
-function answerOf(status: number, headers: Record<string, string>, text: string): HttpAnswer {
+function answerOf(status: number, headers: Record<string, string>, text: string, cutShort?: string): HttpAnswer {
   let parsed: { value: unknown } | undefined;
   return {
     status,
     headers,
     text,
+    ...(cutShort !== undefined ? { cutShort } : {}),
     get json(): unknown {
       parsed ??= { value: parseJson(text) };
       return parsed.value;
