@@ -34,14 +34,12 @@ const NOT_EXERCISED: Readonly<Record<(typeof SEQUENCE_REQUIREMENTS)[number], str
 const MAX_COMMANDS = 6;
 
 /**
- * Sequences per run: a tenth of --runs, between 10 and 20 on the embedded cloud (ten take about a
- * second), between 5 and 20 on a cloud or --target: a sequence is a few commands of seconds each
- * there, and a detach that races an attach can cost a whole --detach-timeout-s (real Nova: 428 s
- * for ten sequences on a loaded machine).
+ * Sequences per run: a tenth of --runs, between 10 and 20 (a sequence is a few commands of seconds
+ * each on a real cloud, and a detach that races an attach can cost a whole --detach-timeout-s: ten
+ * took 428 s on real Nova on a loaded machine; on the embedded cloud ten take about a second).
  */
 function sequenceRuns(scenario: Scenario): number {
-  const least = scenario.session.isEmbedded ? 10 : 5;
-  return Math.min(20, Math.max(least, Math.ceil(scenario.session.target.runs / 10)));
+  return Math.min(20, Math.max(10, Math.ceil(scenario.session.target.runs / 10)));
 }
 
 async function sequenceResources(scenario: Scenario): Promise<SequenceResources> {

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithExpected, expectedStatus, loadExpected, PINNED_RUNS, PINNED_SEED, type ReportLike, type RunMicroversion } from '../../fixtures/real-openstack/expected.ts';
+import { requirements } from '../../specs/requirements.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const STATE = process.env.OSI_OPENSTACK_STATE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'os-interface-openstack');
@@ -27,7 +28,15 @@ const CLOUDS = path.join(STATE, 'clouds.yaml');
 const REPORTS = path.join(ROOT, 'reports', 'openstack');
 const NOVA = 'http://127.0.0.1:38774/v2.1';
 const NETWORK = 'http://127.0.0.1:39696/networking';
-const RUN_ARGS = ['--runs', String(PINNED_RUNS), '--seed', String(PINNED_SEED), '--deadline-s', '900'];
+/**
+ * The stateful sequences (CI-100..CI-104) are not in these six runs: with them a run took 283 s
+ * instead of ~30 s (an attach and a detach of one port sent together can cost a whole
+ * --detach-timeout-s on Nova), and at --runs 5 whether a sequence detaches a port the cloud created
+ * (CI-104) depends on the draw. Their expected statuses come from a stateful run against this target
+ * by hand (see the note in specs/expected/nova-26.2.2.json).
+ */
+const STATEFUL = requirements.filter((r) => r.section === 'stateful').map((r) => r.id);
+const RUN_ARGS = ['--runs', String(PINNED_RUNS), '--seed', String(PINNED_SEED), '--deadline-s', '900', '--skip', STATEFUL.join(',')];
 const RUN_BOUND_MS = 960_000;
 const expected = loadExpected();
 const timings: Record<string, number> = {};
@@ -177,7 +186,7 @@ function expectedExit(at: RunMicroversion): number {
 }
 
 function expectMatrix(result: Conformance, at: RunMicroversion): void {
-  const differences = compareWithExpected(result.report, expected, at);
+  const differences = compareWithExpected(result.report, expected, at, new Set(STATEFUL));
   expect(differences, `${result.dir}: the report differs from specs/expected/nova-26.2.2.json\n${result.ran.out.slice(-3000)}`).toEqual([]);
   expect(result.report.requirements.filter((r) => r.status === 'error').map((r) => r.id)).toEqual([]);
   expect(result.ran.code, result.ran.out.slice(-2000)).toBe(expectedExit(at));
