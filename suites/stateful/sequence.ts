@@ -282,11 +282,19 @@ export class SequenceContext {
     if (bound.exchange) step.add(bound.exchange);
     const leftovers = new Set([...model.attached.keys(), ...(view.listed ?? []), ...(bound.ids ?? [])].filter((p) => !this.baseline.includes(p)));
     for (const portId of leftovers) {
-      // A port whose detach already did not take effect is not waited for again (the run's final cleanup reports it once).
-      if (TargetSession.isStuck(portId)) continue;
+      // Once a detach did not take effect in this run, no further one is waited for here (each would
+      // cost the whole bound again): the run's final cleanup tries them once and reports them.
+      if (TargetSession.firstStuck() !== null) continue;
       this.session.noteAttached(portId);
-      const { exchange, gone } = await this.session.detach(portId);
+      const { exchange, gone, waitedMs } = await this.session.detach(portId);
       step.add(exchange);
+      // A detach sent alone (no race) that was accepted and did not take effect within the bound is
+      // CI-014's failure, seen here first when the sequences run before the success scenarios: the
+      // port is then stuck, and those scenarios end without judging CI-014 themselves.
+      if (exchange.answer?.status === 202 && gone === false) {
+        const verdict = this.scenario.judge('CI-014', { microversion: '2.1', detachAnswer: exchange.answer, goneAfterDetach: false, detachWaitedMs: waitedMs, asked: { portId } }, [exchange]);
+        if (verdict.status === 'fail') step.note(`CI-014 failed: ${verdict.message}`);
+      }
       // Judged once the detach took effect; a detach that did not is CI-014's.
       if (model.attached.get(portId)?.created === true && gone === true && this.session.target.networkUrl) {
         const neutron = await this.neutronPortAfterDetach(portId);

@@ -37,8 +37,12 @@ describe('a whole run against a cloud whose detach never takes effect', () => {
       // The other stateful scenarios ended instead of waiting for a detach per case.
       expect(report?.requirements.find((r) => r.id === 'CI-009')?.status).toBe('not-exercisable');
       expect(result.stderr).toMatch(/not removed: .*its detach did not take effect during the run \(--detach-timeout-s\), nor now/);
-      // Reported once: not a second time as an interface that appeared during the run.
-      expect(result.stderr.match(/not removed:/g)).toHaveLength(1);
+      // Each port left attached is reported once: not a second time as an interface that appeared
+      // during the run. (The stateful sequences may hold two attachments when the detach fails.)
+      const notRemovedLines = result.stderr.split("\n").filter((l) => l.includes("not removed:"));
+      const notRemoved = [...result.stderr.matchAll(/not removed: attachment ([0-9a-f-]+\/[0-9a-f-]+)/g)].map((m) => m[1]);
+      expect(notRemoved.length).toBeGreaterThan(0);
+      expect(new Set(notRemoved).size, notRemovedLines.join("\n")).toBe(notRemoved.length);
       expect(result.code).toBe(1);
     } finally {
       await fixture.close();
