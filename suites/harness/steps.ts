@@ -6,7 +6,7 @@
 import type { Resources } from '../../generators/requests.ts';
 import { freeAddressIn } from '../../generators/ip.ts';
 import { requirementById } from '../../specs/index.ts';
-import type { AskedFor } from '../checks/registry.ts';
+import type { AskedFor, Verdict } from '../checks/registry.ts';
 import type { Exchange } from './http.ts';
 import type { Scenario } from './scenario.ts';
 import { isPortId } from '../cloud/ledger.ts';
@@ -166,21 +166,25 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
     await scenario.session.cleanup();
     return { ok: ok && visible.status !== 'fail', exchange };
   }
-  const detached = await scenario.session.detach(portId);
-  const removal = scenario.judge(
+  const removal = judgeDetach(scenario, portId, await scenario.session.detach(portId), request.asked);
+  if (removal.status === 'fail') ok = false;
+  await scenario.session.cleanup();
+  return { ok, exchange };
+}
+
+/** Judges CI-014 on one detach (the DELETE and the list reads after it), as every scenario that detaches does. */
+export function judgeDetach(scenario: Scenario, portId: string, detached: Awaited<ReturnType<TargetSession['detach']>>, asked: AskedFor = {}): Verdict {
+  return scenario.judge(
     'CI-014',
     {
       microversion: '2.1',
       ...(detached.exchange.answer ? { detachAnswer: detached.exchange.answer } : { detachUnanswered: detached.exchange.record.transportError ?? 'no answer' }),
       goneAfterDetach: detached.gone,
       detachWaitedMs: detached.waitedMs,
-      asked: { ...request.asked, portId },
+      asked: { ...asked, portId },
     },
     [detached.exchange],
   );
-  if (removal.status === 'fail') ok = false;
-  await scenario.session.cleanup();
-  return { ok, exchange };
 }
 
 /**

@@ -14,6 +14,7 @@ import type { Exchange } from '../harness/http.ts';
 import type { ExchangeRecord, SequenceRecord, SequenceStep } from '../harness/outcome-types.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import { TargetSession } from '../harness/session.ts';
+import { judgeDetach } from '../harness/steps.ts';
 
 /** How a port came to be attached. */
 export type AttachedVia = 'port' | 'network' | 'network-fixed-ip' | 'allocate';
@@ -286,13 +287,14 @@ export class SequenceContext {
       // cost the whole bound again): the run's final cleanup tries them once and reports them.
       if (TargetSession.firstStuck() !== null) continue;
       this.session.noteAttached(portId);
-      const { exchange, gone, waitedMs } = await this.session.detach(portId);
+      const detached = await this.session.detach(portId);
+      const { exchange, gone } = detached;
       step.add(exchange);
       // A detach sent alone (no race) that was accepted and did not take effect within the bound is
       // CI-014's failure, seen here first when the sequences run before the success scenarios: the
       // port is then stuck, and those scenarios end without judging CI-014 themselves.
       if (exchange.answer?.status === 202 && gone === false) {
-        const verdict = this.scenario.judge('CI-014', { microversion: '2.1', detachAnswer: exchange.answer, goneAfterDetach: false, detachWaitedMs: waitedMs, asked: { portId } }, [exchange]);
+        const verdict = judgeDetach(this.scenario, portId, detached);
         if (verdict.status === 'fail') step.note(`CI-014 failed: ${verdict.message}`);
       }
       // Judged once the detach took effect; a detach that did not is CI-014's.
