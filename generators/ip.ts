@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { faker } from '@faker-js/faker';
+import { FIRST_POOL_OFFSET, numberToIpv4, parseIpv4Cidr } from '../specs/formats/ipv4.ts';
 import { fakerText } from './realistic.ts';
 
 export function ipAddress(version: 4 | 6): fc.Arbitrary<string> {
@@ -27,36 +28,18 @@ export function malformedIpAddress(): fc.Arbitrary<string> {
     .filter((s) => isIP(s) === 0 && !/(^|\.)0\d/.test(s));
 }
 
-export interface Ipv4Cidr {
-  readonly network: number;
-  readonly prefix: number;
-}
-
-export function parseIpv4Cidr(cidr: string): Ipv4Cidr {
-  const [address, bits] = cidr.split('/');
-  const prefix = Number(bits);
-  if (!address || isIP(address) !== 4 || !Number.isInteger(prefix) || prefix < 8 || prefix > 30) throw new Error(`not an IPv4 CIDR the suite can allocate in: ${cidr}`);
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return { network: (ipv4ToInt(address) & mask) >>> 0, prefix };
-}
-
-export function ipv4ToInt(address: string): number {
-  return address.split('.').reduce((acc, part) => ((acc << 8) + Number(part)) >>> 0, 0);
-}
-
-export function intToIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 0xff).join('.');
-}
-
 /**
- * A free host address in the subnet, picked by `pick` (a fast-check integer, so runs replay).
- * Skips the network address, the first host (the usual gateway) and the broadcast address.
+ * The first free address at or after the `pick`-th host of the subnet, going round to its start;
+ * null when none of the first 4096 hosts tried is free. Hosts are the addresses Neutron hands out by
+ * default: not the network address, not the first host (the usual gateway), not the broadcast address.
+ * Deterministic: the same `pick` and `used` give the same address.
  */
 export function freeAddressIn(cidr: string, used: ReadonlySet<string>, pick: number): string | null {
-  const { network, prefix } = parseIpv4Cidr(cidr);
-  const hosts = 2 ** (32 - prefix) - 3;
+  const parsed = parseIpv4Cidr(cidr);
+  if (parsed === undefined) throw new Error(`not an IPv4 CIDR the suite can allocate in: ${cidr}`);
+  const hosts = parsed.size - FIRST_POOL_OFFSET - 1;
   for (let i = 0; i < Math.min(hosts, 4096); i++) {
-    const candidate = intToIpv4(network + 2 + ((pick + i) % hosts));
+    const candidate = numberToIpv4(parsed.base + FIRST_POOL_OFFSET + ((pick + i) % hosts));
     if (!used.has(candidate)) return candidate;
   }
   return null;

@@ -7,19 +7,8 @@
  */
 import fc from 'fast-check';
 import { faker } from '@faker-js/faker';
+import { isUuidLike } from '../specs/formats/uuid.ts';
 import { fakerText } from './realistic.ts';
-
-const STRICT_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isStrictUuid(value: string): boolean {
-  return STRICT_UUID.test(value);
-}
-
-/** The same decision as oslo_utils.uuidutils.is_uuid_like. */
-export function isUuidLike(value: string): boolean {
-  const stripped = value.toLowerCase().replace(/^urn:/, '').replace(/^uuid:/, '').replace(/[{}-]/g, '');
-  return /^[0-9a-f]{32}$/.test(stripped);
-}
 
 /** Strings that no reader takes for a UUID: near misses, other identifiers, junk. */
 export function malformedUuid(): fc.Arbitrary<string> {

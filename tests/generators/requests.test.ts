@@ -22,7 +22,8 @@ import {
 } from '../../generators/requests.ts';
 import { arbitraryFor } from '../../generators/json-schema-arbitrary.ts';
 import { freeAddressIn, malformedIpAddress } from '../../generators/ip.ts';
-import { isUuidLike, malformedUuid } from '../../generators/uuid.ts';
+import { malformedUuid } from '../../generators/uuid.ts';
+import { isUuidLike } from '../../specs/formats/uuid.ts';
 
 const resources: Resources = {
   portIds: ['ce531f90-199f-48c0-816c-13e38010b442', '0dde1598-b374-474e-986f-5b8dd1df1d4e'],

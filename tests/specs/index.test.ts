@@ -10,6 +10,7 @@ import {
   responseSchemaFor,
   schemas,
 } from '../../specs/index.ts';
+import { TAG_IN_REQUEST, TAG_IN_RESPONSE, TAG_MAX_LENGTH, TAG_MIN_LENGTH } from '../../specs/formats/tag.ts';
 import { seedText } from './support/reference-data.ts';
 
 describe('specs/index.ts loaders', () => {
@@ -63,5 +64,20 @@ describe('microversions', () => {
     expect(compareMicroversions('2.70', '2.70')).toBe(0);
     expect(compareMicroversions('3.0', '2.104')).toBeGreaterThan(0);
     expect(['2.70', '2.1', '2.49', '2.10', '2.9'].sort(compareMicroversions)).toEqual(['2.1', '2.9', '2.10', '2.49', '2.70']);
+  });
+});
+
+describe('the device tag facts (INT-17), read from the derived schemas', () => {
+  it('are Nova\'s: a tag in requests from 2.49, in the 200 body from 2.70, 1 to 60 characters', () => {
+    expect({ TAG_IN_REQUEST, TAG_IN_RESPONSE, TAG_MIN_LENGTH, TAG_MAX_LENGTH }).toEqual({ TAG_IN_REQUEST: '2.49', TAG_IN_RESPONSE: '2.70', TAG_MIN_LENGTH: 1, TAG_MAX_LENGTH: 60 });
+  });
+
+  it('match the schema in force just below and at each microversion', () => {
+    const below = (v: string) => `${parseMicroversion(v).major}.${parseMicroversion(v).minor - 1}`;
+    const tagIn = (schema: ReturnType<typeof responseSchemaFor>) => schema.properties?.interfaceAttachment?.properties?.tag;
+    expect(tagIn(requestSchemaFor(below(TAG_IN_REQUEST), 'strict'))).toBeUndefined();
+    expect(tagIn(requestSchemaFor(TAG_IN_REQUEST, 'lenient'))?.maxLength).toBe(TAG_MAX_LENGTH);
+    expect(tagIn(responseSchemaFor(below(TAG_IN_RESPONSE)))).toBeUndefined();
+    expect(tagIn(responseSchemaFor(TAG_IN_RESPONSE))).toBeDefined();
   });
 });
