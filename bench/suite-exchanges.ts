@@ -9,6 +9,7 @@
  * read, and resourcesOf one port list read; those are counted as requests, not as exchanges, and
  * the raw side replays them too, so both sides send exactly the same request sequence.
  */
+import type { RequirementId } from '../specs/ledger-types.ts';
 import type fc from 'fast-check';
 import { fieldProperties, notAnObjectCases, unknownKeyCases, wrapperCases, type InvalidCase } from '../generators/requests.ts';
 import type { HttpRequest } from '../suites/harness/http.ts';
@@ -21,7 +22,7 @@ import type { ResolvedTarget } from '../suites/harness/target.ts';
 
 interface Family {
   readonly name: string;
-  readonly requirements: readonly string[];
+  readonly requirements: readonly RequirementId[];
   readonly cases: fc.Arbitrary<InvalidCase>;
   readonly examples: readonly InvalidCase[];
 }

@@ -9,6 +9,7 @@
  * A generated case that validates under both is discarded (fc.pre), so shrinking can never turn a
  * negative case into a valid one that the suite would then blame the target for accepting.
  */
+import type { RequirementId } from '../specs/ledger-types.ts';
 import fc from 'fast-check';
 import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../specs/derive/ajv.ts';
@@ -56,15 +57,15 @@ function requestValidator(microversion: string, reading: 'lenient' | 'strict'): 
   return compiled.get(`request:${reading}:${microversion}`) ?? validator(`request:${reading}:${microversion}`, requestSchemaFor(microversion, reading));
 }
 
-let rules: ReadonlyArray<{ readonly requirement: string; readonly validate: ValidateFunction }> | undefined;
+let rules: ReadonlyArray<{ readonly requirement: RequirementId; readonly validate: ValidateFunction }> | undefined;
 
 /** The rules (mutual exclusion) hold over the interfaceAttachment object; compiled once. */
-function ruleValidators(): ReadonlyArray<{ readonly requirement: string; readonly validate: ValidateFunction }> {
+function ruleValidators(): ReadonlyArray<{ readonly requirement: RequirementId; readonly validate: ValidateFunction }> {
   rules ??= schemas.rules.map((rule) => ({ requirement: rule.requirement, validate: validator(`rule:${rule.requirement}`, rule.schema) }));
   return rules;
 }
 
-export function brokenRules(body: unknown): string[] {
+export function brokenRules(body: unknown): RequirementId[] {
   const wrapper = (body as { interfaceAttachment?: unknown } | null)?.interfaceAttachment;
   if (typeof wrapper !== 'object' || wrapper === null || Array.isArray(wrapper)) return [];
   return ruleValidators().filter((r) => !r.validate(wrapper)).map((r) => r.requirement);
@@ -136,14 +137,14 @@ export interface InvalidCase {
   /** What is broken, for the report: "port_id: malformed uuid". */
   readonly violation: string;
   /** The requirement the case is judged under (by classification, see the file comment). */
-  readonly requirement: string;
+  readonly requirement: RequirementId;
   /** JSON value to send, or raw text when `raw` is set. */
   readonly body?: unknown;
   readonly raw?: string;
 }
 
 /** Where each field's breakage is judged: the one place this mapping lives. */
-const FIELD_REQUIREMENTS: ReadonlyArray<{ readonly path: string; readonly whenLenientInvalid: string; readonly whenOnlyStrictInvalid: string; readonly baseKeys: readonly string[] }> = [
+const FIELD_REQUIREMENTS: ReadonlyArray<{ readonly path: string; readonly whenLenientInvalid: RequirementId; readonly whenOnlyStrictInvalid: RequirementId; readonly baseKeys: readonly string[] }> = [
   { path: WRAPPER, whenLenientInvalid: 'CI-031', whenOnlyStrictInvalid: 'CI-035', baseKeys: [] },
   { path: `${WRAPPER}/port_id`, whenLenientInvalid: 'CI-032', whenOnlyStrictInvalid: 'CI-032', baseKeys: [] },
   { path: `${WRAPPER}/net_id`, whenLenientInvalid: 'CI-032', whenOnlyStrictInvalid: 'CI-032', baseKeys: [] },
@@ -154,13 +155,13 @@ const FIELD_REQUIREMENTS: ReadonlyArray<{ readonly path: string; readonly whenLe
 ];
 
 /** The schema fields with generated breakages, and the requirements their cases may be judged under. */
-export function breakableFields(): ReadonlyArray<{ readonly path: string; readonly requirements: readonly string[] }> {
+export function breakableFields(): ReadonlyArray<{ readonly path: string; readonly requirements: readonly RequirementId[] }> {
   return FIELD_REQUIREMENTS.map((f) => ({ path: f.path, requirements: [...new Set([f.whenLenientInvalid, f.whenOnlyStrictInvalid])] }));
 }
 
 export interface FieldProperty {
   readonly path: string;
-  readonly requirements: readonly string[];
+  readonly requirements: readonly RequirementId[];
   readonly cases: fc.Arbitrary<InvalidCase>;
   /** One case per breakage, so that a run with few --runs still tries every kind of break once. */
   readonly firstCases: (seed: number) => InvalidCase[];
@@ -197,7 +198,7 @@ function setAt(body: unknown, path: string, value: unknown): unknown {
 }
 
 /** Classifies a broken body; null when it is not broken after all (discard it). */
-export function classify(body: unknown, microversion: string, lenientRequirement: string, strictRequirement: string): string | null {
+export function classify(body: unknown, microversion: string, lenientRequirement: RequirementId, strictRequirement: RequirementId): RequirementId | null {
   if (!isValidRequest(body, microversion, 'lenient')) return lenientRequirement;
   if (!isValidRequest(body, microversion, 'strict')) return strictRequirement;
   return null;
@@ -225,10 +226,10 @@ export function fieldProperties(microversion: string, resources: Resources): Fie
         .map(([body, value]) => setAt(body, field.path, value))
         .map((bodyBroken) => ({
           violation: `${field.path.slice(1).replace(/\//g, '.')}: ${breakage.name}`,
-          requirement: classify(bodyBroken, microversion, field.whenLenientInvalid, field.whenOnlyStrictInvalid) ?? '',
+          requirement: classify(bodyBroken, microversion, field.whenLenientInvalid, field.whenOnlyStrictInvalid),
           body: bodyBroken,
         }))
-        .filter((c) => c.requirement !== '');
+        .filter((c): c is typeof c & InvalidCase => c.requirement !== null);
     const perBreakage = breakages.map(casesOf);
     out.push({
       path: field.path,
@@ -249,9 +250,9 @@ export function unknownKeyCases(microversion: string, resources: Resources): fc.
     .tuple(validCase('port', microversion, resources), fc.boolean(), unknownKey([...wrapperKeys, 'interfaceAttachment']), fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.uuid()))
     .map(([valid, atTop, key, value]) => {
       const body = atTop ? { ...valid.body, [key]: value } : { interfaceAttachment: { ...valid.body.interfaceAttachment, [key]: value } };
-      return { violation: `unknown key "${key}" ${atTop ? 'at the top level' : 'in interfaceAttachment'}`, requirement: classify(body, microversion, 'CI-035', 'CI-035') ?? '', body };
+      return { violation: `unknown key "${key}" ${atTop ? 'at the top level' : 'in interfaceAttachment'}`, requirement: classify(body, microversion, 'CI-035', 'CI-035'), body };
     })
-    .filter((c) => c.requirement !== '');
+    .filter((c): c is typeof c & InvalidCase => c.requirement !== null);
 }
 
 /** The fields without the wrapper, or under a misspelt wrapper (CI-045). */
@@ -261,8 +262,8 @@ export function wrapperCases(microversion: string, resources: Resources): fc.Arb
   return fc.tuple(validCase('port', microversion, resources), fc.option(misspelt, { nil: null })).map(([valid, name]) => {
     const fields = { ...valid.body.interfaceAttachment };
     return name === null
-      ? { violation: 'fields at the top level, no interfaceAttachment', requirement: 'CI-045', body: fields }
-      : { violation: `fields under "${name}"`, requirement: 'CI-045', body: { [name]: fields } };
+      ? { violation: 'fields at the top level, no interfaceAttachment', requirement: 'CI-045' as const, body: fields }
+      : { violation: `fields under "${name}"`, requirement: 'CI-045' as const, body: { [name]: fields } };
   });
 }
 
@@ -270,7 +271,7 @@ export function wrapperCases(microversion: string, resources: Resources): fc.Arb
 export function notAnObjectCases(): fc.Arbitrary<InvalidCase> {
   const jsonNonObject = fc.oneof(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null)).map((value) => ({
     violation: `JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`,
-    requirement: 'CI-036',
+    requirement: 'CI-036' as const,
     raw: JSON.stringify(value),
   }));
   const notJson = fc
@@ -289,7 +290,7 @@ export function notAnObjectCases(): fc.Arbitrary<InvalidCase> {
         return text.trim().length > 0;
       }
     })
-    .map((raw) => ({ violation: 'not JSON', requirement: 'CI-036', raw }));
+    .map((raw) => ({ violation: 'not JSON', requirement: 'CI-036' as const, raw }));
   return fc.oneof(jsonNonObject, notJson);
 }
 
@@ -306,8 +307,8 @@ export function bothIdsCases(microversion: string, resources: Resources): CaseFa
   const netId = resources.netId;
   const [ip] = resources.freeAddresses;
   const firstCases: InvalidCase[] = [
-    { violation: 'net_id and port_id together', requirement: 'CI-020', body: { interfaceAttachment: { port_id: portId, net_id: netId } } },
-    ...(ip ? [{ violation: 'net_id and port_id together with fixed_ips', requirement: 'CI-020', body: { interfaceAttachment: { port_id: portId, net_id: netId, fixed_ips: [{ ip_address: ip }] } } }] : []),
+    { violation: 'net_id and port_id together', requirement: 'CI-020' as const, body: { interfaceAttachment: { port_id: portId, net_id: netId } } },
+    ...(ip ? [{ violation: 'net_id and port_id together with fixed_ips', requirement: 'CI-020' as const, body: { interfaceAttachment: { port_id: portId, net_id: netId, fixed_ips: [{ ip_address: ip }] } } }] : []),
   ];
   return { cases: bothIdsArbitrary(microversion, resources, netId), firstCases };
 }
@@ -316,7 +317,7 @@ function bothIdsArbitrary(microversion: string, resources: Resources, netId: str
   const withFixed = resources.freeAddresses.length > 0 ? fc.option(fc.constantFrom(...resources.freeAddresses), { nil: null }) : fc.constant(null);
   return fc.tuple(validCase('port', microversion, resources), withFixed).map(([valid, ip]) => {
     const body = { interfaceAttachment: { ...valid.body.interfaceAttachment, net_id: netId, ...(ip ? { fixed_ips: [{ ip_address: ip }] } : {}) } };
-    return { violation: `net_id and port_id together${ip ? ' with fixed_ips' : ''}${valid.asked.tag ? ' and a tag' : ''}`, requirement: 'CI-020', body };
+    return { violation: `net_id and port_id together${ip ? ' with fixed_ips' : ''}${valid.asked.tag ? ' and a tag' : ''}`, requirement: 'CI-020' as const, body };
   });
 }
 
@@ -325,8 +326,8 @@ export function fixedIpsWithoutNetCases(microversion: string, resources: Resourc
   const ip = resources.freeAddresses[0] ?? '192.0.2.10';
   const [portId] = resources.portIds;
   const firstCases: InvalidCase[] = [
-    { violation: 'fixed_ips without net_id', requirement: 'CI-021', body: { interfaceAttachment: { fixed_ips: [{ ip_address: ip }] } } },
-    ...(portId ? [{ violation: 'fixed_ips without net_id, with port_id', requirement: 'CI-021', body: { interfaceAttachment: { port_id: portId, fixed_ips: [{ ip_address: ip }] } } }] : []),
+    { violation: 'fixed_ips without net_id', requirement: 'CI-021' as const, body: { interfaceAttachment: { fixed_ips: [{ ip_address: ip }] } } },
+    ...(portId ? [{ violation: 'fixed_ips without net_id, with port_id', requirement: 'CI-021' as const, body: { interfaceAttachment: { port_id: portId, fixed_ips: [{ ip_address: ip }] } } }] : []),
   ];
   return { cases: fixedIpsWithoutNetArbitrary(microversion, resources), firstCases };
 }
@@ -337,7 +338,7 @@ function fixedIpsWithoutNetArbitrary(microversion: string, resources: Resources)
   const tag = supportsTag(microversion) ? fc.option(realisticTag(60), { nil: null }) : fc.constant(null);
   return fc.tuple(address, port, tag).map(([ip, portId, t]) => {
     const body = { interfaceAttachment: { ...(portId ? { port_id: portId } : {}), fixed_ips: [{ ip_address: ip }], ...(t ? { tag: t } : {}) } };
-    return { violation: `fixed_ips without net_id${portId ? ', with port_id' : ''}`, requirement: 'CI-021', body };
+    return { violation: `fixed_ips without net_id${portId ? ', with port_id' : ''}`, requirement: 'CI-021' as const, body };
   });
 }
 
@@ -345,7 +346,7 @@ function fixedIpsWithoutNetArbitrary(microversion: string, resources: Resources)
 export function unknownIdCases(): fc.Arbitrary<InvalidCase> {
   return fc.tuple(fc.uuid({ version: 4 }), fc.constantFrom('port_id', 'net_id')).map(([id, field]) => ({
     violation: `${field} names no ${field === 'port_id' ? 'port' : 'network'}`,
-    requirement: 'CI-040',
+    requirement: 'CI-040' as const,
     body: { interfaceAttachment: { [field]: id } },
   }));
 }

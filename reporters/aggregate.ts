@@ -19,7 +19,7 @@
  *   conformant     otherwise. MUSTs that are not-exercisable are named in the reason.
  * SHOULD failures are warnings and MAY outcomes are observations: neither changes the verdict.
  */
-import type { Interpretation, Level, Need, Requirement } from '../specs/ledger-types.ts';
+import type { Interpretation, Level, Need, Requirement, RequirementId } from '../specs/ledger-types.ts';
 import { NEED_TEXT, unmetNeeds } from '../suites/harness/needs.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo, SequenceRecord } from '../suites/harness/outcome-types.ts';
 import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '../suites/harness/selection.ts';
@@ -124,7 +124,7 @@ interface AttributedOutcome {
   readonly synthetic: boolean;
 }
 
-function outcomesFor(requirementId: string, tests: readonly CollectedTest[]): AttributedOutcome[] {
+function outcomesFor(requirementId: RequirementId, tests: readonly CollectedTest[]): AttributedOutcome[] {
   const found: AttributedOutcome[] = [];
   for (const test of tests) {
     const own = test.outcomes.filter((o) => o.requirement === requirementId);

@@ -3,6 +3,7 @@
  * send; these say what actually arrived, so a malformed outcome becomes a note in the report
  * instead of a crash of the reporter (which would leave no report at all).
  */
+import { isRequirementId } from '../specs/index.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord, SequenceStep } from '../suites/harness/outcome-types.ts';
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -52,7 +53,7 @@ export function asExchange(value: unknown): ExchangeRecord | null {
 export function asOutcome(value: unknown): RequirementOutcome | null {
   if (!isObject(value)) return null;
   const { requirement, status, check, message, evidence, replay, exemptedLayer, sequence } = value;
-  if (typeof requirement !== 'string' || typeof status !== 'string' || !OUTCOME_STATUSES.has(status)) return null;
+  if (typeof requirement !== 'string' || !isRequirementId(requirement) || typeof status !== 'string' || !OUTCOME_STATUSES.has(status)) return null;
   const exchanges = Array.isArray(evidence) ? evidence.map(asExchange).filter((e): e is ExchangeRecord => e !== null) : [];
   let parsedReplay: RequirementOutcome['replay'];
   if (isObject(replay) && typeof replay.seed === 'number') {

@@ -8,7 +8,8 @@
  * same under tsx, vitest and plain node with type stripping.
  */
 import { readFileSync } from 'node:fs';
-import type { Ledger, Requirement } from './ledger-types.ts';
+import type { Ledger, Requirement, RequirementId } from './ledger-types.ts';
+import { buildLedger } from './derive/ledger.ts';
 import type { OperationModel } from './model.ts';
 import type { Reading } from './derive/corrections.ts';
 import type { JsonSchema } from './derive/json-schema.ts';
@@ -28,17 +29,26 @@ function readGenerated<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, GENERATED_DIR_URL), 'utf8')) as T;
 }
 
-export const ledger: Ledger = readGenerated<Ledger>('ledger.json');
 export const schemas: SchemasFile = readGenerated<SchemasFile>('schemas.json');
 export const operation: OperationModel = readGenerated<OperationModel>('operation.json');
+/**
+ * The ledger comes from the typed modules (requirements.ts, interpretations.ts), never back from
+ * ledger.json: the JSON is an output for reports and outside tools, kept in step by a test.
+ */
+export const ledger: Ledger = buildLedger(operation);
 
-const requirementsById = new Map(ledger.requirements.map((requirement) => [requirement.id, requirement]));
+const requirementsById = new Map<string, Requirement>(ledger.requirements.map((requirement) => [requirement.id, requirement]));
 
-/** The requirement with this id; throws on an unknown id (a typo must not pass silently). */
-export function requirementById(id: string): Requirement {
+/** The requirement with this id (ids are a literal type: an unknown one is a type error). */
+export function requirementById(id: RequirementId): Requirement {
   const requirement = requirementsById.get(id);
   if (requirement === undefined) throw new Error(`no requirement ${id} in the ledger`);
   return requirement;
+}
+
+/** Whether text read at run time (a report, an option, a test's meta) names a requirement of the ledger. */
+export function isRequirementId(text: string): text is RequirementId {
+  return requirementsById.has(text);
 }
 
 /** The request body schema in force at `microversion` under `reading`. */

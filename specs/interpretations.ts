@@ -6,13 +6,13 @@
  * copies it into specs/generated/ledger.json next to the requirements that cite it.
  * Facts about Nova come from ../shared/reference/nova-os-interface.md (section numbers below).
  */
-import type { Interpretation } from './ledger-types.ts';
+import type { InterpretationDefinition, Interpretation } from './ledger-types.ts';
 
 const NOVA_SCHEMA = 'openstack/nova nova/api/openstack/compute/schemas/attach_interfaces.py';
 const NOVA_CONTROLLER = 'openstack/nova nova/api/openstack/compute/attach_interfaces.py';
 const NOVA_WSGI = 'openstack/nova nova/api/openstack/wsgi.py';
 
-export const interpretations: readonly Interpretation[] = [
+const definitions = [
   {
     id: 'INT-01',
     topic: 'The "(Required)" marks on port_id, net_id and fixed_ips',
@@ -404,4 +404,9 @@ export const interpretations: readonly Interpretation[] = [
       { kind: 'tempest', where: 'openstack/tempest tempest/api/compute/servers/test_attach_interfaces.py (waits for the port to detach)' },
     ],
   },
-];
+] as const satisfies readonly InterpretationDefinition[];
+
+/** The id of an interpretation of the ledger: a typo is a type error. */
+export type InterpretationId = (typeof definitions)[number]['id'];
+
+export const interpretations: readonly Interpretation[] = definitions;

@@ -18,7 +18,14 @@ export interface SourceRef {
   readonly where: string;
 }
 
-export interface Interpretation {
+import type { InterpretationId } from './interpretations.ts';
+import type { RequirementId } from './requirements.ts';
+
+export type { InterpretationId } from './interpretations.ts';
+export type { RequirementId } from './requirements.ts';
+
+/** An interpretation as written in specs/interpretations.ts; its id becomes a literal type there. */
+export interface InterpretationDefinition {
   /** Stable id, "INT-" and two digits. Never renumbered; retired ones stay with `retired: true`. */
   readonly id: string;
   readonly topic: string;
@@ -31,6 +38,10 @@ export interface Interpretation {
   readonly sources: readonly SourceRef[];
 }
 
+export interface Interpretation extends InterpretationDefinition {
+  readonly id: InterpretationId;
+}
+
 /** The part of the ledger the suites act on: which answers satisfy the requirement. */
 export interface Expectation {
   /** HTTP status codes that satisfy the requirement; empty when the status is not what is judged. */
@@ -39,7 +50,11 @@ export interface Expectation {
   readonly observe: readonly string[];
 }
 
-export interface Requirement {
+/**
+ * A requirement as written in specs/requirements.ts. Its id becomes a literal type there
+ * (`RequirementId`), so a typo in an id anywhere in the project fails the type check.
+ */
+export interface RequirementDefinition {
   /** Stable id, "CI-" and three digits. Never renumbered. */
   readonly id: string;
   readonly level: Level;
@@ -48,7 +63,7 @@ export interface Requirement {
   /** The quoted clause of the document, or of the interpretation, the requirement comes from. */
   readonly clause: string;
   /** Interpretation ids that shape this requirement. */
-  readonly interpretations: readonly string[];
+  readonly interpretations: readonly InterpretationId[];
   /** What the suite does to exercise it. */
   readonly scenario: string;
   readonly expect: Expectation;
@@ -62,6 +77,10 @@ export interface Requirement {
   readonly documentedCodeRows?: readonly number[];
   /** The matrix section it is listed in when not the single-request one: generated sequences of attaches and detaches. */
   readonly section?: 'stateful';
+}
+
+export interface Requirement extends RequirementDefinition {
+  readonly id: RequirementId;
 }
 
 /** Capabilities a target may lack; a requirement needing one it lacks is "not-exercisable". */

@@ -7,12 +7,12 @@
  * Blocks: 00x success, 02x mutual exclusion, 03x validation, 05x response codes and auth,
  * 07x headers and bodies, 09x microversions, 10x state and concurrency (generated sequences).
  */
-import type { Requirement } from './ledger-types.ts';
+import type { RequirementDefinition, Requirement } from './ledger-types.ts';
 
 const ALL_ANSWERS_DOCUMENTED =
   'This table shows the possible response codes for this operation: 200, 503, 400, 401, 403, 405, 415, 400';
 
-export const requirements: readonly Requirement[] = [
+const definitions = [
   // ---- success ------------------------------------------------------------------------------
   {
     id: 'CI-001', level: 'MUST', title: 'Attaching a free port by port_id succeeds with 200',
@@ -523,4 +523,9 @@ export const requirements: readonly Requirement[] = [
     expect: { statuses: [], observe: ['Neutron answers 404 for the port once the cloud settles'] },
     checks: ['created_port_deleted'], needs: ['network'], section: 'stateful',
   },
-];
+] as const satisfies readonly RequirementDefinition[];
+
+/** The id of a requirement of the ledger: a typo in a suite, a check or a fault is a type error. */
+export type RequirementId = (typeof definitions)[number]['id'];
+
+export const requirements: readonly Requirement[] = definitions;

@@ -6,10 +6,11 @@
  *
  * Each schema applies to the interfaceAttachment object, not to the whole body.
  */
+import type { RequirementId } from '../ledger-types.ts';
 import type { JsonSchema } from './json-schema.ts';
 
 export interface SchemaRule {
-  readonly requirement: string;
+  readonly requirement: RequirementId;
   readonly interpretation: string;
   readonly description: string;
   readonly schema: JsonSchema;

@@ -3,6 +3,7 @@
  * the target's range is refused. These scenarios ask for their microversion explicitly, whatever
  * the run's --microversion, when the target's version document says it supports it.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import fc from 'fast-check';
 import { describe } from 'vitest';
 import { compareMicroversions } from '../../specs/index.ts';
@@ -19,14 +20,14 @@ const TAG_IN_RESPONSE = '2.70';
 const TAG_MAX_LENGTH = 60;
 
 /** Whether the target serves `version`; records "not exercisable" for the requirements if not. */
-function supports(scenario: Scenario, version: string, requirements: readonly string[]): boolean {
+function supports(scenario: Scenario, version: string, requirements: readonly RequirementId[]): boolean {
   const max = scenario.session.target.maxMicroversion;
   if (max !== null && compareMicroversions(max, version) >= 0) return true;
   for (const id of requirements) scenario.notExercisable(id, `the target's maximum microversion is ${max ?? 'unknown (no version document)'}, below ${version}`);
   return false;
 }
 
-function freePort(scenario: Scenario, requirements: readonly string[]): string | null {
+function freePort(scenario: Scenario, requirements: readonly RequirementId[]): string | null {
   const [portId] = scenario.session.target.portIds;
   if (portId) return portId;
   for (const id of requirements) scenario.notExercisable(id, resourcesRequired('a free port (--port-id)'));

@@ -3,6 +3,7 @@
  * net_id) is refused with 400 and attaches nothing. The cases use the target's real port, network
  * and free addresses, so the forbidden combination is the only thing wrong with them.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import { describe } from 'vitest';
 import { bothIdsCases, fixedIpsWithoutNetCases, resourcesRequired, type CaseFamily } from '../../generators/requests.ts';
 import { checkProperty } from '../harness/property.ts';
@@ -12,7 +13,7 @@ import { expectRefused, resourcesOf } from '../harness/steps.ts';
 
 const session = useSession();
 
-async function refuseAll(scenario: Scenario, requirement: string, family: CaseFamily): Promise<void> {
+async function refuseAll(scenario: Scenario, requirement: RequirementId, family: CaseFamily): Promise<void> {
   const baseline = await scenario.session.interfaces();
   await checkProperty({
     scenario,

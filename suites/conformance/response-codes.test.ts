@@ -106,7 +106,7 @@ describe('response codes', () => {
     const { body } = attachingBody(scenario);
     const baseline = await scenario.session.interfaces();
     if (!(await scenario.session.setUnavailable(true))) {
-      for (const id of ['CI-059', 'CI-060']) scenario.notExercisable(id, 'the target cannot be switched to unavailable (no --control-url): 503 comes from outside Nova on a real cloud');
+      for (const id of ['CI-059', 'CI-060'] as const) scenario.notExercisable(id, 'the target cannot be switched to unavailable (no --control-url): 503 comes from outside Nova on a real cloud');
       return;
     }
     let exchange;

@@ -9,6 +9,7 @@
  * sequence, whatever happened, everything it attached is detached (through the session, which
  * writes the resource ledger on a real cloud).
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import fc from 'fast-check';
 import { describe } from 'vitest';
 import { checkProperty } from '../harness/property.ts';
@@ -65,8 +66,8 @@ describe('stateful sequences', () => {
     // Requests sent together go through a session of their own: under --concurrency 1 (the default)
     // the run's bound would send them one after another, and there would be no race to see.
     const burst = new TargetSession({ ...target, manners: { ...target.manners, concurrency: Math.max(target.manners.concurrency, MAX_TOGETHER) } });
-    let lastFailure: { failed: string[]; record: SequenceRecord } | null = null;
-    const judged = new Set<string>();
+    let lastFailure: { failed: RequirementId[]; record: SequenceRecord } | null = null;
+    const judged = new Set<RequirementId>();
     const result = await checkProperty({
       scenario,
       requirements: SEQUENCE_REQUIREMENTS,
@@ -92,7 +93,7 @@ describe('stateful sequences', () => {
       },
     });
     for (const id of SEQUENCE_REQUIREMENTS.filter((r) => !judged.has(r))) scenario.notExercisable(id, NOT_EXERCISED[id]);
-    const failure = lastFailure as { failed: string[]; record: SequenceRecord } | null;
+    const failure = lastFailure as { failed: RequirementId[]; record: SequenceRecord } | null;
     if (result.failed && failure) {
       const record = { ...failure.record, ...(result.path !== undefined ? { path: result.path } : {}) };
       for (const id of failure.failed) scenario.sequence(id, record);

@@ -4,6 +4,7 @@
  * Field, wrapper, content-type and echo requirements are judged on every 200 by the scenario's
  * cross-cutting pass (suites/harness/scenario.ts).
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import { describe } from 'vitest';
 import { shapesAvailable, validCase, type Shape } from '../../generators/requests.ts';
 import { conformanceTest, type Scenario } from '../harness/scenario.ts';
@@ -14,7 +15,7 @@ import { attachAndDetach, expectRefused, resourcesOf } from '../harness/steps.ts
 const session = useSession();
 
 /** The status requirement of each shape, and what the shape needs from the target. */
-const SHAPES: ReadonlyArray<{ shape: Shape; title: string; statusRequirements: readonly string[]; needs: string }> = [
+const SHAPES: ReadonlyArray<{ shape: Shape; title: string; statusRequirements: readonly RequirementId[]; needs: string }> = [
   { shape: 'port', title: 'attach by port_id', statusRequirements: ['CI-001'], needs: 'a free port (--port-id)' },
   { shape: 'network', title: 'attach by net_id', statusRequirements: ['CI-009'], needs: 'a network (--net-id)' },
   { shape: 'network-fixed-ip', title: 'attach by net_id with fixed_ips', statusRequirements: ['CI-010'], needs: 'a network and its endpoint (--net-id, --network-url)' },
@@ -31,8 +32,8 @@ function statefulRuns(scenario: Scenario): number {
  * one network: with none or several, Nova rightly answers 400 (INT-04). Without the network
  * endpoint the count is unknown, so the SHOULD is not judged.
  */
-const ALLOCATION_SHOULDS = new Set(['CI-012', 'CI-039']);
-function judgeableAllocation(scenario: Scenario, requirements: readonly string[], networks: readonly string[] | null): string[] {
+const ALLOCATION_SHOULDS = new Set<RequirementId>(['CI-012', 'CI-039']);
+function judgeableAllocation(scenario: Scenario, requirements: readonly RequirementId[], networks: readonly string[] | null): RequirementId[] {
   if (networks?.length === 1) return [...requirements];
   for (const id of requirements.filter((r) => ALLOCATION_SHOULDS.has(r))) {
     scenario.notExercisable(id, networks === null ? 'the number of the project\'s networks is unknown (no --network-url)' : `the project has ${networks.length} networks, so 400 is a right answer (INT-04)`);
@@ -72,23 +73,23 @@ describe('success', () => {
   conformanceTest('a port that is already attached is refused', ['CI-015', 'CI-016'], async (scenario) => {
     const [portId] = scenario.session.target.portIds;
     if (portId === undefined) {
-      for (const id of ['CI-015', 'CI-016']) scenario.notExercisable(id, 'the target was not given a free port (--port-id)');
+      for (const id of ['CI-015', 'CI-016'] as const) scenario.notExercisable(id, 'the target was not given a free port (--port-id)');
       return;
     }
     // It attaches, so it must detach again: not on a cloud whose detach did not take effect.
     const ended = TargetSession.statefulScenariosEnded();
     if (ended !== null) {
-      for (const id of ['CI-015', 'CI-016']) scenario.notExercisable(id, ended);
+      for (const id of ['CI-015', 'CI-016'] as const) scenario.notExercisable(id, ended);
       return;
     }
     const body = { interfaceAttachment: { port_id: portId } };
     const first = await scenario.create(body, { asked: { portId } });
     if (!first.answer) {
-      for (const id of ['CI-015', 'CI-016']) scenario.unobserved(id, `the first attach got no answer (${first.record.transportError ?? 'no answer'})`);
+      for (const id of ['CI-015', 'CI-016'] as const) scenario.unobserved(id, `the first attach got no answer (${first.record.transportError ?? 'no answer'})`);
       return;
     }
     if (first.answer.status !== 200) {
-      for (const id of ['CI-015', 'CI-016']) scenario.notExercisable(id, `the first attach was not accepted (${first.answer.status}); judged by CI-001`);
+      for (const id of ['CI-015', 'CI-016'] as const) scenario.notExercisable(id, `the first attach was not accepted (${first.answer.status}); judged by CI-001`);
       return;
     }
     // The baseline must show the first attachment, which a cloud may list a while after the 200.

@@ -4,6 +4,7 @@
  * (lenient) reading is judged under the field's MUST requirement, a break of Nova's stricter schema
  * only under its SHOULD requirement (generators/requests.ts).
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import fc from 'fast-check';
 import { describe } from 'vitest';
 import { breakableFields, fieldProperties, notAnObjectCases, unknownIdCases, unknownKeyCases, wrapperCases, resourcesRequired, type InvalidCase } from '../../generators/requests.ts';
@@ -17,7 +18,7 @@ const session = useSession();
 /** Generated bodies for the fields of the run's microversion; tag has its own file (microversions). */
 const FIELDS = breakableFields().filter((f) => !f.path.endsWith('/tag'));
 
-async function refuseAll(scenario: Scenario, requirements: readonly string[], cases: fc.Arbitrary<InvalidCase>, examples: readonly InvalidCase[] = []): Promise<void> {
+async function refuseAll(scenario: Scenario, requirements: readonly RequirementId[], cases: fc.Arbitrary<InvalidCase>, examples: readonly InvalidCase[] = []): Promise<void> {
   const baseline = await scenario.session.interfaces();
   await checkProperty({
     scenario,

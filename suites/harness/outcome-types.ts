@@ -6,6 +6,7 @@
  * matrix reporter aggregates them per requirement. Everything here is plain JSON: it crosses the
  * worker boundary by structured clone.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 
 /**
  * - pass: the target did what the requirement asks.
@@ -40,7 +41,7 @@ export interface ExchangeRecord {
 }
 
 export interface RequirementOutcome {
-  readonly requirement: string;
+  readonly requirement: RequirementId;
   readonly status: OutcomeStatus;
   /** The named check (suites/checks registry) that judged it. */
   readonly check: string;

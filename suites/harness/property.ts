@@ -6,6 +6,7 @@
  * smallest counterexample, that case is sent once more with its judgements recorded, so the
  * evidence in the report is the minimal request, with the seed and path that replay it.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import fc from 'fast-check';
 import { mapBounded } from '../cloud/manners.ts';
 import { withCasePath } from './har-recorder.ts';
@@ -14,7 +15,7 @@ import type { Scenario } from './scenario.ts';
 export interface PropertyOptions<T> {
   readonly scenario: Scenario;
   /** Requirements the property judges: the replay information is attached to them on failure. */
-  readonly requirements: readonly string[];
+  readonly requirements: readonly RequirementId[];
   readonly arbitrary: fc.Arbitrary<T>;
   /** Sends the case and judges it; resolves false when a MUST requirement failed. */
   readonly run: (value: T) => Promise<boolean>;

@@ -6,7 +6,7 @@
  * test's meta for the matrix reporter; a failed MUST fails the vitest test too.
  */
 import { test, type TestContext } from 'vitest';
-import type { Requirement } from '../../specs/ledger-types.ts';
+import type { Requirement, RequirementId } from '../../specs/ledger-types.ts';
 import { compareMicroversions, requirementById } from '../../specs/index.ts';
 import { checkNamed, type AskedFor, type CheckSubject, type Verdict } from '../checks/registry.ts';
 import { recordScenario } from './har-recorder.ts';
@@ -47,22 +47,22 @@ interface Tally {
 }
 
 /** Requirements judged on every answer to the collection URL, whatever the scenario. */
-const ON_EVERY_COLLECTION_ANSWER = ['CI-037', 'CI-063'] as const;
+const ON_EVERY_COLLECTION_ANSWER: readonly RequirementId[] = ['CI-037', 'CI-063'];
 /** Judged on every error answer of a create (not on a router's wrong-method answer). */
-const ON_EVERY_CREATE_ERROR = ['CI-071', 'CI-052', 'CI-060'] as const;
+const ON_EVERY_CREATE_ERROR: readonly RequirementId[] = ['CI-071', 'CI-052', 'CI-060'];
 /** Judged on every 200 answer of a create. */
-const ON_EVERY_CREATE_SUCCESS = ['CI-002', 'CI-003', 'CI-004', 'CI-005', 'CI-006', 'CI-007', 'CI-070', 'CI-093', 'CI-094', 'CI-096'] as const;
+const ON_EVERY_CREATE_SUCCESS: readonly RequirementId[] = ['CI-002', 'CI-003', 'CI-004', 'CI-005', 'CI-006', 'CI-007', 'CI-070', 'CI-093', 'CI-094', 'CI-096'];
 
 /** The judgements recorded so far, to undo a speculative pass (see property.ts). */
 export interface ScenarioCheckpoint {
-  readonly tallies: ReadonlyMap<string, object>;
+  readonly tallies: ReadonlyMap<RequirementId, object>;
 }
 
 export class Scenario {
   readonly log: LoggedExchange[] = [];
-  private readonly tallies = new Map<string, Tally>();
+  private readonly tallies = new Map<RequirementId, Tally>();
   /** The requirements each exchange was judged for (its tags in exchanges.har). */
-  private readonly judgedFor = new Map<Exchange, Set<string>>();
+  private readonly judgedFor = new Map<Exchange, Set<RequirementId>>();
   private quiet = false;
 
   constructor(readonly session: TargetSession) {}
@@ -107,7 +107,7 @@ export class Scenario {
   // ---- judging ------------------------------------------------------------------------------
 
   /** Runs every check the ledger names for the requirement; records and returns the combined verdict. */
-  judge(requirementId: string, subject: Omit<CheckSubject, 'requirement'>, evidence: readonly Exchange[] = []): Verdict {
+  judge(requirementId: RequirementId, subject: Omit<CheckSubject, 'requirement'>, evidence: readonly Exchange[] = []): Verdict {
     const requirement = requirementById(requirementId);
     const verdicts = requirement.checks.map((name) => ({ name, verdict: checkNamed(name).judge({ ...subject, requirement }) }));
     // A failure seen outweighs an observation missed; a missed observation outweighs a pass (the
@@ -122,7 +122,7 @@ export class Scenario {
    * Judges a requirement on one exchange. No answer at all is an "error" (the suite could not
    * judge), not a failure of the requirement.
    */
-  judgeExchange(requirementId: string, logged: LoggedExchange, extra: Omit<CheckSubject, 'requirement' | 'answer' | 'microversion'> = {}): Verdict {
+  judgeExchange(requirementId: RequirementId, logged: LoggedExchange, extra: Omit<CheckSubject, 'requirement' | 'answer' | 'microversion'> = {}): Verdict {
     if (!logged.exchange.answer) {
       const verdict: Verdict = { status: 'error', message: logged.exchange.record.transportError ?? 'no answer' };
       this.note(requirementById(requirementId), 'transport', verdict, [logged.exchange]);
@@ -132,12 +132,12 @@ export class Scenario {
   }
 
   /** Marks a requirement as not exercisable here, with the reason. */
-  notExercisable(requirementId: string, reason: string): void {
+  notExercisable(requirementId: RequirementId, reason: string): void {
     this.note(requirementById(requirementId), 'precondition', { status: 'not-exercisable', message: reason }, []);
   }
 
   /** Records that an observation the requirement needs is missing (no answer): error, never fail. */
-  unobserved(requirementId: string, reason: string): void {
+  unobserved(requirementId: RequirementId, reason: string): void {
     this.note(requirementById(requirementId), 'transport', { status: 'error', message: reason }, []);
   }
 
@@ -162,24 +162,24 @@ export class Scenario {
 
   rollback(checkpoint: ScenarioCheckpoint): void {
     this.tallies.clear();
-    for (const [id, tally] of structuredClone(checkpoint.tallies) as Map<string, Tally>) this.tallies.set(id, tally);
+    for (const [id, tally] of structuredClone(checkpoint.tallies) as Map<RequirementId, Tally>) this.tallies.set(id, tally);
   }
 
   /** Attaches the fast-check seed and path that replay a failing property to its requirement. */
-  replay(requirementId: string, seed: number, path: string | undefined): void {
+  replay(requirementId: RequirementId, seed: number, path: string | undefined): void {
     const tally = this.tallies.get(requirementId);
     if (tally) tally.replay = path === undefined ? { seed } : { seed, path };
   }
 
   /** Attaches the shrunk failing sequence (a stateful property) to its requirement. */
-  sequence(requirementId: string, record: SequenceRecord): void {
+  sequence(requirementId: RequirementId, record: SequenceRecord): void {
     const tally = this.tallies.get(requirementId);
     if (tally) tally.sequence = record;
   }
 
   private note(requirement: Requirement, check: string, verdict: Verdict, evidence: readonly Exchange[]): void {
     for (const exchange of evidence) {
-      const ids = this.judgedFor.get(exchange) ?? new Set<string>();
+      const ids = this.judgedFor.get(exchange) ?? new Set<RequirementId>();
       ids.add(requirement.id);
       this.judgedFor.set(exchange, ids);
     }
@@ -237,7 +237,7 @@ export class Scenario {
   }
 
   /** Judges only where the requirement's status and microversion range apply to the exchange. */
-  private judgeIfApplicable(id: string, logged: LoggedExchange): void {
+  private judgeIfApplicable(id: RequirementId, logged: LoggedExchange): void {
     const requirement = requirementById(id);
     const status = logged.exchange.answer?.status;
     if (requirement.expect.statuses.length > 0 && status !== undefined && !requirement.expect.statuses.includes(status)) return;
@@ -247,7 +247,7 @@ export class Scenario {
   }
 
   /** The requirement ids an exchange of this test was judged for. */
-  requirementsJudgedOn(exchange: Exchange): string[] {
+  requirementsJudgedOn(exchange: Exchange): RequirementId[] {
     return [...(this.judgedFor.get(exchange) ?? [])];
   }
 
@@ -297,17 +297,16 @@ function failedMusts(outcomes: readonly RequirementOutcome[]): RequirementOutcom
  * them even if the test crashes), the outcomes are recorded when it ends, and cleanup always runs.
  */
 /** Requirements judged by every test (over all it sent): selecting one of them runs every test. */
-const JUDGED_BY_EVERY_TEST: readonly string[] = [...ON_EVERY_COLLECTION_ANSWER, ...ON_EVERY_CREATE_ERROR, ...ON_EVERY_CREATE_SUCCESS, 'CI-008', 'CI-009', 'CI-010'];
+const JUDGED_BY_EVERY_TEST: readonly RequirementId[] = [...ON_EVERY_COLLECTION_ANSWER, ...ON_EVERY_CREATE_ERROR, ...ON_EVERY_CREATE_SUCCESS, 'CI-008', 'CI-009', 'CI-010'];
 
 /** Whether --only / --skip leave this test something to judge. */
-function testIsSelected(requirementIds: readonly string[]): boolean {
+function testIsSelected(requirementIds: readonly RequirementId[]): boolean {
   const selection = selectionFromEnv(process.env);
   if (isEmptySelection(selection)) return true;
   return [...requirementIds, ...JUDGED_BY_EVERY_TEST].some((id) => isSelected(requirementById(id), selection));
 }
 
-export function conformanceTest(title: string, requirementIds: readonly string[], body: (scenario: Scenario) => Promise<void>, getSession: () => TargetSession): void {
-  for (const id of requirementIds) requirementById(id); // an unknown id is a bug in the suite: fail at collection
+export function conformanceTest(title: string, requirementIds: readonly RequirementId[], body: (scenario: Scenario) => Promise<void>, getSession: () => TargetSession): void {
   if (!testIsSelected(requirementIds)) {
     test.skip(`${title} [${requirementIds.join(', ')}]`, { meta: { requirements: [...requirementIds] } }, () => undefined);
     return;

@@ -6,6 +6,7 @@
 import type { Resources } from '../../generators/requests.ts';
 import { freeAddressIn } from '../../generators/ip.ts';
 import { requirementById } from '../../specs/index.ts';
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import type { AskedFor, Verdict } from '../checks/registry.ts';
 import type { Exchange } from './http.ts';
 import type { Scenario } from './scenario.ts';
@@ -34,7 +35,7 @@ export async function resourcesOf(session: TargetSession): Promise<Resources> {
 
 export interface RefusalRequest {
   /** Requirements judged on the one answer (typically a MUST and the SHOULD that prefers one code). */
-  readonly requirements: readonly string[];
+  readonly requirements: readonly RequirementId[];
   readonly body?: unknown;
   readonly raw?: string;
   readonly token?: string | null;
@@ -62,7 +63,7 @@ export async function expectRefused(scenario: Scenario, request: RefusalRequest,
 }
 
 /** The judgement half of expectRefused, for requests sent another way (other methods). */
-export async function judgeRefusal(scenario: Scenario, requirements: readonly string[], exchange: Exchange, baseline: readonly string[] | null, microversion?: string | null): Promise<boolean> {
+export async function judgeRefusal(scenario: Scenario, requirements: readonly RequirementId[], exchange: Exchange, baseline: readonly string[] | null, microversion?: string | null): Promise<boolean> {
   const after = await detachAnythingNew(scenario, baseline);
   const logged = { kind: 'create' as const, exchange, microversion: scenario.effectiveMicroversion(microversion) };
   let ok = true;
@@ -75,7 +76,7 @@ export async function judgeRefusal(scenario: Scenario, requirements: readonly st
 
 export interface AttachRequest {
   /** Requirements judged on the create's status (e.g. CI-001, or CI-011 and CI-012). */
-  readonly statusRequirements: readonly string[];
+  readonly statusRequirements: readonly RequirementId[];
   readonly body: unknown;
   readonly asked: AskedFor;
   readonly microversion?: string | null;

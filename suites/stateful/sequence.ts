@@ -7,6 +7,7 @@
  * holds what they share. After every command the cloud is allowed to settle (bounded polling with
  * backoff: eventual consistency is not a failure) and the invariants CI-101 and CI-103 are judged.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import type fc from 'fast-check';
 import { networkApi } from '../cloud/cloud-api.ts';
 import { attachmentFields, type AskedFor, type CheckSubject, type SequenceObservation, type Verdict } from '../checks/registry.ts';
@@ -142,7 +143,7 @@ export interface SettledView {
  */
 export class SequenceContext {
   /** Requirements that failed in this sequence. */
-  readonly failed = new Set<string>();
+  readonly failed = new Set<RequirementId>();
   readonly log = new SequenceLog();
   /** The settled list after the last command. */
   lastListed: string[] | null;
@@ -317,7 +318,7 @@ export class SequenceContext {
   }
 
   /** Judges one stateful requirement; a failure is remembered for the property and noted in the step. */
-  judge(step: SequenceStepBuilder, id: string, sequence: SequenceObservation, evidence: readonly (Exchange | undefined)[], extra: Omit<CheckSubject, 'requirement' | 'microversion' | 'sequence'> = {}): Verdict {
+  judge(step: SequenceStepBuilder, id: RequirementId, sequence: SequenceObservation, evidence: readonly (Exchange | undefined)[], extra: Omit<CheckSubject, 'requirement' | 'microversion' | 'sequence'> = {}): Verdict {
     const verdict = this.scenario.judge(id, { microversion: '2.1', sequence, ...extra }, evidence.filter((e): e is Exchange => e !== undefined));
     this.judged.add(id);
     if (verdict.status === 'fail') {
@@ -366,7 +367,7 @@ export function answeredPort(exchange: Exchange): string | undefined {
 
 /** Thrown by a command after a failed requirement: the property fails here, and shrinks. */
 export class SequenceFailed extends Error {
-  constructor(readonly requirements: readonly string[]) {
+  constructor(readonly requirements: readonly RequirementId[]) {
     super(`the sequence failed ${requirements.join(', ')}`);
     this.name = 'SequenceFailed';
   }

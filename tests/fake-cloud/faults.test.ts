@@ -4,6 +4,7 @@
  * the faithful cloud passes all (nova profile: all but CI-056), each targeted fault fails exactly
  * its `breaks`. Direct tests show each fault's deviation on the scenario it names.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faults, isFaultName, startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
@@ -34,8 +35,8 @@ describe('registry', () => {
 
   it('breaks only real ids, MUST first; a targeted fault breaks exactly one MUST', () => {
     for (const fault of faults) {
-      for (const id of fault.breaks) expect(levelOf.has(id), `${fault.name}: ${id}`).toBe(true);
-      const levels = fault.breaks.map((id) => levelOf.get(id));
+      for (const id of fault.breaks) expect(levelOf.has(id as RequirementId), `${fault.name}: ${id}`).toBe(true);
+      const levels = fault.breaks.map((id) => levelOf.get(id as RequirementId));
       const firstNonMust = levels.findIndex((l) => l !== 'MUST');
       if (firstNonMust >= 0) expect(levels.slice(firstNonMust).every((l) => l !== 'MUST'), fault.name).toBe(true);
       if (fault.kind === 'targeted') {

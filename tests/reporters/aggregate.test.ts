@@ -2,12 +2,13 @@
  * The aggregation and verdict rules, on plain data with a small ledger, so each rule is visible.
  * The same rules run end to end through vitest in reporter-runs.test.ts.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import { describe, expect, test } from 'vitest';
 import type { Level, Requirement } from '../../specs/ledger-types.ts';
 import type { OutcomeStatus, RequirementOutcome, RunInfo } from '../../suites/harness/outcome-types.ts';
 import { buildReportBody, type CollectedRun, type CollectedTest } from '../../reporters/aggregate.ts';
 
-function req(id: string, level: Level): Requirement {
+function req(id: RequirementId, level: Level): Requirement {
   return { id, level, title: `title of ${id}`, clause: `clause of ${id}`, interpretations: [], scenario: '', expect: { statuses: [], observe: [] }, checks: [] };
 }
 
@@ -18,7 +19,7 @@ const RUN_INFO: RunInfo = {
   seed: 7, runs: 10, startedAt: '2026-01-01T00:00:00.000Z', document: { name: 'doc.rst', sha256: 'b'.repeat(64) },
 };
 
-function outcome(requirement: string, status: OutcomeStatus, message = `${status} of ${requirement}`): RequirementOutcome {
+function outcome(requirement: RequirementId, status: OutcomeStatus, message = `${status} of ${requirement}`): RequirementOutcome {
   return { requirement, status, check: 'status_code_conformance', message, evidence: [] };
 }
 
@@ -81,14 +82,14 @@ describe('status of a requirement', () => {
   });
 
   test('ids outside the ledger become notes', () => {
-    const body = build([...allPass(), testOf('typo', ['CI-999'], [outcome('CI-999', 'pass')])]);
+    const body = build([...allPass(), testOf('typo', ['CI-999'], [outcome('CI-999' as RequirementId, 'pass')])]);
     expect(body.notes.join('\n')).toContain('CI-999 is not in the ledger');
     expect(body.verdict.value).toBe('conformant');
   });
 });
 
 describe('verdict', () => {
-  const replace = (id: string, status: OutcomeStatus): CollectedTest[] =>
+  const replace = (id: RequirementId, status: OutcomeStatus): CollectedTest[] =>
     allPass().map((t) => (t.declared[0] === id ? testOf(id, [id], [outcome(id, status)]) : t));
 
   test('every MUST passes: conformant', () => {

@@ -13,6 +13,7 @@
  * differently by design; each targeted variant differs from the faithful cloud on its own
  * requirements and nowhere else; a run diffed with itself, or with its replay, shows nothing.
  */
+import type { InterpretationId } from '../../specs/ledger-types.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -248,9 +249,9 @@ describe('differential mode on the same runs', () => {
     // as JSON (INT-12), answers 401 with keystonemiddleware's body (INT-13) and an oversized body
     // with oslo.middleware sizelimit's (INT-22). On {} (INT-03) the document profile takes Nova's
     // reading too (CI-039 prefers it), so the ledger's disagreement there is no difference here.
-    const byDesign = ['INT-11', 'INT-12', 'INT-13', 'INT-22'];
-    const expected = new Set(ledger.requirements.filter((r) => r.interpretations.some((i) => byDesign.includes(i))).map((r) => r.id));
-    const declared = new Set(diff.cases.flatMap((c) => declaredBy(c.scenario)));
+    const byDesign: readonly InterpretationId[] = ['INT-11', 'INT-12', 'INT-13', 'INT-22'];
+    const expected = new Set<string>(ledger.requirements.filter((r) => r.interpretations.some((i) => byDesign.includes(i))).map((r) => r.id));
+    const declared = new Set<string>(diff.cases.flatMap((c) => declaredBy(c.scenario)));
     expect(diff.cases.length).toBeGreaterThan(0);
     for (const id of declared) expect(expected.has(id), `${id} differs but rests on none of ${byDesign.join(', ')}`).toBe(true);
     const shown = new Set(ledger.requirements.filter((r) => declared.has(r.id)).flatMap((r) => r.interpretations));

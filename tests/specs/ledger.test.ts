@@ -2,6 +2,7 @@
  * Integrity of the requirements ledger: ids, cross references, levels, and that every row of the
  * document's response-code table is covered by a requirement expecting that code.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import { describe, expect, it } from 'vitest';
 import { interpretations } from '../../specs/interpretations.ts';
 import { ledger, operation, requirementById, schemas } from '../../specs/index.ts';
@@ -71,6 +72,6 @@ describe('ledger integrity', () => {
 
   it('requirementById finds every requirement and throws on an unknown id', () => {
     for (const requirement of requirements) expect(requirementById(requirement.id)).toEqual(requirement);
-    expect(() => requirementById('CI-999')).toThrow('no requirement CI-999 in the ledger');
+    expect(() => requirementById('CI-999' as RequirementId)).toThrow('no requirement CI-999 in the ledger');
   });
 });

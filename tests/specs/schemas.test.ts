@@ -110,7 +110,7 @@ describe('corrections', () => {
   });
 
   it('each cite an interpretation that exists, and each such id is stamped in schemas.json', () => {
-    const known = new Set(interpretations.map((interpretation) => interpretation.id));
+    const known = new Set<string>(interpretations.map((interpretation) => interpretation.id));
     const stamped = new Set(allSchemas().flatMap(([, schema]) => annotations(schema)));
     for (const correction of corrections) {
       expect(known.has(correction.interpretation), correction.name).toBe(true);

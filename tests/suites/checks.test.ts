@@ -2,6 +2,7 @@
  * Every check in the registry can fail: each is shown a faithful answer (pass) and a broken one
  * (fail), so no check in the suite is one that cannot fail.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import { describe, expect, it } from 'vitest';
 import { ledger, requirementById } from '../../specs/index.ts';
 import { CHECKS, checkNamed, type CheckSubject } from '../../suites/checks/registry.ts';
@@ -19,12 +20,12 @@ function answer(status: number, json: unknown, headers: Record<string, string> =
 const attachment = { fixed_ips: [{ ip_address: '192.168.1.3', subnet_id: SUBNET }], mac_addr: 'fa:16:3e:4c:2c:30', net_id: NET, port_id: PORT, port_state: 'ACTIVE' };
 const good200 = answer(200, { interfaceAttachment: attachment }, { 'openstack-api-version': 'compute 2.1' });
 
-function subject(requirement: string, extra: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string }): CheckSubject {
+function subject(requirement: RequirementId, extra: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string }): CheckSubject {
   return { requirement: requirementById(requirement), microversion: '2.1', ...extra };
 }
 
 /** For each check: a requirement it serves, a subject it must pass and one it must fail. */
-const CASES: Record<string, { requirement: string; pass: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string }; fail: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string } }> = {
+const CASES: Record<string, { requirement: RequirementId; pass: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string }; fail: Omit<CheckSubject, 'requirement' | 'microversion'> & { microversion?: string } }> = {
   status_code_conformance: { requirement: 'CI-020', pass: { answer: answer(400, { badRequest: { code: 400, message: 'x' } }) }, fail: { answer: good200 } },
   not_a_server_error: { requirement: 'CI-037', pass: { answer: answer(503, {}) }, fail: { answer: answer(500, {}) } },
   documented_status_conformance: { requirement: 'CI-063', pass: { answer: answer(409, {}) }, fail: { answer: answer(418, {}) } },
@@ -107,7 +108,7 @@ describe('check registry', () => {
   });
 
   it('the stateful checks leave what is not theirs alone', () => {
-    const judge = (name: string, requirement: string, extra: Omit<CheckSubject, 'requirement' | 'microversion'>) => checkNamed(name).judge(subject(requirement, extra)).status;
+    const judge = (name: string, requirement: RequirementId, extra: Omit<CheckSubject, 'requirement' | 'microversion'>) => checkNamed(name).judge(subject(requirement, extra)).status;
     // No attach won: a free port refused by all is CI-001's, not a concurrency finding.
     expect(judge('concurrent_attach_single_winner', 'CI-100', { sequence: { together: [answer(409, {}), answer(409, {})] } })).toBe('not-exercisable');
     // The winner with a 400 for the other: not Nova's 409.

@@ -5,6 +5,7 @@
  * read the 413 every time. The head that came is an observation (the status is judged); a body that
  * was cut so that it does not parse is not (checks that read it say error, never fail).
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ describe('an answer whose connection is reset before its end', () => {
     const client = new HttpClient(new Redactor([]), 5_000);
     const whole = await client.send({ method: 'POST', url: `${url}/whole`, headers: { 'Content-Type': 'application/json' }, body: big });
     const half = await client.send({ method: 'POST', url: `${url}/half`, headers: { 'Content-Type': 'application/json' }, body: big });
-    const judge = (check: string, id: string, answer: typeof whole.answer) => checkNamed(check).judge({ requirement: requirementById(id), microversion: '2.1', ...(answer ? { answer } : {}) });
+    const judge = (check: string, id: RequirementId, answer: typeof whole.answer) => checkNamed(check).judge({ requirement: requirementById(id), microversion: '2.1', ...(answer ? { answer } : {}) });
     expect(judge('status_code_conformance', 'CI-044', half.answer).status).toBe('pass');
     expect(judge('fault_body_conformance', 'CI-071', whole.answer)).toMatchObject({ status: 'not-exercisable', exemptedLayer: 'oslo.middleware sizelimit' });
     expect(judge('fault_body_conformance', 'CI-071', half.answer).status).toBe('error');

@@ -6,6 +6,7 @@
  * 200 for the port. These tests pin the rule for every check that takes an observation, and for the
  * steps that gather them.
  */
+import type { RequirementId } from '../../specs/ledger-types.ts';
 import { describe, expect, it } from 'vitest';
 import { requirementById } from '../../specs/index.ts';
 import { checkNamed, type CheckSubject } from '../../suites/checks/registry.ts';
@@ -28,7 +29,7 @@ function exchange(method: string, url: string, reply: HttpAnswer | string): Exch
   return { record: { request, response: { status: reply.status, headers: reply.headers, body: reply.text }, durationMs: 1, curl: '' }, answer: reply };
 }
 
-function judge(check: string, requirement: string, extra: Omit<CheckSubject, 'requirement' | 'microversion'>) {
+function judge(check: string, requirement: RequirementId, extra: Omit<CheckSubject, 'requirement' | 'microversion'>) {
   return checkNamed(check).judge({ requirement: requirementById(requirement), microversion: '2.1', ...extra });
 }
 
