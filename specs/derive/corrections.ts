@@ -10,6 +10,7 @@
  */
 import type { JsonSchema } from './json-schema.ts';
 import { compareMicroversions } from './microversions.ts';
+import { PROJECT_ID_PATTERN } from '../formats/project-id.ts';
 
 /** lenient: what a literal reader of the document would accept; strict: what Nova's own schema accepts. */
 export type Reading = 'lenient' | 'strict';
@@ -41,8 +42,6 @@ const ipAddress = (description: string): JsonSchema => ({
   anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }],
 });
 
-/** A Keystone project id: 32 hex digits (what Keystone issues), or a UUID with dashes. */
-const PROJECT_ID_PATTERN = '^[0-9a-fA-F]{32}$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export const corrections: readonly Correction[] = [
   // ---- URI parameters --------------------------------------------------------------------------

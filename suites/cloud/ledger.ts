@@ -18,6 +18,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirectory } from '../harness/report-dir.ts';
+import { isUuidShaped } from '../../specs/formats/uuid.ts';
 
 export type ResourceKind = 'network' | 'subnet' | 'port' | 'server' | 'attachment';
 
@@ -77,11 +78,7 @@ export type LedgerEvent = CreatingEvent | CreatedEvent | RemovedEvent | Baseline
 export type NewLedgerEvent = LedgerEvent extends infer E ? (E extends LedgerEvent ? Omit<E, 'v' | 'run' | 'at'> : never) : never;
 
 /** Neutron port ids are UUIDs (with or without dashes); anything else is not a port the suite could detach. */
-const PORT_ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
-export function isPortId(value: string): boolean {
-  return PORT_ID.test(value);
-}
+export const isPortId: (value: string) => boolean = isUuidShaped;
 
 export function defaultLedgerPath(reportDir: string): string {
   return path.join(reportDir, 'resources.jsonl');

@@ -5,6 +5,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { ledger } from '../../specs/index.ts';
+import { isUuidShaped } from '../../specs/formats/uuid.ts';
 import { OPTION_SPECS, type OptionFlag } from './options.ts';
 import { selectionProblem, type Selection } from './selection.ts';
 
@@ -121,7 +122,6 @@ export class ConfigError extends Error {
 }
 
 const MICROVERSION = /^([1-9]\d*)\.([1-9]\d*|0)$|^latest$/;
-const UUID_LIKE = /^[0-9a-fA-F-]{32,36}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -200,7 +200,7 @@ function httpUrl(env: Env, flag: OptionFlag): string | null {
 
 function uuidLike(env: Env, flag: OptionFlag): string | null {
   const value = raw(env, flag);
-  if (value !== null && !UUID_LIKE.test(value)) throw new ConfigError(`--${flag} must be a UUID, got "${value}"`);
+  if (value !== null && !isUuidShaped(value)) throw new ConfigError(`--${flag} must be a UUID, got "${value}"`);
   return value;
 }
 
@@ -210,7 +210,7 @@ export function readConfig(env: Env): SuiteConfig {
   const profile = raw(env, 'profile') ?? 'document';
   if (profile !== 'document' && profile !== 'nova') throw new ConfigError(`--profile must be "document" or "nova", got "${profile}"`);
   const portIds = list(env, 'port-id');
-  for (const id of portIds) if (!UUID_LIKE.test(id)) throw new ConfigError(`--port-id must be a UUID, got "${id}"`);
+  for (const id of portIds) if (!isUuidShaped(id)) throw new ConfigError(`--port-id must be a UUID, got "${id}"`);
   const target = httpUrl(env, 'target');
   const mode = modeOf(env, target);
   const deadlineGiven = raw(env, 'deadline-s') !== null;

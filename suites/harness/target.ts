@@ -10,6 +10,7 @@
  */
 import { startFakeCloud } from '../../fixtures/fake-cloud/index.ts';
 import { compareMicroversions } from '../../specs/index.ts';
+import { isProjectId } from '../../specs/formats/project-id.ts';
 import { networkApi } from '../cloud/cloud-api.ts';
 import { connectCloud, type CloudConnection } from '../cloud/connect.ts';
 import type { CredentialHandoff } from '../cloud/credential.ts';
@@ -87,7 +88,6 @@ export function allSecretsOf(target: Pick<ResolvedTarget, 'token' | 'altToken' |
 }
 
 const VERSION_SEGMENT = /^v2(\.1)?$/;
-const PROJECT_SEGMENT = /^[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Splits ".../v2.1/{project_id}" into base and project. A last segment counts as a project id when
@@ -98,7 +98,7 @@ export function splitComputeUrl(url: string, projectId: string | null): { base: 
   const segments = parsed.pathname.split('/').filter((s) => s.length > 0);
   const last = segments.at(-1);
   const beforeLast = segments.at(-2);
-  const isProject = last !== undefined && (last === projectId || (beforeLast !== undefined && VERSION_SEGMENT.test(beforeLast) && PROJECT_SEGMENT.test(last)));
+  const isProject = last !== undefined && (last === projectId || (beforeLast !== undefined && VERSION_SEGMENT.test(beforeLast) && isProjectId(last)));
   if (!isProject) return { base: url.replace(/\/+$/, ''), projectFromUrl: null };
   parsed.pathname = `/${segments.slice(0, -1).join('/')}`;
   return { base: parsed.toString().replace(/\/+$/, ''), projectFromUrl: last };
