@@ -15,6 +15,7 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../specs/derive/ajv.ts';
 import type { JsonSchema } from '../specs/derive/json-schema.ts';
 import { compareMicroversions, requestSchemaFor, schemas } from '../specs/index.ts';
+import { TAG_IN_REQUEST, TAG_MAX_LENGTH } from '../specs/formats/tag.ts';
 import { arbitraryFor, breakagesOf, unknownKey, type Breakage } from './json-schema-arbitrary.ts';
 import { fakerText, realisticTag } from './realistic.ts';
 import { malformedUuid } from './uuid.ts';
@@ -37,7 +38,6 @@ export interface ValidCase {
 }
 
 const WRAPPER = '/interfaceAttachment';
-const TAG_FROM = '2.49';
 
 const ajv = createAjv();
 const compiled = new Map<string, ValidateFunction>();
@@ -76,7 +76,7 @@ export function isValidRequest(body: unknown, microversion: string, reading: 'le
 }
 
 function supportsTag(microversion: string): boolean {
-  return compareMicroversions(microversion, TAG_FROM) >= 0;
+  return compareMicroversions(microversion, TAG_IN_REQUEST) >= 0;
 }
 
 // ---- valid cases ---------------------------------------------------------------------------------
@@ -335,7 +335,7 @@ export function fixedIpsWithoutNetCases(microversion: string, resources: Resourc
 function fixedIpsWithoutNetArbitrary(microversion: string, resources: Resources): fc.Arbitrary<InvalidCase> {
   const address = resources.freeAddresses.length > 0 ? fc.constantFrom(...resources.freeAddresses) : fc.ipV4();
   const port = resources.portIds.length > 0 ? fc.option(fc.constantFrom(...resources.portIds), { nil: null }) : fc.constant(null);
-  const tag = supportsTag(microversion) ? fc.option(realisticTag(60), { nil: null }) : fc.constant(null);
+  const tag = supportsTag(microversion) ? fc.option(realisticTag(TAG_MAX_LENGTH), { nil: null }) : fc.constant(null);
   return fc.tuple(address, port, tag).map(([ip, portId, t]) => {
     const body = { interfaceAttachment: { ...(portId ? { port_id: portId } : {}), fixed_ips: [{ ip_address: ip }], ...(t ? { tag: t } : {}) } };
     return { violation: `fixed_ips without net_id${portId ? ', with port_id' : ''}`, requirement: 'CI-021' as const, body };
