@@ -296,13 +296,17 @@ async function main(args: readonly string[]): Promise<number> {
   return run(positionals);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/**
+ * The CLI on these arguments: returns the exit code, an error is one line on stderr and code 2.
+ * bin/os-interface-conformance.mjs calls it once; the faulty-variant self-test calls it once per
+ * variant in one process (tests/selftest/variant-runner.ts), so each run pays no start-up again.
+ */
+export async function runCli(args: readonly string[]): Promise<number> {
+  try {
+    return await main(args);
+  } catch (error) {
     const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof CloudAccessError || error instanceof SigningKeyError;
     process.stderr.write(`conformance: ${usage ? '' : 'error: '}${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+    return 2;
+  }
+}

@@ -1,6 +1,8 @@
 /**
  * The suite proves its checks can fail: it is run, through its real CLI, against the embedded fake
- * cloud in both faithful profiles and against every faulty variant in the registry.
+ * cloud in both faithful profiles and against every faulty variant in the registry. The runs share
+ * two processes (variant-runner.ts calls the CLI's `runCli` once per run): a process per run spent
+ * most of the time starting node, tsx and the CLI's modules again.
  * - document profile: conformant, no requirement fails at all;
  * - nova profile: conformant; only CI-056 (405 with Allow, where Nova knowingly differs) fails;
  * - each targeted variant: nonconformant, and exactly the requirements it declares fail;
@@ -22,10 +24,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
 import { checkComparable, diffRuns, readStoredRun, somethingDiffers, type DiffReportBody } from '../../reporters/diff.ts';
 import { ledger } from '../../specs/index.ts';
-import { cloudFixture, leftovers, readReport, runCli } from '../cloud/helpers.ts';
+import { cloudFixture, leftovers, readReport, runCli, type CliResult, type CloudFixture } from '../cloud/helpers.ts';
+import type { NoMoreRuns, VariantRun, VariantRunEnd } from './variant-runner.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(ROOT, 'bin/os-interface-conformance.mjs');
+const RUNNER = path.join(import.meta.dirname, 'variant-runner.ts');
 /** Few runs: every kind of breakage is still tried once (examples), and 40 runs take minutes, not hours. */
 const RUNS = '5';
 const PARALLEL = 2;
@@ -34,7 +37,6 @@ const workDir = mkdtempSync(path.join(tmpdir(), 'osi-selftest-'));
 interface RunResult {
   readonly code: number | null;
   readonly ms: number;
-  readonly stderr: string;
   readonly report: {
     verdict: { value: string; reason: string };
     requirements: Array<{
@@ -51,44 +53,70 @@ interface RunResult {
   } | null;
 }
 
-/** Runs the CLI once; resolves with its exit code, duration and report. */
-function runSuite(name: string, args: readonly string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const reportDir = path.join(workDir, name);
-    const started = Date.now();
-    const child = spawn(process.execPath, [CLI, '--runs', RUNS, '--seed', '20261127', '--report-dir', reportDir, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => {
-      let report: RunResult['report'] = null;
-      try {
-        report = JSON.parse(readFileSync(path.join(reportDir, 'conformance.json'), 'utf8')) as RunResult['report'];
-      } catch {
-        report = null;
-      }
-      resolve({ code, ms: Date.now() - started, stderr, report });
-    });
-  });
+/** Reads a run's report; null when it wrote none. */
+function reportOf(name: string): RunResult['report'] {
+  try {
+    return JSON.parse(readFileSync(path.join(workDir, name, 'conformance.json'), 'utf8')) as RunResult['report'];
+  } catch {
+    return null;
+  }
 }
 
-/** Every run of the table, PARALLEL at a time (each run is a CLI process plus its fake cloud). */
-const RUNS_TO_MAKE: ReadonlyArray<{ name: string; args: readonly string[] }> = [
+/** Every run of the table, PARALLEL at a time (each run is the CLI's run with its own embedded fake cloud). */
+const RUNS_TO_MAKE: ReadonlyArray<VariantRun> = [
   { name: 'profile-document', args: ['--profile', 'document'] },
   { name: 'profile-nova', args: ['--profile', 'nova'] },
   ...faults.map((f) => ({ name: f.name, args: ['--fault', f.name, ...(f.kind === 'broken-server' ? ['--timeout-ms', '1000'] : [])] })),
   // The same seed against the same variant again: the failing request must be the same one.
   { name: 'replay-malformed-uuid-accepted', args: ['--fault', 'malformed-uuid-accepted'] },
   { name: 'replay-concurrent-double-attach-accepted', args: ['--fault', 'concurrent-double-attach-accepted'] },
-];
+].map((run) => ({ name: run.name, args: ['--runs', RUNS, '--seed', '20261127', '--report-dir', path.join(workDir, run.name), ...run.args] }));
 const results = new Map<string, RunResult>();
+
+/**
+ * One runner process (variant-runner.ts) takes runs from the shared queue one at a time until it
+ * is empty: node, tsx and the CLI's modules start once per runner, not once per run.
+ */
+function runnerDrains(queue: VariantRun[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    // The tail is enough to say why a runner died; every run's lines go here.
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-10_000)));
+    const next = (): void => {
+      const run = queue.shift();
+      if (run) child.send(run);
+      else child.send('no more runs' satisfies NoMoreRuns);
+    };
+    child.on('message', (end: VariantRunEnd) => {
+      results.set(end.name, { code: end.code, ms: end.ms, report: reportOf(end.name) });
+      next();
+    });
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the variant runner exited with ${code}: ${stderr.slice(-2000)}`))));
+    next();
+  });
+}
+
+const LAGGING_STATEFUL = ['CI-100', 'CI-101', 'CI-102', 'CI-103', 'CI-104'];
+
+/**
+ * The stateful requirements against a faithful cloud whose list lags and whose detaches are slow,
+ * through clouds.yaml (its own CLI process, in the fixture's directory). Started beside the
+ * variant runs: it mostly waits for the cloud, so it costs their CPU little and adds no wall time.
+ */
+async function laggingRun(): Promise<{ fixture: CloudFixture; result: CliResult }> {
+  const fixture = await cloudFixture({ listVisibilityDelayMs: 300, detachDelayMs: 400 });
+  laggingFixture = fixture;
+  const result = await runCli(['--os-cloud', 'fake', '--provision', '--only', LAGGING_STATEFUL.join(','), '--seed', '20261127', '--runs', '5', '--detach-timeout-s', '10', '--report-dir', 'out'], { cwd: fixture.dir });
+  return { fixture, result };
+}
+let laggingFixture: CloudFixture | undefined;
+let lagging: ReturnType<typeof laggingRun>;
 
 beforeAll(async () => {
   const queue = [...RUNS_TO_MAKE];
-  await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) results.set(next.name, await runSuite(next.name, next.args));
-    }),
-  );
+  lagging = laggingRun();
+  await Promise.all([lagging, ...Array.from({ length: PARALLEL }, () => runnerDrains(queue))]);
 }, 20 * 60_000);
 
 function resultOf(name: string): RunResult {
@@ -173,23 +201,17 @@ describe('the suite against the fake cloud and its faulty variants', () => {
   });
 
   it('the faithful cloud with a lagging list and slow detaches: the stateful sequences settle, nothing fails, nothing is left', async () => {
-    const fixture = await cloudFixture({ listVisibilityDelayMs: 300, detachDelayMs: 400 });
-    try {
-      const stateful = ['CI-100', 'CI-101', 'CI-102', 'CI-103', 'CI-104'];
-      const result = await runCli(['--os-cloud', 'fake', '--provision', '--only', stateful.join(','), '--seed', '20261127', '--runs', '5', '--detach-timeout-s', '10', '--report-dir', 'out'], { cwd: fixture.dir });
-      const report = readReport(path.join(fixture.dir, 'out'));
-      const judged = (report?.requirements ?? []).filter((r) => stateful.includes(r.id));
-      table.push(`(faithful, list lag 300 ms, detach 400 ms) → ${judged.filter((r) => r.status === 'fail').map((r) => r.id).join(', ') || 'nothing flagged'}`);
-      expect(judged.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.id)).toEqual([]);
-      // Judged after every command, so passed whatever the seed generated.
-      expect(judged.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(expect.arrayContaining(['CI-101', 'CI-103']));
-      expect(report?.verdict.value, report?.verdict.reason).toBe('conformant');
-      expect(result.code, result.stderr).toBe(0);
-      expect(leftovers(fixture)).toEqual([]);
-    } finally {
-      await fixture.close();
-    }
-  }, 300_000);
+    const { fixture, result } = await lagging;
+    const report = readReport(path.join(fixture.dir, 'out'));
+    const judged = (report?.requirements ?? []).filter((r) => LAGGING_STATEFUL.includes(r.id));
+    table.push(`(faithful, list lag 300 ms, detach 400 ms) → ${judged.filter((r) => r.status === 'fail').map((r) => r.id).join(', ') || 'nothing flagged'}`);
+    expect(judged.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.id)).toEqual([]);
+    // Judged after every command, so passed whatever the seed generated.
+    expect(judged.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(expect.arrayContaining(['CI-101', 'CI-103']));
+    expect(report?.verdict.value, report?.verdict.reason).toBe('conformant');
+    expect(result.code, result.stderr).toBe(0);
+    expect(leftovers(fixture)).toEqual([]);
+  });
 
   for (const fault of faults.filter((f) => f.kind === 'broken-server')) {
     it(`${fault.name}: ends within its timeouts with a report that says why`, () => {
@@ -284,7 +306,8 @@ describe('differential mode on the same runs', () => {
   }
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await laggingFixture?.close();
   process.stdout.write(`\ndiff against the faithful cloud (document profile)\n${diffTable.sort().map((line) => `  ${line}`).join('\n')}\n`);
   process.stdout.write(`\nvariant → flagged requirements\n${table.sort().map((line) => `  ${line}`).join('\n')}\n`);
   rmSync(workDir, { recursive: true, force: true });
