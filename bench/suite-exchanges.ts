@@ -13,7 +13,7 @@ import type { RequirementId } from '../specs/ledger-types.ts';
 import type fc from 'fast-check';
 import { fieldProperties, notAnObjectCases, unknownKeyCases, wrapperCases, type InvalidCase } from '../generators/requests.ts';
 import type { HttpRequest } from '../suites/harness/http.ts';
-import type { RequirementOutcome } from '../suites/harness/outcome-types.ts';
+import type { RequirementOutcome } from '../contract/outcome-types.ts';
 import { checkProperty } from '../suites/harness/property.ts';
 import { Scenario } from '../suites/harness/scenario.ts';
 import { TargetSession } from '../suites/harness/session.ts';

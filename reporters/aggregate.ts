@@ -21,8 +21,8 @@
  */
 import type { Interpretation, Level, Need, Requirement, RequirementId } from '../specs/ledger-types.ts';
 import { NEED_TEXT, unmetNeeds } from '../suites/harness/needs.ts';
-import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo, SequenceRecord } from '../suites/harness/outcome-types.ts';
-import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '../suites/harness/selection.ts';
+import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo, SequenceRecord } from '../contract/outcome-types.ts';
+import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '../contract/selection.ts';
 import {
   REPORT_FORMAT_VERSION,
   type ConformanceReportBody, type ReportCounts, type ReportEvidence, type ReportMessage, type ReportSelection, type RequirementResult,

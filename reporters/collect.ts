@@ -4,7 +4,7 @@
  * reporter the same TestModule objects (rebuilt from blobs in the latter case).
  */
 import type { SerializedError, TestCase, TestModule, TestSuite } from 'vitest/node';
-import type { RequirementOutcome } from '../suites/harness/outcome-types.ts';
+import type { RequirementOutcome } from '../contract/outcome-types.ts';
 import type { CollectedRun, CollectedTest } from './aggregate.ts';
 import { asOutcome } from './shapes.ts';
 import type { TestState } from './report-types.ts';

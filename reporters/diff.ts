@@ -21,7 +21,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Level } from '../specs/ledger-types.ts';
-import { HAR_FILE, readHarEntries, type HarEntry } from './har.ts';
+import type { HarEntry } from '../contract/har-entry.ts';
+import { HAR_FILE, readHarEntries } from './har.ts';
 import type { ConformanceReport, RequirementStatus, VerdictValue } from './report-types.ts';
 import { readVerifiedReport } from './verify.ts';
 

@@ -6,7 +6,7 @@
  * written file against its schema, so a drift fails there first).
  */
 import type { Level } from '../specs/ledger-types.ts';
-import type { ExchangeRecord, OutcomeStatus } from '../suites/harness/outcome-types.ts';
+import type { ExchangeRecord, OutcomeStatus } from '../contract/outcome-types.ts';
 
 export const REPORT_FORMAT_VERSION = 1;
 export const MATRIX_FORMAT_VERSION = 1;

@@ -6,7 +6,7 @@
  * main process before any worker starts.
  */
 import { beforeAll } from 'vitest';
-import { RUN_INFO_ENV } from '../suites/harness/outcome-types.ts';
+import { RUN_INFO_ENV } from '../contract/outcome-types.ts';
 import { parseRunInfo, RUN_INFO_META_KEY } from './run-info.ts';
 
 // vitest passes fixtures first and the suite second; the empty pattern is what its fixture parser requires.

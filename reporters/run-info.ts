@@ -15,7 +15,7 @@
  * Several copies (one per shard) must agree on what was tested; if they do not, the merged report
  * would mix runs, so that is a problem that makes the verdict `error`.
  */
-import type { RunInfo } from '../suites/harness/outcome-types.ts';
+import type { RunInfo } from '../contract/outcome-types.ts';
 import { isObject } from './shapes.ts';
 
 /** Key of module meta under which RunInfo travels (see run-info-setup.ts). */

@@ -4,7 +4,7 @@
  * instead of a crash of the reporter (which would leave no report at all).
  */
 import { isRequirementId } from '../specs/index.ts';
-import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord, SequenceStep } from '../suites/harness/outcome-types.ts';
+import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord, SequenceStep } from '../contract/outcome-types.ts';
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

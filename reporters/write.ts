@@ -5,9 +5,9 @@
  */
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { makeDirectory } from '../suites/harness/report-dir.ts';
+import { makeDirectory } from '../contract/report-dir.ts';
 import { computeDigest } from './digest.ts';
-import { redactDeep, secretsFromEnvironment } from './redact.ts';
+import { redactDeep, secretsFromEnvironment } from '../contract/redact.ts';
 import type { DiffReport, DiffReportBody } from './diff.ts';
 import { renderDiffHtml, renderDiffMarkdown } from './render-diff.ts';
 import { renderMatrixHtml, renderReportHtml } from './render-html.ts';

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, type SuiteConfig } from '../harness/config.ts';
 import { HttpClient } from '../harness/http.ts';
 import { Redactor } from '../harness/redact.ts';
+import { SECRETS } from '../../contract/redact.ts';
 import { newRunId, splitComputeUrl } from '../harness/target.ts';
 import { AuthorizedSender, FixedToken } from '../cloud/authorized.ts';
 import { LedgerCleaner } from '../cloud/cleanup.ts';
@@ -26,7 +27,7 @@ const DEFAULT_BUDGET_MS = 15 * 60_000;
 function givenTargetApi(config: SuiteConfig, deadlineAt: number): CloudApi {
   const token = config.token ?? '';
   const target = config.target ?? '';
-  const client = new HttpClient(new Redactor([{ value: token, variable: 'OS_TOKEN' }]), { timeoutMs: config.timeoutMs, tls: { caFile: config.cacert, insecure: config.insecure ?? false }, manners: sharedManners(cleanupMannersOf(config, deadlineAt)) });
+  const client = new HttpClient(new Redactor([{ value: token, variable: SECRETS.token.variable }]), { timeoutMs: config.timeoutMs, tls: { caFile: config.cacert, insecure: config.insecure ?? false }, manners: sharedManners(cleanupMannersOf(config, deadlineAt)) });
   const origins = new Set([new URL(target).origin, ...(config.networkUrl ? [new URL(config.networkUrl).origin] : [])]);
   const tokens = new FixedToken(token);
   const { base, projectFromUrl } = splitComputeUrl(target, config.projectId);

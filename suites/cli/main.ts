@@ -22,8 +22,8 @@ import type { TargetHandoff } from '../harness/target.ts';
 import { CloudAccessError } from '../cloud/errors.ts';
 import { RunInterrupts } from '../cloud/interrupts.ts';
 import { planDeadlines, RunLifecycle, type TeardownSummary } from '../cloud/lifecycle.ts';
-import { finishHarRecording, startHarRecording } from '../harness/har-recorder.ts';
-import { harComment } from '../../reporters/har.ts';
+import { startHarRecording } from '../harness/har-recorder.ts';
+import { finishHarRecording, harComment } from '../../reporters/har.ts';
 import type { ConformanceReport } from '../../reporters/report-types.ts';
 import { suiteVersion } from '../harness/suite-version.ts';
 import { ReportSigner, SigningKeyError } from '../../reporters/sign.ts';
@@ -32,9 +32,9 @@ import { cleanupLedgerOnly } from './cleanup-only.ts';
 import { faults } from '../../fixtures/fake-cloud/faults.ts';
 import { helpText } from './help.ts';
 import { jsonSummary, listCommand } from './summary.ts';
-import { selectionFromEnv, selectionProblem } from '../harness/selection.ts';
+import { selectionFromEnv, selectionProblem } from '../../contract/selection.ts';
 import { ledger } from '../../specs/index.ts';
-import { reportDirProblem as checkReportDir } from '../harness/report-dir.ts';
+import { reportDirProblem as checkReportDir } from '../../contract/report-dir.ts';
 import { suiteInfo } from '../../reporters/suite-info.ts';
 
 class UsageError extends Error {}

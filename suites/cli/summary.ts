@@ -6,7 +6,7 @@ import { ledger } from '../../specs/index.ts';
 import { firstReason } from '../../reporters/present.ts';
 import type { ConformanceReport, ReportCounts, ReportSelection, RequirementStatus, Verdict } from '../../reporters/report-types.ts';
 import type { SuiteConfig } from '../harness/config.ts';
-import { isSelected } from '../harness/selection.ts';
+import { isSelected } from '../../contract/selection.ts';
 
 export interface JsonSummary {
   readonly verdict: Verdict['value'];

@@ -6,6 +6,7 @@
  */
 import type { HttpClient } from '../harness/http.ts';
 import type { SecretBinding } from '../harness/redact.ts';
+import { SECRETS } from '../../contract/redact.ts';
 import { parseCatalog, type CatalogService } from './catalog.ts';
 import type { AuthMethod, DomainRef, ProjectScope, UserRef } from './clouds-yaml.ts';
 import { CloudAccessError } from './errors.ts';
@@ -56,11 +57,11 @@ export function authRequestBody(auth: AuthMethod): Record<string, unknown> {
 export function authSecrets(auth: AuthMethod): SecretBinding[] {
   switch (auth.kind) {
     case 'password':
-      return [{ value: auth.password, variable: 'OS_PASSWORD' }];
+      return [{ value: auth.password, variable: SECRETS.password.variable }];
     case 'token':
-      return [{ value: auth.token, variable: 'OS_AUTH_TOKEN' }];
+      return [{ value: auth.token, variable: SECRETS.authToken.variable }];
     case 'application-credential':
-      return [{ value: auth.secret, variable: 'OS_APPLICATION_CREDENTIAL_SECRET' }];
+      return [{ value: auth.secret, variable: SECRETS.applicationCredentialSecret.variable }];
   }
 }
 

@@ -17,7 +17,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { makeDirectory } from '../harness/report-dir.ts';
+import { makeDirectory } from '../../contract/report-dir.ts';
 import { isUuidShaped } from '../../specs/formats/uuid.ts';
 
 export type ResourceKind = 'network' | 'subnet' | 'port' | 'server' | 'attachment';

@@ -18,7 +18,7 @@ import { TargetSession, useSession } from '../harness/session.ts';
 import { resourcesOf } from '../harness/steps.ts';
 import { MAX_TOGETHER, commandArbitraries } from '../stateful/commands.ts';
 import { SEQUENCE_REQUIREMENTS, SequenceContext, SequenceFailed, SequenceModel, type SequenceResources } from '../stateful/sequence.ts';
-import type { SequenceRecord } from '../harness/outcome-types.ts';
+import type { SequenceRecord } from '../../contract/outcome-types.ts';
 
 const session = useSession();
 

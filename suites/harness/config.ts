@@ -7,7 +7,7 @@ import { accessSync, constants } from 'node:fs';
 import { ledger } from '../../specs/index.ts';
 import { isUuidShaped } from '../../specs/formats/uuid.ts';
 import { OPTION_SPECS, type OptionFlag } from './options.ts';
-import { selectionProblem, type Selection } from './selection.ts';
+import { selectionProblem, type Selection } from '../../contract/selection.ts';
 
 /** What is tested: the embedded fake cloud, a compute URL with a token, or a cloud from clouds.yaml / OS_*. */
 export type TargetMode = 'embedded' | 'given' | 'cloud';

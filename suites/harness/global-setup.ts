@@ -10,11 +10,11 @@
 import type { TestProject } from 'vitest/node';
 import { ledger } from '../../specs/index.ts';
 import { ConfigError, readConfig, type SuiteConfig } from './config.ts';
-import { RUN_INFO_ENV, type RunInfo } from './outcome-types.ts';
+import { RUN_INFO_ENV, type RunInfo } from '../../contract/outcome-types.ts';
 import { startHarRecording } from './har-recorder.ts';
 import { preparedTarget } from './prepared.ts';
 import { offeredNeeds } from './needs.ts';
-import { isEmptySelection } from './selection.ts';
+import { isEmptySelection } from '../../contract/selection.ts';
 import { resolveTarget, startEmbeddedCloud, type TargetHandoff } from './target.ts';
 import { suiteVersion } from './suite-version.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Records every exchange of a run for exchanges.har (reporters/har.ts), tagged with the test
+ * Records every exchange of a run for exchanges.har (written by reporters/har.ts), tagged with the test
  * (scenario), the generated case's path, the seed and the requirements it was judged for.
  *
  * It listens to every HTTP client of the process (http.ts observeExchanges), so no caller has to
@@ -8,13 +8,14 @@
  * concurrently keep their own path). Which requirements an exchange was judged for is only known
  * when its test ends (the cross-cutting checks run last), so a test's entries wait until then and
  * are appended in one write; anything sent outside a test (setup, a file's last cleanup) is
- * appended at once. The part file is named by OSI_HAR_PART, set before the workers start.
+ * appended at once. The part file is named by OSI_HAR_PART, set before the workers start; once it is
+ * unset (reporters/har.ts finishHarRecording), this process records no more.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { HAR_PART_ENV, HAR_PART_FILE, assembleRunHar, harEntryOf, removeHarPart, type ExchangeTags } from '../../reporters/har.ts';
-import { secretsFromEnvironment, type KnownSecret } from '../../reporters/redact.ts';
+import { HAR_PART_ENV, HAR_PART_FILE, harEntryOf, removeHarPart, type ExchangeTags } from '../../contract/har-entry.ts';
+import { secretsFromEnvironment, type KnownSecret } from '../../contract/redact.ts';
 import { observeExchanges, type Exchange } from './http.ts';
 
 interface Pending {
@@ -45,8 +46,6 @@ export interface ScenarioFacts {
 class Recorder {
   private readonly secrets: readonly KnownSecret[] = secretsFromEnvironment();
 
-  constructor(private readonly partFile: string) {}
-
   observe(exchange: Exchange, startedAt: Date): void {
     const current = context.getStore();
     if (current?.scenario) {
@@ -69,34 +68,20 @@ class Recorder {
   }
 
   private append(lines: readonly string[]): void {
-    if (lines.length === 0) return;
-    appendFileSync(this.partFile, `${lines.join('\n')}\n`, 'utf8');
+    const partFile = process.env[HAR_PART_ENV];
+    if (lines.length === 0 || !partFile) return;
+    appendFileSync(partFile, `${lines.join('\n')}\n`, 'utf8');
   }
 }
 
 let recorder: Recorder | null = null;
-let stopObserving: (() => void) | null = null;
 
-function install(partFile: string): void {
+/** Observes this process's exchanges from now on, once; what it records goes to the part file OSI_HAR_PART names. */
+function install(): void {
   if (recorder) return;
-  recorder = new Recorder(partFile);
+  recorder = new Recorder();
   const active = recorder;
-  stopObserving = observeExchanges((exchange, startedAt) => active.observe(exchange, startedAt));
-}
-
-/**
- * Ends the run's recording and writes exchanges.har (and its --har copy): called by whoever
- * started it, once nothing more is sent (the CLI after its cleanup, so that the cleanup's
- * exchanges are in the HAR too; the reporter under plain vitest). Null when nothing was recorded.
- */
-export async function finishHarRecording(reportDir: string, copyTo: string | null, creatorVersion: string, comment: string): Promise<{ file: string; entries: number } | null> {
-  const partFile = process.env[HAR_PART_ENV];
-  if (!partFile) return null;
-  stopObserving?.();
-  stopObserving = null;
-  recorder = null;
-  delete process.env[HAR_PART_ENV];
-  return assembleRunHar(partFile, path.resolve(reportDir), copyTo === null ? null : path.resolve(copyTo), creatorVersion, comment);
+  observeExchanges((exchange, startedAt) => active.observe(exchange, startedAt));
 }
 
 /**
@@ -107,20 +92,19 @@ export async function finishHarRecording(reportDir: string, copyTo: string | nul
 export function startHarRecording(reportDir: string): string {
   const existing = process.env[HAR_PART_ENV];
   if (existing) {
-    install(existing);
+    install();
     return existing;
   }
   const partFile = path.resolve(reportDir, HAR_PART_FILE);
   mkdirSync(path.dirname(partFile), { recursive: true });
   removeHarPart(partFile);
   process.env[HAR_PART_ENV] = partFile;
-  install(partFile);
+  install();
   return partFile;
 }
 
 // A test worker records into the part file its run named.
-const inherited = process.env[HAR_PART_ENV];
-if (inherited) install(inherited);
+if (process.env[HAR_PART_ENV]) install();
 
 /**
  * Runs a conformance test's body with its exchanges held back until `facts` can say what each was

@@ -24,7 +24,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { CloudConfigError } from '../cloud/errors.ts';
 import { RETRYABLE_STATUSES, backoffMs, retryAfterMs, sleep, type Manners } from '../cloud/manners.ts';
-import type { ExchangeRecord } from './outcome-types.ts';
+import { CUT_SHORT_RECORD_HEADER, RECONNECT_RECORD_HEADER, RETRIES_RECORD_HEADER, type ExchangeRecord } from '../../contract/outcome-types.ts';
 import type { Redactor } from './redact.ts';
 
 export interface HttpRequest {
@@ -79,21 +79,6 @@ export interface SendOptions {
 const EVIDENCE_BODY_LIMIT = 4096;
 /** Answers larger than this are not read further: a broken target must not exhaust memory. */
 const ANSWER_BODY_LIMIT = 4 * 1024 * 1024;
-/**
- * Pseudo-header under which a record lists the 429/503 answers that were retried. The brackets
- * make it unmistakable for a header the server sent (they are not allowed in header names).
- */
-export const RETRIES_RECORD_HEADER = '(retried by the suite)';
-/**
- * Pseudo-header under which a record says the request was sent a second time on a new connection,
- * because the kept-alive one it first went out on had been closed by the server (see transmitOnce).
- */
-export const RECONNECT_RECORD_HEADER = '(sent again on a new connection)';
-/**
- * Pseudo-header under which a record says the answer's head came but its body was cut short (the
- * connection was reset or closed before the body ended), with why.
- */
-export const CUT_SHORT_RECORD_HEADER = '(answer cut short)';
 
 /** Enough sockets for the largest --concurrency; the Manners bound decides how many are used. */
 const MAX_SOCKETS = 64;

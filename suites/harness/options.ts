@@ -3,6 +3,7 @@
  * text and an example. The CLI parses flags from this table, global setup reads the environment
  * from it, and `--help` is printed from it, so the three can never drift apart.
  */
+import { SELECTION_ENV } from '../../contract/selection.ts';
 
 export interface OptionSpec {
   /** Long flag without dashes, e.g. "target". */
@@ -47,8 +48,8 @@ export const OPTION_SPECS = [
   { flag: 'concurrency', env: 'OSI_CONCURRENCY', kind: 'integer', help: 'Requests in flight at once, at most (default 1). Generated cases that cannot disturb each other (refusals) run this many at a time; attach and detach stay sequential.', example: '4' },
   { flag: 'max-rps', env: 'OSI_MAX_RPS', kind: 'integer', help: 'Requests started per second, at most (default 10 against a remote cloud or --target; none against a loopback one, 127.0.0.0/8 or ::1, or the embedded fake cloud; 0 lifts the limit). The run\'s first line and the report say which limit applied.', example: '5' },
   { flag: 'retries', env: 'OSI_RETRIES', kind: 'integer', help: 'Retries of a request answered 429 or 503, after its Retry-After (default 3). A request refused through every retry is an error outcome, never a failure; several in a row stop the run (a 503 storm).', example: '5' },
-  { flag: 'only', env: 'OSI_ONLY', kind: 'list', help: 'Judge only these requirements: ids (CI-020) or levels (MUST, SHOULD, MAY), repeatable or comma-separated. Tests that judge none of them are not run; the verdict names the selection.', example: 'CI-020,CI-021' },
-  { flag: 'skip', env: 'OSI_SKIP', kind: 'list', help: 'Leave these requirements out: ids or levels, as for --only (applied after it).', example: 'MAY' },
+  { flag: 'only', env: SELECTION_ENV.only, kind: 'list', help: 'Judge only these requirements: ids (CI-020) or levels (MUST, SHOULD, MAY), repeatable or comma-separated. Tests that judge none of them are not run; the verdict names the selection.', example: 'CI-020,CI-021' },
+  { flag: 'skip', env: SELECTION_ENV.skip, kind: 'list', help: 'Leave these requirements out: ids or levels, as for --only (applied after it).', example: 'MAY' },
   { flag: 'require-all', env: 'OSI_REQUIRE_ALL', kind: 'boolean', help: 'For certification: every MUST must be judged (pass or fail); a MUST the target could not exercise becomes an error, and the verdict with it.' },
   { flag: 'json', env: 'OSI_JSON', kind: 'boolean', help: 'Print a machine-readable summary (verdict, coverage, counts, every requirement that is not a pass with its reason) as JSON on stdout; the human-readable output goes to stderr. With `list`, the requirements as JSON. Through npm, add --silent (npm run --silent conformance -- --json): npm prints its own banner on stdout.' },
   { flag: 'report-dir', env: 'OSI_REPORT_DIR', kind: 'string', help: 'Where the reports are written (default reports/).', example: 'out/conformance' },
@@ -61,9 +62,6 @@ export const OPTION_SPECS = [
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionFlag = (typeof OPTION_SPECS)[number]['flag'];
-
-/** Environment variable names of secret options, for redaction. */
-export const SECRET_ENV_NAMES: readonly string[] = OPTION_SPECS.filter((o) => 'secret' in o && o.secret).map((o) => o.env);
 
 /** The table seen as plain specs (for code that handles every kind, including ones not used yet). */
 export const OPTIONS: readonly OptionSpec[] = OPTION_SPECS;

@@ -3,16 +3,16 @@
  *
  * The suite knows every secret it was given (tokens, control token); each is replaced by the name of
  * a shell variable, so a curl line in a report still works once the reader exports that variable.
- * Headers that carry credentials are masked whatever their value.
+ * Headers that carry credentials are masked whatever their value. Which headers, and which variable
+ * stands for which secret, is the one table in contract/redact.ts that the reports' redaction reads too.
  */
+import { CREDENTIAL_HEADERS, MASK, type SecretVariable } from '../../contract/redact.ts';
 
 export interface SecretBinding {
   readonly value: string;
   /** Shell variable that stands for it in reports and curl lines, e.g. "OS_TOKEN". */
-  readonly variable: string;
+  readonly variable: SecretVariable;
 }
-
-const CREDENTIAL_HEADERS = new Set(['x-auth-token', 'x-subject-token', 'x-control-token', 'authorization', 'cookie', 'set-cookie']);
 
 export class Redactor {
   private readonly secrets: readonly SecretBinding[];
@@ -50,6 +50,6 @@ export class Redactor {
   private maskCredential(value: string): string {
     const known = this.secrets.find((s) => s.value === value);
     if (known) return `$${known.variable}`;
-    return value === '' || this.madeUp.has(value) ? this.text(value) : '***';
+    return value === '' || this.madeUp.has(value) ? this.text(value) : MASK;
   }
 }

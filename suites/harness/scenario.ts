@@ -12,8 +12,8 @@ import { checkNamed, type AskedFor, type CheckSubject, type Verdict } from '../c
 import { recordScenario } from './har-recorder.ts';
 import type { Exchange } from './http.ts';
 import { noteJudged } from './progress.ts';
-import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord } from './outcome-types.ts';
-import { isEmptySelection, isSelected, selectionFromEnv } from './selection.ts';
+import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord } from '../../contract/outcome-types.ts';
+import { isEmptySelection, isSelected, selectionFromEnv } from '../../contract/selection.ts';
 import type { ExchangeKind, TargetSession } from './session.ts';
 
 export interface LoggedExchange {

@@ -21,6 +21,7 @@ import { brokenAnswer, explainUnreachable } from '../cloud/unreachable.ts';
 import { rateLimitFor, type SuiteConfig } from './config.ts';
 import { HttpClient, type TlsSettings } from './http.ts';
 import { Redactor, type SecretBinding } from './redact.ts';
+import { SECRETS } from '../../contract/redact.ts';
 import { judgeVersionDocument, type VersionRange } from './version-document.ts';
 
 export interface SubnetInfo {
@@ -75,10 +76,10 @@ export interface ResolvedTarget {
 export type TargetHandoff = { readonly ok: true; readonly target: ResolvedTarget } | { readonly ok: false; readonly setupError: string };
 
 export function secretsOf(target: Pick<ResolvedTarget, 'token' | 'altToken' | 'readerToken' | 'controlToken'>): SecretBinding[] {
-  const out: SecretBinding[] = [{ value: target.token, variable: 'OS_TOKEN' }];
-  if (target.altToken) out.push({ value: target.altToken, variable: 'OS_ALT_TOKEN' });
-  if (target.readerToken) out.push({ value: target.readerToken, variable: 'OS_READER_TOKEN' });
-  if (target.controlToken) out.push({ value: target.controlToken, variable: 'OSI_CONTROL_TOKEN' });
+  const out: SecretBinding[] = [{ value: target.token, variable: SECRETS.token.variable }];
+  if (target.altToken) out.push({ value: target.altToken, variable: SECRETS.altToken.variable });
+  if (target.readerToken) out.push({ value: target.readerToken, variable: SECRETS.readerToken.variable });
+  if (target.controlToken) out.push({ value: target.controlToken, variable: SECRETS.controlToken.variable });
   return out;
 }
 

@@ -12,7 +12,7 @@ import type fc from 'fast-check';
 import { networkApi } from '../cloud/cloud-api.ts';
 import { attachmentFields, type AskedFor, type CheckSubject, type SequenceObservation, type Verdict } from '../checks/registry.ts';
 import type { Exchange } from '../harness/http.ts';
-import type { ExchangeRecord, SequenceRecord, SequenceStep } from '../harness/outcome-types.ts';
+import type { ExchangeRecord, SequenceRecord, SequenceStep } from '../../contract/outcome-types.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import { TargetSession } from '../harness/session.ts';
 import { judgeDetach } from '../harness/steps.ts';

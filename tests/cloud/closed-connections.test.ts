@@ -8,7 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
-import { HttpClient, RECONNECT_RECORD_HEADER } from '../../suites/harness/http.ts';
+import { HttpClient } from '../../suites/harness/http.ts';
+import { RECONNECT_RECORD_HEADER } from '../../contract/outcome-types.ts';
 import { Redactor } from '../../suites/harness/redact.ts';
 
 describe('the HTTP client against a server that closes each connection after its answer', () => {

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizedSender, FixedToken } from '../../suites/cloud/authorized.ts';
 import { DEFAULT_MANNERS, Manners, mapBounded, retryAfterMs, type MannerSettings } from '../../suites/cloud/manners.ts';
 import { explainUnreachable } from '../../suites/cloud/unreachable.ts';
-import { HttpClient, RETRIES_RECORD_HEADER } from '../../suites/harness/http.ts';
+import { HttpClient } from '../../suites/harness/http.ts';
+import { RETRIES_RECORD_HEADER } from '../../contract/outcome-types.ts';
 import { Redactor } from '../../suites/harness/redact.ts';
 
 const TOKEN = 'gAAAAA-suite-token-0123456789';

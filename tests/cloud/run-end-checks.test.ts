@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ConformanceReporter from '../../reporters/conformance-reporter.ts';
-import { RUN_INFO_ENV, type RunInfo } from '../../suites/harness/outcome-types.ts';
+import { RUN_INFO_ENV, type RunInfo } from '../../contract/outcome-types.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'osi-run-end-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

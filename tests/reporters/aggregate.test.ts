@@ -5,7 +5,7 @@
 import type { RequirementId } from '../../specs/ledger-types.ts';
 import { describe, expect, test } from 'vitest';
 import type { Level, Requirement } from '../../specs/ledger-types.ts';
-import type { OutcomeStatus, RequirementOutcome, RunInfo } from '../../suites/harness/outcome-types.ts';
+import type { OutcomeStatus, RequirementOutcome, RunInfo } from '../../contract/outcome-types.ts';
 import { buildReportBody, type CollectedRun, type CollectedTest } from '../../reporters/aggregate.ts';
 
 function req(id: RequirementId, level: Level): Requirement {

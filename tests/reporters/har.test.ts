@@ -6,10 +6,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { harEntryOf, readHarEntries, writeHarFile, type HarEntry } from '../../reporters/har.ts';
-import { redactDeep, secretsFromEnvironment } from '../../reporters/redact.ts';
-import { RETRIES_RECORD_HEADER } from '../../suites/harness/http.ts';
-import type { ExchangeRecord } from '../../suites/harness/outcome-types.ts';
+import { harEntryOf, type HarEntry } from '../../contract/har-entry.ts';
+import { readHarEntries, writeHarFile } from '../../reporters/har.ts';
+import { redactDeep, secretsFromEnvironment } from '../../contract/redact.ts';
+import { RETRIES_RECORD_HEADER } from '../../contract/outcome-types.ts';
+import type { ExchangeRecord } from '../../contract/outcome-types.ts';
 import { scratchDir } from './helpers.ts';
 
 const ENV_SECRET = 'env-secret-value-0123456789';

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { redactDeep, redactText, secretsFromEnvironment } from '../../reporters/redact.ts';
+import { CREDENTIAL_HEADERS, MADE_UP_TOKEN_PREFIX, redactDeep, redactText, SECRETS, secretsFromEnvironment } from '../../contract/redact.ts';
+import { OPTION_SPECS } from '../../suites/harness/options.ts';
+import { Redactor } from '../../suites/harness/redact.ts';
 
 const FERNET = `gAAAAAB${'k3y'.repeat(30)}`;
 
@@ -8,7 +10,7 @@ describe('redactText', () => {
     ["curl -H 'X-Auth-Token: abc123secret' https://x", "curl -H 'X-Auth-Token: $OS_TOKEN' https://x"],
     ['-H "x-auth-token: abc123secret"', '-H "x-auth-token: $OS_TOKEN"'],
     ['X-Subject-Token: s3cr3t', 'X-Subject-Token: $OS_TOKEN'],
-    ['{"X-Control-Token": "ctl-secret"}', '{"X-Control-Token": "$OS_CONTROL_TOKEN"}'],
+    ['{"X-Control-Token": "ctl-secret"}', '{"X-Control-Token": "$OSI_CONTROL_TOKEN"}'],
     ['Authorization: Bearer eyAbc.def', 'Authorization: ***'],
     ['{"auth": {"password": "hunter2", "name": "u"}}', '{"auth": {"password": "***", "name": "u"}}'],
     ['{"Password" : "with \\" quote"}', '{"Password" : "***"}'],
@@ -22,7 +24,7 @@ describe('redactText', () => {
   });
 
   test('keeps masks and the made-up tokens a 401 check needs to reproduce', () => {
-    for (const value of ['$OS_TOKEN', '***', 'bogus-token', 'invalid', 'not-a-token']) {
+    for (const value of ['$OS_TOKEN', '***', `${MADE_UP_TOKEN_PREFIX}token`, 'invalid', 'not-a-token']) {
       expect(redactText(`X-Auth-Token: ${value}`)).toBe(`X-Auth-Token: ${value}`);
     }
   });
@@ -41,7 +43,7 @@ describe('redactText', () => {
   test('removes known secrets wherever they stand', () => {
     const secrets = secretsFromEnvironment({ OSI_TOKEN: 'plain-opaque-value', OSI_ALT_TOKEN: 'alt-opaque-value', OSI_SEED: '12345678', SHORT_TOKEN: 'abc' });
     expect(redactText('got plain-opaque-value and alt-opaque-value, seed 12345678, abc', secrets))
-      .toBe('got $OS_TOKEN and $OSI_ALT_TOKEN, seed 12345678, abc');
+      .toBe('got $OS_TOKEN and $OS_ALT_TOKEN, seed 12345678, abc');
   });
 });
 
@@ -53,7 +55,7 @@ describe('redactDeep', () => {
       list: ['X-Auth-Token: t0k3n', 3, null],
     };
     expect(redactDeep(input)).toEqual({
-      request: { headers: { 'X-Auth-Token': '$OS_TOKEN', 'x-control-token': '$OS_CONTROL_TOKEN', Accept: 'application/json' } },
+      request: { headers: { 'X-Auth-Token': '$OS_TOKEN', 'x-control-token': '$OSI_CONTROL_TOKEN', Accept: 'application/json' } },
       auth: { identity: { password: '***' } },
       list: ['X-Auth-Token: $OS_TOKEN', 3, null],
     });
@@ -63,5 +65,26 @@ describe('redactDeep', () => {
 describe('redaction keeps the prose around a token readable', () => {
   test('a closing parenthesis after a token header survives', () => {
     expect(redactText('crashed (X-Auth-Token: abc123)')).toBe('crashed (X-Auth-Token: $OS_TOKEN)');
+  });
+});
+
+describe('one table of credentials for every redactor', () => {
+  test('every secret option of the CLI comes from an environment variable the table knows', () => {
+    const known = new Set(Object.values(SECRETS).flatMap((secret) => secret.env));
+    const secretOptions = OPTION_SPECS.filter((o) => 'secret' in o && o.secret);
+    expect(secretOptions.length).toBeGreaterThan(0);
+    for (const option of secretOptions) expect(known, option.env).toContain(option.env);
+  });
+
+  test('the harness and the reports replace each credential header by the same variable', () => {
+    const secrets = [{ value: 'live-token-1234', variable: SECRETS.token.variable }, { value: 'control-5678', variable: SECRETS.controlToken.variable }] as const;
+    const harness = new Redactor(secrets);
+    for (const [header, secret] of CREDENTIAL_HEADERS) {
+      const value = secret === null ? 'session-9999' : secret === 'controlToken' ? 'control-5678' : 'live-token-1234';
+      const fromHarness = harness.headers({ [header]: value })[header];
+      const fromReport = redactText(`${header}: ${value}`, secretsFromEnvironment({})).slice(header.length + 2);
+      expect(fromHarness, header).toBe(secret === null ? '***' : `$${SECRETS[secret].variable}`);
+      expect(fromReport, header).toBe(fromHarness);
+    }
   });
 });

@@ -6,7 +6,7 @@
 import { buildReportBody, type CollectedTest } from '../../reporters/aggregate.ts';
 import type { ConformanceReportBody } from '../../reporters/report-types.ts';
 import { ledger } from '../../specs/index.ts';
-import type { OutcomeStatus, RunInfo } from '../../suites/harness/outcome-types.ts';
+import type { OutcomeStatus, RunInfo } from '../../contract/outcome-types.ts';
 import { outcomeFor, runInfoFor } from './fixtures/support.ts';
 
 export interface SampleOptions {

@@ -11,7 +11,7 @@ import { renderReportMarkdown } from '../../reporters/render-md.ts';
 import { verifyReport } from '../../reporters/verify.ts';
 import { sealReport } from '../../reporters/write.ts';
 import { ledger } from '../../specs/index.ts';
-import type { ExchangeRecord, RequirementOutcome, SequenceRecord } from '../../suites/harness/outcome-types.ts';
+import type { ExchangeRecord, RequirementOutcome, SequenceRecord } from '../../contract/outcome-types.ts';
 import { runInfoFor } from './fixtures/support.ts';
 
 const URL = 'http://127.0.0.1:8774/v2.1/servers/9e2c/os-interface';

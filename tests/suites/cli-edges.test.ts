@@ -10,8 +10,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import ConformanceReporter from '../../reporters/conformance-reporter.ts';
 import { ledger } from '../../specs/index.ts';
-import { makeDirectory, reportDirProblem } from '../../suites/harness/report-dir.ts';
-import { RUN_INFO_ENV } from '../../suites/harness/outcome-types.ts';
+import { makeDirectory, reportDirProblem } from '../../contract/report-dir.ts';
+import { RUN_INFO_ENV } from '../../contract/outcome-types.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'bin/os-interface-conformance.mjs');

@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirementById } from '../../specs/index.ts';
 import { checkNamed } from '../../suites/checks/registry.ts';
-import { CUT_SHORT_RECORD_HEADER, HttpClient } from '../../suites/harness/http.ts';
+import { HttpClient } from '../../suites/harness/http.ts';
+import { CUT_SHORT_RECORD_HEADER } from '../../contract/outcome-types.ts';
 import { Redactor } from '../../suites/harness/redact.ts';
 
 const WEBOB_413 = '{"message": "Request is too large.<br /><br />\\n\\n\\n", "code": "413 Request Entity Too Large", "title": "Request Entity Too Large"}';

@@ -6,7 +6,7 @@
  * matrix reporter aggregates them per requirement. Everything here is plain JSON: it crosses the
  * worker boundary by structured clone.
  */
-import type { RequirementId } from '../../specs/ledger-types.ts';
+import type { RequirementId } from '../specs/ledger-types.ts';
 
 /**
  * - pass: the target did what the requirement asks.
@@ -17,6 +17,22 @@ import type { RequirementId } from '../../specs/ledger-types.ts';
  *   as far as is known, but never counted as a pass.
  */
 export type OutcomeStatus = 'pass' | 'fail' | 'not-exercisable' | 'error';
+
+/**
+ * Pseudo-header under which a record lists the 429/503 answers that were retried. The brackets
+ * make it unmistakable for a header the server sent (they are not allowed in header names).
+ */
+export const RETRIES_RECORD_HEADER = '(retried by the suite)';
+/**
+ * Pseudo-header under which a record says the request was sent a second time on a new connection,
+ * because the kept-alive one it first went out on had been closed by the server (see suites/harness/http.ts transmitOnce).
+ */
+export const RECONNECT_RECORD_HEADER = '(sent again on a new connection)';
+/**
+ * Pseudo-header under which a record says the answer's head came but its body was cut short (the
+ * connection was reset or closed before the body ended), with why.
+ */
+export const CUT_SHORT_RECORD_HEADER = '(answer cut short)';
 
 /** One HTTP exchange, with every credential already redacted. */
 export interface ExchangeRecord {

@@ -1,5 +1,7 @@
 /**
- * Last line of defence against credentials in written reports.
+ * Credentials in what the suite records and the reporters write: the one table of credential
+ * headers and of the shell variables that stand for each secret (used by the harness's Redactor,
+ * suites/harness/redact.ts, and by the reports' last line of defence below).
  *
  * The harness already redacts what it records (suites/harness/redact.ts knows the actual secrets).
  * The reporter cannot rely on that: a crashed test's error message, a target that echoes a token in
@@ -12,21 +14,47 @@
  * and a report can be sealed again without its digest changing.
  */
 
-const MASK = '***';
-const TOKEN_VARIABLE = '$OS_TOKEN';
-const CONTROL_TOKEN_VARIABLE = '$OS_CONTROL_TOKEN';
+/** What stands for a credential that has no variable of its own. */
+export const MASK = '***';
 
-/** Header names whose value is always a credential, with what stands in for it. */
-const CREDENTIAL_HEADERS: ReadonlyMap<string, string> = new Map([
-  ['x-auth-token', TOKEN_VARIABLE],
-  ['x-subject-token', TOKEN_VARIABLE],
-  ['x-service-token', TOKEN_VARIABLE],
-  ['x-control-token', CONTROL_TOKEN_VARIABLE],
-  ['authorization', MASK],
-  ['proxy-authorization', MASK],
-  ['cookie', MASK],
-  ['set-cookie', MASK],
+/**
+ * Every secret the suite may be given, with the shell variable that stands for it in reports and
+ * curl lines (a reader exports it to rerun the line) and the environment variables it comes from.
+ */
+export const SECRETS = {
+  token: { variable: 'OS_TOKEN', env: ['OSI_TOKEN', 'OS_TOKEN'] },
+  altToken: { variable: 'OS_ALT_TOKEN', env: ['OSI_ALT_TOKEN'] },
+  readerToken: { variable: 'OS_READER_TOKEN', env: ['OSI_READER_TOKEN'] },
+  controlToken: { variable: 'OSI_CONTROL_TOKEN', env: ['OSI_CONTROL_TOKEN'] },
+  password: { variable: 'OS_PASSWORD', env: ['OS_PASSWORD'] },
+  authToken: { variable: 'OS_AUTH_TOKEN', env: ['OS_AUTH_TOKEN'] },
+  applicationCredentialSecret: { variable: 'OS_APPLICATION_CREDENTIAL_SECRET', env: ['OS_APPLICATION_CREDENTIAL_SECRET'] },
+} as const satisfies Record<string, { readonly variable: string; readonly env: readonly string[] }>;
+
+export type SecretVariable = (typeof SECRETS)[keyof typeof SECRETS]['variable'];
+
+const TOKEN_VARIABLE = `$${SECRETS.token.variable}`;
+
+/**
+ * Header names (lower case) whose value is always a credential, with the secret whose variable
+ * stands for it; null: masked as ***.
+ */
+export const CREDENTIAL_HEADERS: ReadonlyMap<string, keyof typeof SECRETS | null> = new Map<string, keyof typeof SECRETS | null>([
+  ['x-auth-token', 'token'],
+  ['x-subject-token', 'token'],
+  ['x-service-token', 'token'],
+  ['x-control-token', 'controlToken'],
+  ['authorization', null],
+  ['proxy-authorization', null],
+  ['cookie', null],
+  ['set-cookie', null],
 ]);
+
+/**
+ * Tokens the suite makes up on purpose (the 401 scenarios) start with this, so that redaction
+ * knows them for no credential and a curl line in the report reproduces the 401.
+ */
+export const MADE_UP_TOKEN_PREFIX = 'bogus-';
 
 /** JSON keys (any case) whose string value is a secret wherever they appear. */
 const SECRET_KEYS = new Set([
@@ -38,12 +66,15 @@ const SECRET_KEYS = new Set([
  * Values that are already masks, or made-up tokens the harness sends on purpose (a 401 check needs
  * its bogus token in the curl line to reproduce). A real Keystone token never has these shapes.
  */
-const HARMLESS_VALUE = /^(?:\*+|\$[A-Za-z_][A-Za-z0-9_]*|(?:bogus|invalid|fake|not-a-token)(?:[-_][A-Za-z0-9-]*)?)$/i;
+const MADE_UP_WORDS = [MADE_UP_TOKEN_PREFIX.replace(/-$/, ''), 'invalid', 'fake', 'not-a-token'];
+const HARMLESS_VALUE = new RegExp(`^(?:\\*+|\\$[A-Za-z_][A-Za-z0-9_]*|(?:${MADE_UP_WORDS.join('|')})(?:[-_][A-Za-z0-9-]*)?)$`, 'i');
 
 export interface KnownSecret {
   readonly value: string;
   readonly replacement: string;
 }
+
+const VARIABLE_OF_ENV: ReadonlyMap<string, string> = new Map(Object.values(SECRETS).flatMap(({ variable, env }) => env.map((name) => [name, variable] as const)));
 
 /** Environment variable names that hold secrets by convention (OSI_TOKEN, OS_PASSWORD, GITHUB_TOKEN, ...). */
 const SECRET_ENV_NAME = /(?:^|_)(?:TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIALS?|API_KEY)(?:$|_)/i;
@@ -57,7 +88,7 @@ export function secretsFromEnvironment(env: Readonly<Record<string, string | und
   const secrets: KnownSecret[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.length < 8 || !SECRET_ENV_NAME.test(name)) continue;
-    const replacement = name === 'OSI_TOKEN' || name === 'OS_TOKEN' ? TOKEN_VARIABLE : `$${name}`;
+    const replacement = `$${VARIABLE_OF_ENV.get(name) ?? name}`;
     secrets.push({ value, replacement });
   }
   // Longest first, so a secret containing another is replaced whole.
@@ -69,7 +100,8 @@ function keepOrReplace(value: string, replacement: string): string {
 }
 
 function headerReplacement(name: string): string | undefined {
-  return CREDENTIAL_HEADERS.get(name.toLowerCase());
+  const secret = CREDENTIAL_HEADERS.get(name.toLowerCase());
+  return secret === undefined ? undefined : secret === null ? MASK : `$${SECRETS[secret].variable}`;
 }
 
 const HEADER_NAMES = [...CREDENTIAL_HEADERS.keys()].filter((h) => h !== 'authorization' && h !== 'proxy-authorization' && !h.includes('cookie'));

@@ -4,11 +4,10 @@
  * conformance tests (a test that judges none of the selected requirements is skipped) and the
  * reporter (the matrix and the verdict cover the selection and say what it was).
  */
-import type { Level, Requirement } from '../../specs/ledger-types.ts';
-import { OPTION_SPECS } from './options.ts';
+import type { Level, Requirement } from '../specs/ledger-types.ts';
 
-const ONLY_ENV = OPTION_SPECS.find((o) => o.flag === 'only')?.env ?? 'OSI_ONLY';
-const SKIP_ENV = OPTION_SPECS.find((o) => o.flag === 'skip')?.env ?? 'OSI_SKIP';
+/** The environment variables that carry --only and --skip to the test workers (the option table names them from here). */
+export const SELECTION_ENV = { only: 'OSI_ONLY', skip: 'OSI_SKIP' } as const;
 
 export interface Selection {
   readonly only: readonly string[];
@@ -35,10 +34,10 @@ export function unknownSelectors(selection: Selection, requirements: readonly Pi
   return [...selection.only, ...selection.skip].filter((s) => !known.has(normalise(s)));
 }
 
-/** The selection as the option table's variables give it (OSI_ONLY, OSI_SKIP), for the test workers. */
+/** The selection as its variables give it (OSI_ONLY, OSI_SKIP), for the test workers. */
 export function selectionFromEnv(env: Readonly<Record<string, string | undefined>>): Selection {
   const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  return { only: list(env[ONLY_ENV]), skip: list(env[SKIP_ENV]) };
+  return { only: list(env[SELECTION_ENV.only]), skip: list(env[SELECTION_ENV.skip]) };
 }
 
 /** One line for selectors that name nothing, or null when every one is known. */
