@@ -46,7 +46,7 @@ function detailText(requirement: RequirementResult): string {
     const replay = m.replay ? `; replay seed ${m.replay.seed}${m.replay.path ? ` path ${m.replay.path}` : ''}` : '';
     parts.push(`[${m.status}] ${m.text} (${m.test}${m.check ? `; check ${m.check}` : ''}${replay})`);
   }
-  requirement.evidence.forEach((e, i) => parts.push('', `--- evidence ${i + 1} (${e.status}, ${e.check}) ---`, exchangeText(e), '', `reproduce: ${e.curl}`));
+  for (const [i, e] of requirement.evidence.entries()) parts.push('', `--- evidence ${i + 1} (${e.status}, ${e.check}) ---`, exchangeText(e), '', `reproduce: ${e.curl}`);
   if (requirement.evidenceOmitted > 0) parts.push('', `(${requirement.evidenceOmitted} more exchanges not kept)`);
   return parts.join('\n');
 }

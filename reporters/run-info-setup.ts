@@ -10,7 +10,7 @@ import { RUN_INFO_ENV } from '../contract/outcome-types.ts';
 import { parseRunInfo, RUN_INFO_META_KEY } from './run-info.ts';
 
 // vitest passes fixtures first and the suite second; the empty pattern is what its fixture parser requires.
-// eslint-disable-next-line no-empty-pattern
+// biome-ignore lint/correctness/noEmptyPattern: vitest reads the fixtures a hook asks for from this pattern; none here.
 beforeAll(({}, suite) => {
   const raw = process.env[RUN_INFO_ENV];
   const runInfo = raw === undefined ? null : parseRunInfo(raw);

@@ -110,7 +110,7 @@ describe('fake-cloud CLI', () => {
       let text = '';
       child.stdout.on('data', (d: Buffer) => {
         text += d.toString();
-        if (/\n  suite: .*\n/.test(text)) resolve(text);
+        if (/\n {2}suite: .*\n/.test(text)) resolve(text);
       });
       child.on('close', (code) => reject(new Error(`exited ${code} before ready: ${text}`)));
     });

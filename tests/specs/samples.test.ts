@@ -75,7 +75,7 @@ describe('gophercloud bodies', () => {
       expect(validate(responseSchemaFor('2.1'), response)).toBe(false);
       expect(ajv.errors?.map((error) => error.instancePath)).toContain('/interfaceAttachment/fixed_ips/1/subnet_id');
       const repaired = structuredClone(response) as { interfaceAttachment: { fixed_ips: Array<{ subnet_id: string }> } };
-      repaired.interfaceAttachment.fixed_ips.forEach((item) => (item.subnet_id = 'd7906db4-a566-4546-b1f4-5c7fa70f0bf3'));
+      for (const item of repaired.interfaceAttachment.fixed_ips) item.subnet_id = 'd7906db4-a566-4546-b1f4-5c7fa70f0bf3';
       expect(validate(responseSchemaFor('2.1'), repaired)).toBe(true);
     },
   );

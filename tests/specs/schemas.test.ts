@@ -84,7 +84,7 @@ describe("the document's own examples", () => {
   it.each(['2.1', '2.49', '2.93'])('the request example satisfies both request readings at %s and every rule', (microversion) => {
     expect(validate(requestSchemaFor(microversion, 'lenient'), requestExample?.json)).toBe(true);
     expect(validate(requestSchemaFor(microversion, 'strict'), requestExample?.json)).toBe(true);
-    const wrapper = (requestExample?.json as { interfaceAttachment: unknown }).interfaceAttachment;
+    const wrapper = (requestExample?.json as { interfaceAttachment: unknown } | undefined)?.interfaceAttachment;
     for (const rule of schemas.rules) expect(validate(rule.schema, wrapper), rule.requirement).toBe(true);
   });
 
