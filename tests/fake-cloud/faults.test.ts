@@ -8,7 +8,7 @@ import type { RequirementId } from '../../specs/ledger-types.ts';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faults, isFaultName, startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
-import { activeFaults, faultTable } from '../../fixtures/fake-cloud/faults.ts';
+import { activeFaults, faultTable, type FaultName } from '../../fixtures/fake-cloud/faults.ts';
 import { requirements } from '../../specs/requirements.ts';
 import { failingRequirements } from './ledger-judge.ts';
 import { call, CloudClient, attachmentOf, type Answer } from './helpers.ts';
@@ -95,7 +95,8 @@ const ip = (a: Answer) => attachmentOf(a).fixed_ips?.[0]?.ip_address;
 const fieldType = (a: Answer, field: string) => typeof (a.json as { interfaceAttachment: Record<string, unknown> }).interfaceAttachment[field];
 const withNet = (c: CloudClient, fixed: unknown) => ({ interfaceAttachment: { net_id: c.seed.network_id, fixed_ips: fixed } });
 
-const DIRECT: Readonly<Record<string, DirectCase>> = {
+/** Keyed by FaultName: a fault without its case, or a case for a name not in the registry, fails tsc. */
+const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
   'both-ids-accepted': { observe: async (c) => status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id, port_id: port0(c) } })), faithful: 400, faulty: 200 },
   'rejected-but-attached': { observe: async (c) => [status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id, port_id: port0(c) } })), attachedPort0(c)], faithful: [400, false], faulty: [400, true] },
   'fixed-ips-without-net-accepted': { observe: async (c) => status(await c.create({ interfaceAttachment: { fixed_ips: [{ ip_address: '10.20.0.40' }] } })), faithful: 400, faulty: 200 },
@@ -229,7 +230,7 @@ describe('direct test per fault', () => {
   });
 
   it.each(faults.map((f) => [f.name] as const))('%s deviates on its scenario', async (name) => {
-    const scenario = DIRECT[name] as DirectCase;
+    const scenario = DIRECT[name];
     const faithful = await start();
     const faulty = await start({ faults: [name] });
     expect(await scenario.observe(faithful)).toEqual(scenario.faithful);

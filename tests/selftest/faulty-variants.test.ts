@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faults } from '../../fixtures/fake-cloud/faults.ts';
+import { faults, type FaultName } from '../../fixtures/fake-cloud/faults.ts';
 import { checkComparable, diffRuns, readStoredRun, somethingDiffers, type DiffReportBody } from '../../reporters/diff.ts';
 import { ledger } from '../../specs/index.ts';
 import { cloudFixture, leftovers, readReport, runCli, type CliResult, type CloudFixture } from '../cloud/helpers.ts';
@@ -68,8 +68,8 @@ const RUNS_TO_MAKE: ReadonlyArray<VariantRun> = [
   { name: 'profile-nova', args: ['--profile', 'nova'] },
   ...faults.map((f) => ({ name: f.name, args: ['--fault', f.name, ...(f.kind === 'broken-server' ? ['--timeout-ms', '1000'] : [])] })),
   // The same seed against the same variant again: the failing request must be the same one.
-  { name: 'replay-malformed-uuid-accepted', args: ['--fault', 'malformed-uuid-accepted'] },
-  { name: 'replay-concurrent-double-attach-accepted', args: ['--fault', 'concurrent-double-attach-accepted'] },
+  { name: 'replay-malformed-uuid-accepted', args: ['--fault', 'malformed-uuid-accepted' satisfies FaultName] },
+  { name: 'replay-concurrent-double-attach-accepted', args: ['--fault', 'concurrent-double-attach-accepted' satisfies FaultName] },
 ].map((run) => ({ name: run.name, args: ['--runs', RUNS, '--seed', '20261127', '--report-dir', path.join(workDir, run.name), ...run.args] }));
 const results = new Map<string, RunResult>();
 
@@ -246,7 +246,7 @@ const ATTACHING_TESTS = /^(microversions > (from 2\.49 a tag is accepted|from 2\
  * Variants whose broken rule other tests rely on too: their differences reach those tests, and
  * only those. Every other targeted variant differs only where its own requirements are judged.
  */
-const ALSO_AFFECTED: Readonly<Record<string, { readonly scenarios: RegExp; readonly why: string }>> = {
+const ALSO_AFFECTED: Readonly<Partial<Record<FaultName, { readonly scenarios: RegExp; readonly why: string }>>> = {
   'attach-not-listed': { scenarios: ATTACHING_TESTS, why: 'every attaching test finds its port in the list before detaching it' },
   'detach-does-not-detach': { scenarios: ATTACHING_TESTS, why: 'a port that stays attached changes every later attaching test' },
   'plain-port-attach-refused': { scenarios: /^(success > a port that is already attached is refused \[|stateful sequences > )/, why: 'the double-attach test starts with a plain attach, and the stateful sequences attach plain ports' },
