@@ -353,7 +353,3 @@ export function unknownIdCases(): fc.Arbitrary<InvalidCase> {
 
 export { malformedUuid };
 
-/** The reason a generator family cannot run on a target, worded for the report. */
-export function resourcesRequired(what: string): string {
-  return `the target was not given ${what}`;
-}

@@ -20,7 +20,7 @@
  * SHOULD failures are warnings and MAY outcomes are observations: neither changes the verdict.
  */
 import type { Interpretation, Level, Need, Requirement, RequirementId } from '../specs/ledger-types.ts';
-import { NEED_TEXT, unmetNeeds } from '../suites/harness/needs.ts';
+import { lackedNeedsReason, unmetNeeds } from '../specs/needs.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo, SequenceRecord } from '../contract/outcome-types.ts';
 import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '../contract/selection.ts';
 import {
@@ -163,7 +163,7 @@ function lackedNeeds(result: RequirementResult, requirement: Requirement, offere
   if (result.status !== 'not-run') return result;
   const unmet = unmetNeeds(requirement.needs, offered as readonly Need[]);
   if (unmet.length === 0) return result;
-  const message: ReportMessage = { status: 'not-exercisable', check: null, test: '(run)', text: `The target was not given ${unmet.map((n) => NEED_TEXT[n]).join(' or ')}, which this requirement needs.` };
+  const message: ReportMessage = { status: 'not-exercisable', check: null, test: '(run)', text: lackedNeedsReason(unmet) };
   return { ...result, status: 'not-exercisable', messages: [message, ...result.messages] };
 }
 

@@ -44,7 +44,10 @@ export interface Interpretation extends InterpretationDefinition {
 
 /** The part of the ledger the suites act on: which answers satisfy the requirement. */
 export interface Expectation {
-  /** HTTP status codes that satisfy the requirement; empty when the status is not what is judged. */
+  /**
+   * HTTP status codes that satisfy the requirement; empty when the status is not what is judged.
+   * Only ever "what satisfies": which answers a requirement applies to is `judgedOnEvery.answers`.
+   */
   readonly statuses: readonly number[];
   /** Further observations that must hold, in words (the check named by `checks` verifies them). */
   readonly observe: readonly string[];
@@ -67,8 +70,13 @@ export interface RequirementDefinition {
   /** What the suite does to exercise it. */
   readonly scenario: string;
   readonly expect: Expectation;
-  /** Names of the checks (suites/checks registry) that decide it. */
-  readonly checks: readonly string[];
+  /** The checks (suites/checks registry) that decide it, each with its arguments. */
+  readonly checks: readonly CheckCall[];
+  /**
+   * Set on a cross-cutting requirement: besides any scenario of its own, it is judged on every
+   * exchange of every test that matches (the cross-cutting pass loops over the ledger for them).
+   */
+  readonly judgedOnEvery?: ExchangeFilter;
   /** Microversion range in which the requirement applies ("2.49" means 2.49 and later). */
   readonly microversion?: { readonly min?: string; readonly max?: string };
   /** What the target must offer for the requirement to be exercisable (e.g. a reader token). */
@@ -88,6 +96,7 @@ export type Need =
   | 'port'          // a free port to attach
   | 'network'       // a network id to attach to
   | 'subnet-ip'     // a free address on that network's subnet (needs the network endpoint)
+  | 'network-endpoint' // the network (Neutron) endpoint, to read the project's networks
   | 'reader-token'  // a token with a read-only role in the project
   | 'alt-token'     // a token of another project
   | 'fault-injection' // the target can be asked to answer 503 (the embedded fake cloud)
@@ -99,3 +108,56 @@ export interface Ledger {
   readonly interpretations: readonly Interpretation[];
   readonly requirements: readonly Requirement[];
 }
+
+/** A field of the 200 body (inside interfaceAttachment). */
+export type ResponseField = 'fixed_ips' | 'mac_addr' | 'net_id' | 'port_id' | 'port_state';
+
+/** What a create asked for, as the suites record it: a port, a network, an address on it. */
+export type AskedKey = 'portId' | 'netId' | 'ip';
+
+/**
+ * Which exchanges of a test a cross-cutting requirement is judged on.
+ * - exchange: `create` (POST to the collection) or `collection` (any method on the collection URL);
+ * - answers: only these statuses, or `errors` (400 and above); absent: every answer;
+ * - asked: only creates that asked for this (a port, a network, an address).
+ * The requirement's microversion range applies too.
+ */
+export interface ExchangeFilter {
+  readonly exchange: 'create' | 'collection';
+  readonly answers?: readonly number[] | 'errors';
+  readonly asked?: AskedKey;
+}
+
+/**
+ * A check of the registry (suites/checks/registry.ts) with its arguments. The names are the
+ * registry's keys: a check the ledger names must exist there (the registry is typed by this union),
+ * and a check never learns which requirement it judges.
+ */
+export type CheckCall =
+  | { readonly check: 'status_code_conformance' }
+  | { readonly check: 'not_a_server_error' }
+  | { readonly check: 'documented_status_conformance' }
+  | { readonly check: 'response_wrapper_conformance' }
+  | { readonly check: 'response_field_conformance'; readonly field: ResponseField }
+  /** The answer names what was asked for: `field` equals (or, for fixed_ips, holds) the asked value. */
+  | { readonly check: 'echo_conformance'; readonly field: 'port_id' | 'net_id' | 'fixed_ips'; readonly asked: AskedKey }
+  /** The answer names a port allocated for the request: not one attached before, on a network of the project. */
+  | { readonly check: 'echo_conformance'; readonly allocation: true }
+  /** `request` names the request in a failure ("a refused request" by default). */
+  | { readonly check: 'nothing_attached'; readonly request?: string }
+  | { readonly check: 'attachment_visible' }
+  | { readonly check: 'detach_removes' }
+  | { readonly check: 'www_authenticate_conformance' }
+  | { readonly check: 'retry_after_conformance' }
+  | { readonly check: 'allow_header_conformance' }
+  | { readonly check: 'content_type_conformance' }
+  | { readonly check: 'fault_body_conformance' }
+  | { readonly check: 'tag_echo_conformance' }
+  | { readonly check: 'microversion_header_conformance' }
+  | { readonly check: 'concurrent_attach_single_winner' }
+  | { readonly check: 'listing_matches_model' }
+  | { readonly check: 'detach_removes_only_its_port' }
+  | { readonly check: 'nothing_unknown_attached' }
+  | { readonly check: 'created_port_deleted' };
+
+export type CheckName = CheckCall['check'];

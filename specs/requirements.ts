@@ -20,63 +20,64 @@ const definitions = [
     interpretations: ['INT-01', 'INT-02'],
     scenario: 'POST {"interfaceAttachment": {"port_id": <free port>}} to an ACTIVE server.',
     expect: { statuses: [200], observe: [] },
-    checks: ['status_code_conformance'], needs: ['port'], documentedCodeRows: [1],
+    checks: [{ check: 'status_code_conformance' }], needs: ['port'], documentedCodeRows: [1],
   },
   {
     id: 'CI-002', level: 'MUST', title: 'A 200 body is a JSON object wrapping the fields in interfaceAttachment',
     clause: 'Example Create Interface: JSON request (the response example) { "interfaceAttachment": { ... } }',
     interpretations: ['INT-08', 'INT-09'],
     scenario: 'Every 200 answer to a create, in every valid request shape.',
-    expect: { statuses: [200], observe: ['body is JSON', 'body is an object whose only key is interfaceAttachment, an object'] },
-    checks: ['response_wrapper_conformance'],
+    expect: { statuses: [], observe: ['body is JSON', 'body is an object whose only key is interfaceAttachment, an object'] },
+    checks: [{ check: 'response_wrapper_conformance' }], judgedOnEvery: { exchange: 'create', answers: [200] },
   },
   {
     id: 'CI-003', level: 'MUST', title: 'fixed_ips in a 200 body is a list of {ip_address, subnet_id} (or null)',
     clause: 'fixed_ips xsd:list *(Required)* Fixed IP addresses with subnet IDs.',
     interpretations: ['INT-08'],
     scenario: 'Every 200 answer to a create.',
-    expect: { statuses: [200], observe: ['fixed_ips present', 'each item has an IPv4/IPv6 ip_address and a UUID subnet_id, nothing else'] },
-    checks: ['response_field_conformance'],
+    expect: { statuses: [], observe: ['fixed_ips present', 'each item has an IPv4/IPv6 ip_address and a UUID subnet_id, nothing else'] },
+    checks: [{ check: 'response_field_conformance', field: 'fixed_ips' }], judgedOnEvery: { exchange: 'create', answers: [200] },
   },
   {
     id: 'CI-004', level: 'MUST', title: 'mac_addr in a 200 body is a MAC address',
     clause: 'mac_addr xsd:string *(Required)* The MAC address.',
     interpretations: ['INT-08'],
     scenario: 'Every 200 answer to a create.',
-    expect: { statuses: [200], observe: ['mac_addr present', 'six colon-separated hex octets'] },
-    checks: ['response_field_conformance'],
+    expect: { statuses: [], observe: ['mac_addr present', 'six colon-separated hex octets'] },
+    checks: [{ check: 'response_field_conformance', field: 'mac_addr' }], judgedOnEvery: { exchange: 'create', answers: [200] },
   },
   {
     id: 'CI-005', level: 'MUST', title: 'net_id in a 200 body is a UUID',
     clause: 'net_id csapi:UUID *(Required)* The network ID.',
     interpretations: ['INT-08'],
     scenario: 'Every 200 answer to a create.',
-    expect: { statuses: [200], observe: ['net_id present', 'UUID'] },
-    checks: ['response_field_conformance'],
+    expect: { statuses: [], observe: ['net_id present', 'UUID'] },
+    checks: [{ check: 'response_field_conformance', field: 'net_id' }], judgedOnEvery: { exchange: 'create', answers: [200] },
   },
   {
     id: 'CI-006', level: 'MUST', title: 'port_id in a 200 body is a UUID',
     clause: 'port_id csapi:UUID *(Required)* The port ID.',
     interpretations: ['INT-08'],
     scenario: 'Every 200 answer to a create.',
-    expect: { statuses: [200], observe: ['port_id present', 'UUID'] },
-    checks: ['response_field_conformance'],
+    expect: { statuses: [], observe: ['port_id present', 'UUID'] },
+    checks: [{ check: 'response_field_conformance', field: 'port_id' }], judgedOnEvery: { exchange: 'create', answers: [200] },
   },
   {
     id: 'CI-007', level: 'MUST', title: 'port_state in a 200 body is a string',
     clause: 'port_state xsd:string *(Required)* The port state.',
     interpretations: ['INT-08'],
     scenario: 'Every 200 answer to a create.',
-    expect: { statuses: [200], observe: ['port_state present', 'a non-empty string'] },
-    checks: ['response_field_conformance'],
+    expect: { statuses: [], observe: ['port_state present', 'a non-empty string'] },
+    checks: [{ check: 'response_field_conformance', field: 'port_state' }], judgedOnEvery: { exchange: 'create', answers: [200] },
   },
   {
     id: 'CI-008', level: 'MUST', title: 'Attaching by port_id answers with that port',
     clause: 'port_id: The ID of the port for which you want to create an interface.',
     interpretations: ['INT-19'],
     scenario: 'POST with port_id; compare the answer to the request.',
-    expect: { statuses: [200], observe: ['response port_id equals the requested port_id'] },
-    checks: ['echo_conformance'], needs: ['port'],
+    expect: { statuses: [], observe: ['response port_id equals the requested port_id'] },
+    checks: [{ check: 'echo_conformance', field: 'port_id', asked: 'portId' }],
+    judgedOnEvery: { exchange: 'create', answers: [200], asked: 'portId' }, needs: ['port'],
   },
   {
     id: 'CI-009', level: 'MUST', title: 'Attaching by net_id creates a port on that network',
@@ -84,7 +85,8 @@ const definitions = [
     interpretations: ['INT-01', 'INT-19'],
     scenario: 'POST {"interfaceAttachment": {"net_id": <network>}}.',
     expect: { statuses: [200], observe: ['response net_id equals the requested net_id', 'a new port_id'] },
-    checks: ['status_code_conformance', 'echo_conformance'], needs: ['network'],
+    checks: [{ check: 'status_code_conformance' }, { check: 'echo_conformance', field: 'net_id', asked: 'netId' }],
+    judgedOnEvery: { exchange: 'create', answers: [200], asked: 'netId' }, needs: ['network'],
   },
   {
     id: 'CI-010', level: 'MUST', title: 'net_id with fixed_ips attaches with the requested address',
@@ -92,7 +94,8 @@ const definitions = [
     interpretations: ['INT-06', 'INT-07'],
     scenario: 'POST net_id and fixed_ips [{"ip_address": <free address in the network\'s subnet>}].',
     expect: { statuses: [200], observe: ['response net_id equals the request', 'response fixed_ips holds the requested ip_address'] },
-    checks: ['status_code_conformance', 'echo_conformance'], needs: ['network', 'subnet-ip'],
+    checks: [{ check: 'status_code_conformance' }, { check: 'echo_conformance', field: 'fixed_ips', asked: 'ip' }],
+    judgedOnEvery: { exchange: 'create', answers: [200], asked: 'ip' }, needs: ['network', 'subnet-ip'],
   },
   {
     id: 'CI-011', level: 'MUST', title: 'Neither port_id nor net_id: a port is allocated, or 400 if no single network',
@@ -100,7 +103,7 @@ const definitions = [
     interpretations: ['INT-04'],
     scenario: 'POST {"interfaceAttachment": {}}.',
     expect: { statuses: [200, 400], observe: ['on 200: a new port, on a network of the project'] },
-    checks: ['status_code_conformance', 'echo_conformance'],
+    checks: [{ check: 'status_code_conformance' }, { check: 'echo_conformance', allocation: true }],
   },
   {
     id: 'CI-012', level: 'SHOULD', title: 'Neither port_id nor net_id on a one-network project allocates (200)',
@@ -108,7 +111,7 @@ const definitions = [
     interpretations: ['INT-04'],
     scenario: 'POST {"interfaceAttachment": {}}.',
     expect: { statuses: [200], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }], needs: ['network-endpoint'],
   },
   {
     id: 'CI-013', level: 'MUST', title: 'An attached port shows up in the server\'s interface list and show',
@@ -116,7 +119,7 @@ const definitions = [
     interpretations: ['INT-19'],
     scenario: 'After a 200, GET .../os-interface and GET .../os-interface/{port_id}.',
     expect: { statuses: [200], observe: ['the list holds the port', 'show answers 200 with the same port_id and net_id'] },
-    checks: ['attachment_visible'],
+    checks: [{ check: 'attachment_visible' }],
   },
   {
     id: 'CI-014', level: 'MUST', title: 'Detaching an attached port removes it',
@@ -124,7 +127,7 @@ const definitions = [
     interpretations: ['INT-19'],
     scenario: 'DELETE the interface the suite attached, then poll the list.',
     expect: { statuses: [202], observe: ['the port leaves the list before the deadline'] },
-    checks: ['detach_removes'],
+    checks: [{ check: 'detach_removes' }],
   },
   {
     id: 'CI-015', level: 'MUST', title: 'Attaching a port that is already attached is refused',
@@ -132,7 +135,7 @@ const definitions = [
     interpretations: ['INT-16', 'INT-19'],
     scenario: 'Attach a port, then POST the same port_id again.',
     expect: { statuses: [400, 409], observe: ['the port stays attached once'] },
-    checks: ['status_code_conformance', 'nothing_attached'], needs: ['port'],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached', request: 'the second attach' }], needs: ['port'],
   },
   {
     id: 'CI-016', level: 'SHOULD', title: 'Attaching a port that is already attached gives 409',
@@ -140,7 +143,7 @@ const definitions = [
     interpretations: ['INT-16'],
     scenario: 'Attach a port, then POST the same port_id again.',
     expect: { statuses: [409], observe: [] },
-    checks: ['status_code_conformance'], needs: ['port'],
+    checks: [{ check: 'status_code_conformance' }], needs: ['port'],
   },
 
   // ---- mutual exclusion ---------------------------------------------------------------------
@@ -150,7 +153,7 @@ const definitions = [
     interpretations: ['INT-01', 'INT-05'],
     scenario: 'POST both ids (valid and existing), with and without fixed_ips and tag.',
     expect: { statuses: [400], observe: ['the server\'s interfaces are unchanged'] },
-    checks: ['status_code_conformance', 'nothing_attached'], needs: ['port', 'network'], documentedCodeRows: [3],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], needs: ['port', 'network'], documentedCodeRows: [3],
   },
   {
     id: 'CI-021', level: 'MUST', title: 'fixed_ips without net_id is refused with 400, attaching nothing',
@@ -158,7 +161,7 @@ const definitions = [
     interpretations: ['INT-06'],
     scenario: 'POST fixed_ips alone, and fixed_ips with port_id.',
     expect: { statuses: [400], observe: ['the server\'s interfaces are unchanged'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [3],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [3],
   },
 
   // ---- validation ---------------------------------------------------------------------------
@@ -168,7 +171,7 @@ const definitions = [
     interpretations: ['INT-03'],
     scenario: 'POST with an empty body and Content-Type application/json.',
     expect: { statuses: [400], observe: [] },
-    checks: ['status_code_conformance'], documentedCodeRows: [3],
+    checks: [{ check: 'status_code_conformance' }], documentedCodeRows: [3],
   },
   {
     id: 'CI-031', level: 'MUST', title: 'interfaceAttachment that is not an object is refused with 400',
@@ -176,7 +179,7 @@ const definitions = [
     interpretations: ['INT-02'],
     scenario: 'POST interfaceAttachment as a string, number, boolean, list or null.',
     expect: { statuses: [400], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [3],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [3],
   },
   {
     id: 'CI-032', level: 'MUST', title: 'port_id or net_id that is not a UUID string is refused with 400',
@@ -184,7 +187,7 @@ const definitions = [
     interpretations: ['INT-18'],
     scenario: 'POST port_id or net_id as a malformed UUID, an empty or oversized string, a number, null, a list or an object.',
     expect: { statuses: [400], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [3],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [3],
   },
   {
     id: 'CI-033', level: 'MUST', title: 'fixed_ips that is not a list of addresses is refused with 400',
@@ -192,7 +195,7 @@ const definitions = [
     interpretations: ['INT-07'],
     scenario: 'POST net_id with fixed_ips as a non-list, with an item that is not an object or has no ip_address, or whose ip_address is malformed, a CIDR or not a string.',
     expect: { statuses: [400], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], needs: ['network'], documentedCodeRows: [3],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], needs: ['network'], documentedCodeRows: [3],
   },
   {
     id: 'CI-034', level: 'SHOULD', title: 'fixed_ips outside Nova\'s shape (empty, two items, extra keys such as subnet_id) gives 400',
@@ -200,7 +203,7 @@ const definitions = [
     interpretations: ['INT-07'],
     scenario: 'POST net_id with fixed_ips [], two items, or an item with subnet_id or another extra key.',
     expect: { statuses: [400], observe: [] },
-    checks: ['status_code_conformance'], needs: ['network'],
+    checks: [{ check: 'status_code_conformance' }], needs: ['network'],
   },
   {
     id: 'CI-035', level: 'SHOULD', title: 'Unknown keys, at the top level or in interfaceAttachment, give 400',
@@ -208,7 +211,7 @@ const definitions = [
     interpretations: ['INT-18'],
     scenario: 'POST a valid port_id body plus one unknown key.',
     expect: { statuses: [400], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }],
   },
   {
     id: 'CI-036', level: 'MUST', title: 'A body that is not JSON, or not a JSON object, is refused with 400',
@@ -216,7 +219,7 @@ const definitions = [
     interpretations: ['INT-22'],
     scenario: 'POST bytes that are not JSON, and JSON lists, strings, numbers and null, as application/json.',
     expect: { statuses: [400], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [3],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [3],
   },
   {
     id: 'CI-037', level: 'MUST', title: 'No request yields a server error (5xx other than 503)',
@@ -224,7 +227,7 @@ const definitions = [
     interpretations: ['INT-16', 'INT-22'],
     scenario: 'Every exchange of the run, valid and invalid.',
     expect: { statuses: [], observe: ['status is not 500-599, except 503'] },
-    checks: ['not_a_server_error'],
+    checks: [{ check: 'not_a_server_error' }], judgedOnEvery: { exchange: 'collection' },
   },
   {
     id: 'CI-038', level: 'MUST', title: 'A {} body is answered with 200 or 400',
@@ -232,7 +235,7 @@ const definitions = [
     interpretations: ['INT-03'],
     scenario: 'POST {}.',
     expect: { statuses: [200, 400], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }],
   },
   {
     id: 'CI-039', level: 'SHOULD', title: 'A {} body allocates a port like an empty interfaceAttachment (200)',
@@ -240,7 +243,7 @@ const definitions = [
     interpretations: ['INT-03', 'INT-04'],
     scenario: 'POST {}.',
     expect: { statuses: [200], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }], needs: ['network-endpoint'],
   },
   {
     id: 'CI-040', level: 'MUST', title: 'A port_id or net_id that names nothing is refused with 400 or 404',
@@ -248,7 +251,7 @@ const definitions = [
     interpretations: ['INT-10'],
     scenario: 'POST a well-formed random UUID as port_id, and as net_id.',
     expect: { statuses: [400, 404], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [8],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [8],
   },
   {
     id: 'CI-041', level: 'SHOULD', title: 'A port_id or net_id that names nothing gives 404',
@@ -256,7 +259,7 @@ const definitions = [
     interpretations: ['INT-10'],
     scenario: 'POST a well-formed random UUID as port_id, and as net_id.',
     expect: { statuses: [404], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }],
   },
   {
     id: 'CI-042', level: 'MUST', title: 'A server that does not exist is answered 400 or 404',
@@ -264,7 +267,7 @@ const definitions = [
     interpretations: ['INT-16'],
     scenario: 'POST a valid body to a random server UUID.',
     expect: { statuses: [400, 404], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }],
   },
   {
     id: 'CI-043', level: 'SHOULD', title: 'A server that does not exist gives 404',
@@ -272,7 +275,7 @@ const definitions = [
     interpretations: ['INT-16'],
     scenario: 'POST a valid body to a random server UUID.',
     expect: { statuses: [404], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }],
   },
   {
     id: 'CI-044', level: 'SHOULD', title: 'A body over the size limit gives 413',
@@ -280,7 +283,7 @@ const definitions = [
     interpretations: ['INT-22'],
     scenario: 'POST a JSON body of just over 1 MiB.',
     expect: { statuses: [400, 413], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }],
   },
 
   {
@@ -289,7 +292,7 @@ const definitions = [
     interpretations: ['INT-03', 'INT-18'],
     scenario: 'POST {"port_id": <port>} without the wrapper, or under a misspelt wrapper ("interfaceattachment", "interface_attachment", "InterfaceAttachment").',
     expect: { statuses: [400], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [3],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], needs: ['port'], documentedCodeRows: [3],
   },
 
   // ---- response codes and auth --------------------------------------------------------------
@@ -299,7 +302,7 @@ const definitions = [
     interpretations: ['INT-13'],
     scenario: 'POST a valid port_id body with no X-Auth-Token.',
     expect: { statuses: [401], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [4],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [4],
   },
   {
     id: 'CI-051', level: 'MUST', title: 'An unknown or malformed token: 401, nothing attached',
@@ -307,15 +310,15 @@ const definitions = [
     interpretations: ['INT-13'],
     scenario: 'POST a valid port_id body with a random token, an empty token, and a token of odd bytes.',
     expect: { statuses: [401], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [4],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [4],
   },
   {
     id: 'CI-052', level: 'SHOULD', title: 'A 401 carries WWW-Authenticate',
     clause: 'INT-13: a WWW-Authenticate header is expected (SHOULD).',
     interpretations: ['INT-13'],
     scenario: 'Every 401 of the run.',
-    expect: { statuses: [401], observe: ['WWW-Authenticate header present'] },
-    checks: ['www_authenticate_conformance'],
+    expect: { statuses: [], observe: ['WWW-Authenticate header present'] },
+    checks: [{ check: 'www_authenticate_conformance' }], judgedOnEvery: { exchange: 'create', answers: [401] },
   },
   {
     id: 'CI-053', level: 'MUST', title: 'A role that may not attach (reader): 403, nothing attached',
@@ -323,7 +326,7 @@ const definitions = [
     interpretations: ['INT-14'],
     scenario: 'POST a valid port_id body with the reader token.',
     expect: { statuses: [403], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], needs: ['reader-token', 'port'], documentedCodeRows: [5],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], needs: ['reader-token', 'port'], documentedCodeRows: [5],
   },
   {
     id: 'CI-054', level: 'MUST', title: 'Another project never attaches to this project\'s server',
@@ -331,7 +334,7 @@ const definitions = [
     interpretations: ['INT-20'],
     scenario: 'POST a valid body to the server with the other project\'s token, by the server URL with and without this project\'s id.',
     expect: { statuses: [400, 403, 404], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], needs: ['alt-token'],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], needs: ['alt-token'],
   },
   {
     id: 'CI-055', level: 'MUST', title: 'A wrong method on the collection is refused with 404 or 405',
@@ -339,7 +342,7 @@ const definitions = [
     interpretations: ['INT-11'],
     scenario: 'PUT, PATCH and DELETE on .../servers/{server_id}/os-interface.',
     expect: { statuses: [404, 405], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [6],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [6],
   },
   {
     id: 'CI-056', level: 'SHOULD', title: 'A wrong method gives 405 with an Allow header',
@@ -347,7 +350,7 @@ const definitions = [
     interpretations: ['INT-11'],
     scenario: 'PUT, PATCH and DELETE on .../servers/{server_id}/os-interface.',
     expect: { statuses: [405], observe: ['Allow names GET and POST'] },
-    checks: ['status_code_conformance', 'allow_header_conformance'],
+    checks: [{ check: 'status_code_conformance' }, { check: 'allow_header_conformance' }],
   },
   {
     id: 'CI-057', level: 'MUST', title: 'A Content-Type that is not JSON is refused with 415',
@@ -355,7 +358,7 @@ const definitions = [
     interpretations: ['INT-12'],
     scenario: 'POST a valid JSON body as application/xml, application/x-www-form-urlencoded, multipart/form-data, application/octet-stream.',
     expect: { statuses: [415], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], documentedCodeRows: [7],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], documentedCodeRows: [7],
   },
   {
     id: 'CI-058', level: 'MAY', title: 'text/plain or no Content-Type on a JSON body: accepted or 415',
@@ -363,7 +366,7 @@ const definitions = [
     interpretations: ['INT-12'],
     scenario: 'POST a valid port_id body as text/plain, and with no Content-Type.',
     expect: { statuses: [200, 415], observe: ['which answer the target gives'] },
-    checks: ['status_code_conformance'], needs: ['port'],
+    checks: [{ check: 'status_code_conformance' }], needs: ['port'],
   },
   {
     id: 'CI-059', level: 'MUST', title: 'When unavailable, the service answers 503 and attaches nothing',
@@ -371,15 +374,15 @@ const definitions = [
     interpretations: ['INT-15'],
     scenario: 'Switch the target to unavailable (fault injection), POST a valid body, switch it back.',
     expect: { statuses: [503], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], needs: ['fault-injection'], documentedCodeRows: [2],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], needs: ['fault-injection'], documentedCodeRows: [2],
   },
   {
     id: 'CI-060', level: 'SHOULD', title: 'A 503 carries Retry-After',
     clause: 'INT-15: a Retry-After header is expected (SHOULD).',
     interpretations: ['INT-15'],
     scenario: 'Every 503 of the run.',
-    expect: { statuses: [503], observe: ['Retry-After header present'] },
-    checks: ['retry_after_conformance'], needs: ['fault-injection'],
+    expect: { statuses: [], observe: ['Retry-After header present'] },
+    checks: [{ check: 'retry_after_conformance' }], judgedOnEvery: { exchange: 'create', answers: [503] }, needs: ['fault-injection'],
   },
   {
     id: 'CI-061', level: 'MUST', title: 'A project segment that is not the token\'s project is refused',
@@ -387,7 +390,7 @@ const definitions = [
     interpretations: ['INT-20', 'INT-23'],
     scenario: 'POST a valid body with the suite\'s token to a URL carrying a random project id.',
     expect: { statuses: [400, 403, 404], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }],
   },
   {
     id: 'CI-062', level: 'SHOULD', title: 'A project segment that is not the token\'s project gives 400',
@@ -395,7 +398,7 @@ const definitions = [
     interpretations: ['INT-20'],
     scenario: 'POST a valid body with the suite\'s token to a URL carrying a random project id.',
     expect: { statuses: [400], observe: [] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }],
   },
   {
     id: 'CI-063', level: 'MUST', title: 'Every answer carries a documented or ledger-accepted status code',
@@ -403,7 +406,7 @@ const definitions = [
     interpretations: ['INT-16'],
     scenario: 'Every exchange of the run.',
     expect: { statuses: [200, 400, 401, 403, 404, 405, 406, 409, 413, 415, 503], observe: ['judged on every answer below 500 to the os-interface collection URL; a 5xx is judged by CI-037 alone, so one server error is not counted twice'] },
-    checks: ['documented_status_conformance'], documentedCodeRows: [1, 2, 3, 4, 5, 6, 7, 8],
+    checks: [{ check: 'documented_status_conformance' }], judgedOnEvery: { exchange: 'collection' }, documentedCodeRows: [1, 2, 3, 4, 5, 6, 7, 8],
   },
 
   // ---- headers and bodies -------------------------------------------------------------------
@@ -412,8 +415,8 @@ const definitions = [
     clause: 'Example Create Interface: JSON request (the response example is JSON)',
     interpretations: ['INT-21'],
     scenario: 'Every 200 answer to a create.',
-    expect: { statuses: [200], observe: ['Content-Type application/json'] },
-    checks: ['content_type_conformance'],
+    expect: { statuses: [], observe: ['Content-Type application/json'] },
+    checks: [{ check: 'content_type_conformance' }], judgedOnEvery: { exchange: 'create', answers: [200] },
   },
   {
     id: 'CI-071', level: 'SHOULD', title: 'Error answers use Nova\'s fault body {"<name>": {"code", "message"}}',
@@ -421,7 +424,7 @@ const definitions = [
     interpretations: ['INT-21', 'INT-13'],
     scenario: 'Every 4xx/5xx answer of the run, but a 404/405 for a wrong method (a router answer).',
     expect: { statuses: [], observe: ['JSON object with one key naming the fault, holding code equal to the status and a message'] },
-    checks: ['fault_body_conformance'],
+    checks: [{ check: 'fault_body_conformance' }], judgedOnEvery: { exchange: 'create', answers: 'errors' },
   },
 
   // ---- microversions ------------------------------------------------------------------------
@@ -431,7 +434,7 @@ const definitions = [
     interpretations: ['INT-17'],
     scenario: 'POST port_id and a generated tag at microversion 2.49.',
     expect: { statuses: [200], observe: [] },
-    checks: ['status_code_conformance'], microversion: { min: '2.49' }, needs: ['port', 'microversion-2.49'],
+    checks: [{ check: 'status_code_conformance' }], microversion: { min: '2.49' }, needs: ['port', 'microversion-2.49'],
   },
   {
     id: 'CI-091', level: 'SHOULD', title: 'Below 2.49, a tag is refused with 400',
@@ -439,7 +442,7 @@ const definitions = [
     interpretations: ['INT-17', 'INT-18'],
     scenario: 'POST port_id and a tag at microversion 2.1.',
     expect: { statuses: [400], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], microversion: { max: '2.48' },
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], microversion: { max: '2.48' }, needs: ['port'],
   },
   {
     id: 'CI-092', level: 'SHOULD', title: 'From 2.49, a malformed tag is refused with 400',
@@ -447,23 +450,23 @@ const definitions = [
     interpretations: ['INT-17'],
     scenario: 'POST port_id with tags "", "a,b", "a/b", 61 characters, null, a number, at 2.49.',
     expect: { statuses: [400], observe: ['nothing attached'] },
-    checks: ['status_code_conformance', 'nothing_attached'], microversion: { min: '2.49' }, needs: ['microversion-2.49'],
+    checks: [{ check: 'status_code_conformance' }, { check: 'nothing_attached' }], microversion: { min: '2.49' }, needs: ['port', 'microversion-2.49'],
   },
   {
     id: 'CI-093', level: 'SHOULD', title: 'From 2.70, the 200 body carries tag: the requested one, or null',
     clause: 'INT-17: from 2.70 the 200 body carries tag.',
     interpretations: ['INT-17'],
     scenario: 'POST with and without a tag at 2.70.',
-    expect: { statuses: [200], observe: ['tag equals the requested tag, or null when none was sent'] },
-    checks: ['tag_echo_conformance'], microversion: { min: '2.70' }, needs: ['port', 'microversion-2.70'],
+    expect: { statuses: [], observe: ['tag equals the requested tag, or null when none was sent'] },
+    checks: [{ check: 'tag_echo_conformance' }], judgedOnEvery: { exchange: 'create', answers: [200] }, microversion: { min: '2.70' }, needs: ['port', 'microversion-2.70'],
   },
   {
     id: 'CI-094', level: 'SHOULD', title: 'Below 2.70, the 200 body has no tag',
     clause: 'INT-17: below 2.70, no tag.',
     interpretations: ['INT-17'],
     scenario: 'Every 200 answer at a microversion below 2.70.',
-    expect: { statuses: [200], observe: ['no tag key'] },
-    checks: ['tag_echo_conformance'], microversion: { max: '2.69' },
+    expect: { statuses: [], observe: ['no tag key'] },
+    checks: [{ check: 'tag_echo_conformance' }], judgedOnEvery: { exchange: 'create', answers: [200] }, microversion: { max: '2.69' }, needs: ['port'],
   },
   {
     id: 'CI-095', level: 'SHOULD', title: 'An unsupported microversion gives 406, a malformed one 400',
@@ -471,15 +474,15 @@ const definitions = [
     interpretations: ['INT-16', 'INT-17'],
     scenario: 'POST with OpenStack-API-Version: compute 9.99, and compute 2.x.',
     expect: { statuses: [400, 406], observe: ['9.99 → 406', '2.x → 400'] },
-    checks: ['status_code_conformance'],
+    checks: [{ check: 'status_code_conformance' }],
   },
   {
     id: 'CI-096', level: 'SHOULD', title: 'Answers carry the microversion they were served at',
     clause: 'INT-21: Nova answers carry OpenStack-API-Version.',
     interpretations: ['INT-21', 'INT-17'],
     scenario: 'Every 200 answer to a create.',
-    expect: { statuses: [200], observe: ['OpenStack-API-Version: compute X.Y equal to the requested one (2.1 when none)'] },
-    checks: ['microversion_header_conformance'],
+    expect: { statuses: [], observe: ['OpenStack-API-Version: compute X.Y equal to the requested one (2.1 when none)'] },
+    checks: [{ check: 'microversion_header_conformance' }], judgedOnEvery: { exchange: 'create', answers: [200] },
   },
 
   // ---- state and concurrency (generated sequences of attaches and detaches) ---------------------
@@ -489,7 +492,7 @@ const definitions = [
     interpretations: ['INT-24', 'INT-16'],
     scenario: 'A sequence command sends N (2-3) attaches of the same free port at once, in an order the seed chooses.',
     expect: { statuses: [200, 409], observe: ['exactly one 200', 'every other answer 409', 'judged only when one was accepted: a free port refused by all is CI-001\'s'] },
-    checks: ['concurrent_attach_single_winner'], needs: ['port'], section: 'stateful',
+    checks: [{ check: 'concurrent_attach_single_winner' }], needs: ['port'], section: 'stateful',
   },
   {
     id: 'CI-101', level: 'SHOULD', title: 'After the cloud settles, list and show equal what the sequence did',
@@ -497,7 +500,7 @@ const definitions = [
     interpretations: ['INT-24', 'INT-19'],
     scenario: 'After every command of a generated sequence, poll the list (bounded, with backoff) until it equals the model or the budget is spent; then show every port the model holds.',
     expect: { statuses: [], observe: ['the list holds each port of the model once, and no other the sequence touched', 'show answers 200 with that port_id for each port of the model'] },
-    checks: ['listing_matches_model'], section: 'stateful',
+    checks: [{ check: 'listing_matches_model' }], section: 'stateful',
   },
   {
     id: 'CI-102', level: 'SHOULD', title: 'A detach removes only its own port',
@@ -505,7 +508,7 @@ const definitions = [
     interpretations: ['INT-24', 'INT-19'],
     scenario: 'A sequence detaches one of several attached ports; after the cloud settles, compare the list with the one before.',
     expect: { statuses: [], observe: ['every other port listed before is still listed', 'no port appeared'] },
-    checks: ['detach_removes_only_its_port'], section: 'stateful',
+    checks: [{ check: 'detach_removes_only_its_port' }], section: 'stateful',
   },
   {
     id: 'CI-103', level: 'SHOULD', title: 'Nothing is attached that the sequence did not attach',
@@ -513,7 +516,7 @@ const definitions = [
     interpretations: ['INT-24'],
     scenario: 'After every command of a generated sequence, once settled: the list, Neutron\'s ports bound to the server (with a network endpoint) and show of the ports the sequence let go.',
     expect: { statuses: [], observe: ['no listed port outside the model and what was attached before', 'no Neutron port bound to the server outside them', 'show answers 404 for each port the sequence detached or never got attached'] },
-    checks: ['nothing_unknown_attached'], section: 'stateful',
+    checks: [{ check: 'nothing_unknown_attached' }], section: 'stateful',
   },
   {
     id: 'CI-104', level: 'SHOULD', title: 'A port the cloud created for a net_id attach is deleted by its detach',
@@ -521,7 +524,7 @@ const definitions = [
     interpretations: ['INT-24'],
     scenario: 'A sequence attaches by net_id (with or without a fixed IP) or by allocation, later detaches that port (or its cleanup does); once the detach took effect, GET the port from Neutron (bounded wait).',
     expect: { statuses: [], observe: ['Neutron answers 404 for the port once the cloud settles'] },
-    checks: ['created_port_deleted'], needs: ['network'], section: 'stateful',
+    checks: [{ check: 'created_port_deleted' }], needs: ['network'], section: 'stateful',
   },
 ] as const satisfies readonly RequirementDefinition[];
 

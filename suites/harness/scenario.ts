@@ -6,14 +6,16 @@
  * test's meta for the matrix reporter; a failed MUST fails the vitest test too.
  */
 import { test, type TestContext } from 'vitest';
-import type { Requirement, RequirementId } from '../../specs/ledger-types.ts';
-import { compareMicroversions, requirementById } from '../../specs/index.ts';
-import { checkNamed, type AskedFor, type CheckSubject, type Verdict } from '../checks/registry.ts';
+import type { ExchangeFilter, Need, Requirement, RequirementId } from '../../specs/ledger-types.ts';
+import { lackedNeedsReason, unmetNeeds } from '../../specs/needs.ts';
+import { compareMicroversions, ledger, requirementById } from '../../specs/index.ts';
+import { judgeRequirement, type AskedFor, type Observation, type Verdict } from '../checks/registry.ts';
 import { recordScenario } from './har-recorder.ts';
 import type { Exchange } from './http.ts';
 import { noteJudged } from './progress.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord } from '../../contract/outcome-types.ts';
 import { isEmptySelection, isSelected, selectionFromEnv } from '../../contract/selection.ts';
+import { offeredNeeds } from './needs.ts';
 import type { ExchangeKind, TargetSession } from './session.ts';
 
 export interface LoggedExchange {
@@ -46,12 +48,10 @@ interface Tally {
   sequence?: SequenceRecord;
 }
 
-/** Requirements judged on every answer to the collection URL, whatever the scenario. */
-const ON_EVERY_COLLECTION_ANSWER: readonly RequirementId[] = ['CI-037', 'CI-063'];
-/** Judged on every error answer of a create (not on a router's wrong-method answer). */
-const ON_EVERY_CREATE_ERROR: readonly RequirementId[] = ['CI-071', 'CI-052', 'CI-060'];
-/** Judged on every 200 answer of a create. */
-const ON_EVERY_CREATE_SUCCESS: readonly RequirementId[] = ['CI-002', 'CI-003', 'CI-004', 'CI-005', 'CI-006', 'CI-007', 'CI-070', 'CI-093', 'CI-094', 'CI-096'];
+/** The cross-cutting requirements: the ledger marks them with the exchanges they are judged on. */
+const CROSS_CUTTING: ReadonlyArray<Requirement & { readonly judgedOnEvery: ExchangeFilter }> = ledger.requirements.filter(
+  (r): r is Requirement & { readonly judgedOnEvery: ExchangeFilter } => r.judgedOnEvery !== undefined,
+);
 
 /** The judgements recorded so far, to undo a speculative pass (see property.ts). */
 export interface ScenarioCheckpoint {
@@ -106,29 +106,59 @@ export class Scenario {
 
   // ---- judging ------------------------------------------------------------------------------
 
-  /** Runs every check the ledger names for the requirement; records and returns the combined verdict. */
-  judge(requirementId: RequirementId, subject: Omit<CheckSubject, 'requirement'>, evidence: readonly Exchange[] = []): Verdict {
+  /** Runs every check the ledger names for the requirement on one observation; records and returns the combined verdict. */
+  judge(requirementId: RequirementId, observation: Observation, evidence: readonly Exchange[] = []): Verdict {
     const requirement = requirementById(requirementId);
-    const verdicts = requirement.checks.map((name) => ({ name, verdict: checkNamed(name).judge({ ...subject, requirement }) }));
+    const verdicts = judgeRequirement(requirement, observation);
     // A failure seen outweighs an observation missed; a missed observation outweighs a pass (the
     // requirement was not fully seen), and a pass outweighs a check that did not apply.
     const chosen = verdicts.find((v) => v.verdict.status === 'fail') ?? verdicts.find((v) => v.verdict.status === 'error') ?? verdicts.find((v) => v.verdict.status === 'pass') ?? verdicts[0];
     if (!chosen) throw new Error(`${requirementId} names no checks`);
-    this.note(requirement, chosen.name, chosen.verdict, evidence);
+    this.note(requirement, chosen.check, chosen.verdict, evidence);
     return chosen.verdict;
   }
 
   /**
-   * Judges a requirement on one exchange. No answer at all is an "error" (the suite could not
-   * judge), not a failure of the requirement.
+   * Judges a requirement on the answer to one logged exchange (`around`: what the create's checks
+   * also need). No answer at all is an "error" (the suite could not judge), not a failure.
    */
-  judgeExchange(requirementId: RequirementId, logged: LoggedExchange, extra: Omit<CheckSubject, 'requirement' | 'answer' | 'microversion'> = {}): Verdict {
-    if (!logged.exchange.answer) {
-      const verdict: Verdict = { status: 'error', message: logged.exchange.record.transportError ?? 'no answer' };
-      this.note(requirementById(requirementId), 'transport', verdict, [logged.exchange]);
-      return verdict;
-    }
-    return this.judge(requirementId, { answer: logged.exchange.answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), ...extra }, [logged.exchange]);
+  judgeAnswer(requirementId: RequirementId, logged: LoggedExchange, around: { readonly before?: readonly string[] | null; readonly networksVisible?: readonly string[] } = {}): Verdict {
+    const { answer } = logged.exchange;
+    if (!answer) return this.noAnswer(requirementId, logged);
+    return this.judge(requirementId, { kind: 'answer', answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), ...around }, [logged.exchange]);
+  }
+
+  /** Judges a requirement on a request that must be refused, with the server's interfaces before and after it. */
+  judgeRefusal(requirementId: RequirementId, logged: LoggedExchange, before: readonly string[] | null, after: readonly string[] | null): Verdict {
+    const { answer } = logged.exchange;
+    if (!answer) return this.noAnswer(requirementId, logged);
+    return this.judge(requirementId, { kind: 'refusal', answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), before, after }, [logged.exchange]);
+  }
+
+  private noAnswer(requirementId: RequirementId, logged: LoggedExchange): Verdict {
+    const verdict: Verdict = { status: 'error', message: logged.exchange.record.transportError ?? 'no answer' };
+    this.note(requirementById(requirementId), 'transport', verdict, [logged.exchange]);
+    return verdict;
+  }
+
+  /**
+   * The requirements of `ids` the target can exercise. Each other one is marked not exercisable
+   * with what to give the suite (specs/needs.ts): this is where "not exercisable for lack of a
+   * resource" is decided. `needs` replaces the ledger's needs when this scenario needs more than
+   * the requirement in general (e.g. unknown keys are sent next to a port_id).
+   */
+  exercisable(ids: readonly RequirementId[], needs?: readonly Need[]): RequirementId[] {
+    const offered = offeredNeeds(this.session.target);
+    return ids.filter((id) => {
+      const unmet = unmetNeeds(needs ?? requirementById(id).needs, offered);
+      if (unmet.length > 0) this.notExercisable(id, lackedNeedsReason(unmet));
+      return unmet.length === 0;
+    });
+  }
+
+  /** Whether every one of `ids` can be exercised (those that cannot are marked, see exercisable). */
+  canExercise(ids: readonly RequirementId[], needs?: readonly Need[]): boolean {
+    return this.exercisable(ids, needs).length === ids.length;
   }
 
   /** Marks a requirement as not exercisable here, with the reason. */
@@ -219,31 +249,22 @@ export class Scenario {
 
   // ---- finishing ------------------------------------------------------------------------------------
 
-  /** Judges the cross-cutting requirements over everything this test sent. */
+  /**
+   * Judges the cross-cutting requirements over everything this test sent: each on every exchange
+   * its ledger entry matches, once per exchange (an exchange its scenario already judged it on is
+   * not judged again).
+   */
   judgeCrossCutting(): void {
     for (const logged of this.log) {
-      if (!logged.exchange.answer) continue; // transport errors are recorded by the scenario's own judgement
-      const { status } = logged.exchange.answer;
-      for (const id of ON_EVERY_COLLECTION_ANSWER) this.judgeExchange(id, logged);
-      if (logged.kind !== 'create') continue;
-      if (status >= 400) for (const id of ON_EVERY_CREATE_ERROR) this.judgeIfApplicable(id, logged);
-      if (status === 200) {
-        for (const id of ON_EVERY_CREATE_SUCCESS) this.judgeIfApplicable(id, logged);
-        if (logged.asked?.portId) this.judgeExchange('CI-008', logged);
-        if (logged.asked?.netId) this.judgeExchange('CI-009', logged);
-        if (logged.asked?.ip) this.judgeExchange('CI-010', logged);
+      const { answer } = logged.exchange;
+      if (!answer) continue; // transport errors are recorded by the scenario's own judgement
+      const microversion = logged.microversion === 'latest' ? (this.session.target.maxMicroversion ?? '2.1') : logged.microversion;
+      for (const requirement of CROSS_CUTTING) {
+        if (!matches(requirement.judgedOnEvery, logged, answer.status) || !inMicroversionRange(microversion, requirement)) continue;
+        if (this.judgedFor.get(logged.exchange)?.has(requirement.id)) continue;
+        this.judgeAnswer(requirement.id, { ...logged, microversion });
       }
     }
-  }
-
-  /** Judges only where the requirement's status and microversion range apply to the exchange. */
-  private judgeIfApplicable(id: RequirementId, logged: LoggedExchange): void {
-    const requirement = requirementById(id);
-    const status = logged.exchange.answer?.status;
-    if (requirement.expect.statuses.length > 0 && status !== undefined && !requirement.expect.statuses.includes(status)) return;
-    const mv = logged.microversion === 'latest' ? (this.session.target.maxMicroversion ?? '2.1') : logged.microversion;
-    if (!inMicroversionRange(mv, requirement)) return;
-    this.judgeExchange(id, { ...logged, microversion: mv });
   }
 
   /** The requirement ids an exchange of this test was judged for. */
@@ -262,7 +283,7 @@ export class Scenario {
       return {
         requirement: id,
         status,
-        check: lead?.check ?? requirementById(id).checks[0] ?? 'none',
+        check: lead?.check ?? requirementById(id).checks[0]?.check ?? 'none',
         message: status === 'pass' ? (t.firstExemption ? `${counts}; ${t.firstExemption.message}` : counts) : `${lead?.message ?? ''} (${counts})`,
         evidence,
         ...(t.firstExemption ? { exemptedLayer: t.firstExemption.layer } : {}),
@@ -271,6 +292,14 @@ export class Scenario {
       };
     });
   }
+}
+
+/** Whether a logged exchange is one a cross-cutting requirement is judged on. */
+function matches(filter: ExchangeFilter, logged: LoggedExchange, status: number): boolean {
+  if (filter.exchange === 'create' && logged.kind !== 'create') return false;
+  if (filter.answers === 'errors' && status < 400) return false;
+  if (Array.isArray(filter.answers) && !filter.answers.includes(status)) return false;
+  return filter.asked === undefined || Boolean(logged.asked?.[filter.asked]);
 }
 
 /**
@@ -297,7 +326,7 @@ function failedMusts(outcomes: readonly RequirementOutcome[]): RequirementOutcom
  * them even if the test crashes), the outcomes are recorded when it ends, and cleanup always runs.
  */
 /** Requirements judged by every test (over all it sent): selecting one of them runs every test. */
-const JUDGED_BY_EVERY_TEST: readonly RequirementId[] = [...ON_EVERY_COLLECTION_ANSWER, ...ON_EVERY_CREATE_ERROR, ...ON_EVERY_CREATE_SUCCESS, 'CI-008', 'CI-009', 'CI-010'];
+const JUDGED_BY_EVERY_TEST: readonly RequirementId[] = CROSS_CUTTING.map((r) => r.id);
 
 /** Whether --only / --skip leave this test something to judge. */
 function testIsSelected(requirementIds: readonly RequirementId[]): boolean {

@@ -68,7 +68,7 @@ export async function judgeRefusal(scenario: Scenario, requirements: readonly Re
   const logged = { kind: 'create' as const, exchange, microversion: scenario.effectiveMicroversion(microversion) };
   let ok = true;
   for (const requirement of requirements) {
-    const verdict = scenario.judgeExchange(requirement, logged, { interfacesBefore: baseline, interfacesAfter: after });
+    const verdict = scenario.judgeRefusal(requirement, logged, baseline, after);
     if (verdict.status === 'fail' && requirementById(requirement).level === 'MUST') ok = false;
   }
   return ok;
@@ -114,7 +114,7 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   const logged = scenario.log.at(-1);
   if (!logged) throw new Error('create was not logged');
   for (const id of request.statusRequirements) {
-    const verdict = scenario.judgeExchange(id, logged, { interfacesBefore: before, ...(request.networksVisible ? { networksVisible: request.networksVisible } : {}) });
+    const verdict = scenario.judgeAnswer(id, logged, { before, ...(request.networksVisible ? { networksVisible: request.networksVisible } : {}) });
     if (verdict.status === 'fail' && requirementById(id).level === 'MUST') ok = false;
   }
   if (exchange.answer?.status !== 200) {
@@ -145,17 +145,18 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   if (portId === undefined) {
     // Nothing names the port: the answer has no port_id and the list showed nothing new, or could
     // not be read (then nobody saw whether anything was attached: an error, not a failure).
-    const verdict = scenario.judge('CI-013', { microversion: scenario.effectiveMicroversion(request.microversion), listedAfter: after === null ? null : false, showAnswer: exchange.answer, asked: request.asked }, [exchange]);
+    const verdict = scenario.judge('CI-013', { kind: 'visibility', portId: request.asked.portId, listed: after === null ? null : false, show: exchange.answer }, [exchange]);
     return { ok: verdict.status !== 'fail', exchange };
   }
   const show = await scenario.session.show(portId);
   const visible = scenario.judge(
     'CI-013',
     {
-      microversion: '2.1',
-      listedAfter: after === null ? null : after.includes(portId),
-      ...(show.answer ? { showAnswer: show.answer } : { showUnanswered: show.record.transportError ?? 'no answer' }),
-      asked: { ...request.asked, portId },
+      kind: 'visibility',
+      portId,
+      listed: after === null ? null : after.includes(portId),
+      show: show.answer,
+      ...(show.answer ? {} : { showUnanswered: show.record.transportError ?? 'no answer' }),
     },
     [exchange, show],
   );
@@ -167,22 +168,24 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
     await scenario.session.cleanup();
     return { ok: ok && visible.status !== 'fail', exchange };
   }
-  const removal = judgeDetach(scenario, portId, await scenario.session.detach(portId), request.asked);
+  const removal = judgeDetach(scenario, portId, await scenario.session.detach(portId));
   if (removal.status === 'fail') ok = false;
   await scenario.session.cleanup();
   return { ok, exchange };
 }
 
 /** Judges CI-014 on one detach (the DELETE and the list reads after it), as every scenario that detaches does. */
-export function judgeDetach(scenario: Scenario, portId: string, detached: Awaited<ReturnType<TargetSession['detach']>>, asked: AskedFor = {}): Verdict {
+export function judgeDetach(scenario: Scenario, portId: string, detached: Awaited<ReturnType<TargetSession['detach']>>): Verdict {
+  const { answer } = detached.exchange;
   return scenario.judge(
     'CI-014',
     {
-      microversion: '2.1',
-      ...(detached.exchange.answer ? { detachAnswer: detached.exchange.answer } : { detachUnanswered: detached.exchange.record.transportError ?? 'no answer' }),
-      goneAfterDetach: detached.gone,
-      detachWaitedMs: detached.waitedMs,
-      asked: { ...asked, portId },
+      kind: 'detach',
+      portId,
+      answer,
+      ...(answer ? {} : { unanswered: detached.exchange.record.transportError ?? 'no answer' }),
+      gone: detached.gone,
+      ...(detached.waitedMs !== undefined ? { waitedMs: detached.waitedMs } : {}),
     },
     [detached.exchange],
   );

@@ -102,15 +102,12 @@ class Detach implements SequenceCommand {
   }
 
   private async judgeDetach(step: SequenceStepBuilder, ctx: SequenceContext, portId: string, created: boolean, exchange: Exchange, before: string[] | null, after: string[] | null): Promise<void> {
-    ctx.judge(step, 'CI-102', { detachedPort: portId }, [exchange], {
-      ...(before ? { interfacesBefore: before } : {}),
-      ...(after ? { interfacesAfter: after } : {}),
-    });
+    ctx.judge(step, 'CI-102', { kind: 'detach-settled', portId, before, after }, [exchange]);
     // Judged once the detach took effect (the port left the list); a detach that did not is CI-014's.
     if (created && ctx.session.target.networkUrl && after !== null && !after.includes(portId)) {
       const neutron = await ctx.neutronPortAfterDetach(portId);
       if (neutron) step.add(neutron);
-      ctx.judge(step, 'CI-104', { createdPort: { portId, answer: neutron?.answer } }, [exchange, neutron]);
+      ctx.judge(step, 'CI-104', { kind: 'created-port', portId, answer: neutron?.answer }, [exchange, neutron]);
     }
   }
   toString = (): string => `detach(${this.pick})`;
@@ -168,7 +165,7 @@ class AttachSameTogether implements SequenceCommand {
     const accepted = statuses.filter((s) => s === '200').length;
     if (accepted > 0) m.attach(portId, { via: 'port', created: false });
     step.note(`answers ${statuses.join(', ')}`);
-    ctx.judge(step, 'CI-100', { together: exchanges.map((e) => e.answer) }, exchanges);
+    ctx.judge(step, 'CI-100', { kind: 'together', answers: exchanges.map((e) => e.answer) }, exchanges);
     await ctx.judgeInvariants(step, m, accepted > 0 ? [] : [portId]);
     ctx.stopIfFailed();
   }

@@ -10,7 +10,7 @@
 import type { RequirementId } from '../../specs/ledger-types.ts';
 import type fc from 'fast-check';
 import { networkApi } from '../cloud/cloud-api.ts';
-import { attachmentFields, type AskedFor, type CheckSubject, type SequenceObservation, type Verdict } from '../checks/registry.ts';
+import { attachmentFields, type AskedFor, type Observation, type Verdict } from '../checks/registry.ts';
 import type { Exchange } from '../harness/http.ts';
 import type { ExchangeRecord, SequenceRecord, SequenceStep } from '../../contract/outcome-types.ts';
 import type { Scenario } from '../harness/scenario.ts';
@@ -302,7 +302,7 @@ export class SequenceContext {
       if (model.attached.get(portId)?.created === true && gone === true && this.session.target.networkUrl) {
         const neutron = await this.neutronPortAfterDetach(portId);
         if (neutron) step.add(neutron);
-        this.judge(step, 'CI-104', { createdPort: { portId, answer: neutron?.answer } }, [exchange, neutron]);
+        this.judge(step, 'CI-104', { kind: 'created-port', portId, answer: neutron?.answer }, [exchange, neutron]);
       }
       model.release(portId);
     }
@@ -318,8 +318,8 @@ export class SequenceContext {
   }
 
   /** Judges one stateful requirement; a failure is remembered for the property and noted in the step. */
-  judge(step: SequenceStepBuilder, id: RequirementId, sequence: SequenceObservation, evidence: readonly (Exchange | undefined)[], extra: Omit<CheckSubject, 'requirement' | 'microversion' | 'sequence'> = {}): Verdict {
-    const verdict = this.scenario.judge(id, { microversion: '2.1', sequence, ...extra }, evidence.filter((e): e is Exchange => e !== undefined));
+  judge(step: SequenceStepBuilder, id: RequirementId, observation: Observation, evidence: readonly (Exchange | undefined)[]): Verdict {
+    const verdict = this.scenario.judge(id, observation, evidence.filter((e): e is Exchange => e !== undefined));
     this.judged.add(id);
     if (verdict.status === 'fail') {
       this.failed.add(id);
@@ -349,8 +349,8 @@ export class SequenceContext {
     }
     const bound = await this.boundInNeutron();
     if (bound.exchange) step.add(bound.exchange);
-    const observation: SequenceObservation = {
-      modelAttached, baseline: this.baseline, listed: view.listed, shown, released, boundInNeutron: bound.ids,
+    const observation: Observation = {
+      kind: 'settled', modelAttached, baseline: this.baseline, listed: view.listed, shown, released, boundInNeutron: bound.ids,
     };
     this.judge(step, 'CI-101', observation, [view.exchange, ...shows]);
     this.judge(step, 'CI-103', observation, [view.exchange, bound.exchange, ...shows]);

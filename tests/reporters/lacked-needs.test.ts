@@ -18,7 +18,7 @@ function offeredBy(subset: readonly Optional[]) {
   const has = (o: Optional): boolean => subset.includes(o);
   return offeredNeeds({
     portIds: has('port-id') ? ['p'] : [], netId: has('net-id') ? 'n' : null, subnet: has('net-id') && has('network-url') ? { id: 's', cidr: '10.0.0.0/24' } : null,
-    readerToken: has('reader-token') ? 'r' : null, altToken: has('alt-token') ? 'a' : null, controlUrl: has('control-url') ? 'c' : null, controlToken: has('control-url') ? 't' : null, maxMicroversion: '2.96',
+    networkUrl: has('network-url') ? 'http://127.0.0.1:9696' : null, readerToken: has('reader-token') ? 'r' : null, altToken: has('alt-token') ? 'a' : null, controlUrl: has('control-url') ? 'c' : null, controlToken: has('control-url') ? 't' : null, maxMicroversion: '2.96',
   });
 }
 

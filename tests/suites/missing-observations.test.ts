@@ -9,7 +9,7 @@
 import type { RequirementId } from '../../specs/ledger-types.ts';
 import { describe, expect, it } from 'vitest';
 import { requirementById } from '../../specs/index.ts';
-import { checkNamed, type CheckSubject } from '../../suites/checks/registry.ts';
+import { runCheck, type Observation } from '../../suites/checks/registry.ts';
 import type { Exchange, HttpAnswer } from '../../suites/harness/http.ts';
 import { Scenario } from '../../suites/harness/scenario.ts';
 import type { TargetSession } from '../../suites/harness/session.ts';
@@ -29,21 +29,27 @@ function exchange(method: string, url: string, reply: HttpAnswer | string): Exch
   return { record: { request, response: { status: reply.status, headers: reply.headers, body: reply.text }, durationMs: 1, curl: '' }, answer: reply };
 }
 
-function judge(check: string, requirement: RequirementId, extra: Omit<CheckSubject, 'requirement' | 'microversion'>) {
-  return checkNamed(check).judge({ requirement: requirementById(requirement), microversion: '2.1', ...extra });
+/** Runs the check `name` as requirement `id` calls it. */
+function judge(name: string, id: RequirementId, observation: Observation) {
+  const requirement = requirementById(id);
+  const call = requirement.checks.find((c) => c.check === name);
+  if (!call) throw new Error(`${id} does not name ${name}`);
+  return runCheck(call, observation, requirement.expect.statuses);
 }
 
+const refused = answer(400, { badRequest: { code: 400, message: 'no' } });
+
 describe('checks: a missing observation is an error, never a failure', () => {
+  // A create with no answer at all never reaches a check: the scenario records it as error (below).
   it.each([
-    ['status_code_conformance', 'CI-020', {}],
-    ['nothing_attached', 'CI-020', { interfacesBefore: null, interfacesAfter: ['a'] }],
-    ['nothing_attached', 'CI-020', { interfacesBefore: ['a'], interfacesAfter: null }],
-    ['attachment_visible', 'CI-013', { listedAfter: null, showAnswer: answer(200, { interfaceAttachment: attachment }), asked: { portId: PORT } }],
-    ['attachment_visible', 'CI-013', { listedAfter: true, showUnanswered: 'socket hang up', asked: { portId: PORT } }],
-    ['detach_removes', 'CI-014', { detachUnanswered: 'ECONNRESET' }],
-    ['detach_removes', 'CI-014', { detachAnswer: answer(202, undefined), goneAfterDetach: null }],
-  ] as const)('%s on %s with %o', (check, requirement, extra) => {
-    const verdict = judge(check, requirement, extra);
+    ['nothing_attached', 'CI-020', { kind: 'refusal', answer: refused, microversion: '2.1', before: null, after: ['a'] }],
+    ['nothing_attached', 'CI-020', { kind: 'refusal', answer: refused, microversion: '2.1', before: ['a'], after: null }],
+    ['attachment_visible', 'CI-013', { kind: 'visibility', portId: PORT, listed: null, show: answer(200, { interfaceAttachment: attachment }) }],
+    ['attachment_visible', 'CI-013', { kind: 'visibility', portId: PORT, listed: true, show: undefined, showUnanswered: 'socket hang up' }],
+    ['detach_removes', 'CI-014', { kind: 'detach', portId: PORT, answer: undefined, unanswered: 'ECONNRESET', gone: null }],
+    ['detach_removes', 'CI-014', { kind: 'detach', portId: PORT, answer: answer(202, undefined), gone: null }],
+  ] as const satisfies ReadonlyArray<readonly [string, RequirementId, Observation]>)('%s on %s with %o', (check, requirement, observation) => {
+    const verdict = judge(check, requirement, observation);
     expect(verdict.status).toBe('error');
     expect(verdict.status !== 'pass' && verdict.message.length > 0).toBe(true);
   });
@@ -102,7 +108,6 @@ describe('steps: what could not be read is not judged as seen', () => {
   });
 
   it('a refusal whose list cannot be read afterwards is error, and a seen attach still fails', async () => {
-    const refused = answer(400, { badRequest: { code: 400, message: 'no' } });
     const unread = new Scenario(scriptedSession({ lists: [null], createAnswer: refused, show: refused }));
     await judgeRefusal(unread, ['CI-020'], exchange('POST', 'u', refused), ['x']);
     expect(unread.outcomes().find((o) => o.requirement === 'CI-020')?.status).toBe('error');
