@@ -23,6 +23,7 @@ import type { Interpretation, Level, Need, Requirement, RequirementId } from '..
 import { lackedNeedsReason, unmetNeeds } from '../specs/needs.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, RunInfo, SequenceRecord } from '../contract/outcome-types.ts';
 import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '../contract/selection.ts';
+import { EVIDENCE_PER_REQUIREMENT, mostDecisive, OUTCOME_PRECEDENCE } from '../contract/outcome-rules.ts';
 import {
   REPORT_FORMAT_VERSION,
   type ConformanceReportBody, type ReportCounts, type ReportEvidence, type ReportMessage, type ReportSelection, type RequirementResult,
@@ -61,10 +62,7 @@ export interface AggregateLimits {
   readonly maxTextLength: number;
 }
 
-export const DEFAULT_LIMITS: AggregateLimits = { evidencePerRequirement: 3, messagesPerRequirement: 10, maxTextLength: 16_384 };
-
-/** Outcome statuses from most to least decisive; also the order messages and evidence are listed in. */
-const OUTCOME_PRIORITY: readonly OutcomeStatus[] = ['fail', 'error', 'pass', 'not-exercisable'];
+export const DEFAULT_LIMITS: AggregateLimits = { evidencePerRequirement: EVIDENCE_PER_REQUIREMENT, messagesPerRequirement: 10, maxTextLength: 16_384 };
 
 const UNKNOWN = '(unknown)';
 
@@ -149,8 +147,8 @@ function outcomesFor(requirementId: RequirementId, tests: readonly CollectedTest
  * errors, so the report shows which layer answered and why instead of losing it behind the passes.
  */
 function listingRank(outcome: RequirementOutcome): number {
-  const rank = OUTCOME_PRIORITY.indexOf(outcome.status);
-  return outcome.exemptedLayer !== undefined && rank > OUTCOME_PRIORITY.indexOf('error') ? OUTCOME_PRIORITY.indexOf('error') + 0.5 : rank;
+  const rank = OUTCOME_PRECEDENCE.indexOf(outcome.status);
+  return outcome.exemptedLayer !== undefined && rank > OUTCOME_PRECEDENCE.indexOf('error') ? OUTCOME_PRECEDENCE.indexOf('error') + 0.5 : rank;
 }
 
 /**
@@ -179,8 +177,7 @@ function requireJudged(result: RequirementResult): RequirementResult {
 }
 
 export function statusOf(outcomes: readonly { readonly status: OutcomeStatus }[]): RequirementStatus {
-  for (const status of OUTCOME_PRIORITY) if (outcomes.some((o) => o.status === status)) return status;
-  return 'not-run';
+  return mostDecisive(outcomes, (o) => o.status)?.status ?? 'not-run';
 }
 
 function judgeRequirement(requirement: Requirement, tests: readonly CollectedTest[], limits: AggregateLimits): RequirementResult {

@@ -10,6 +10,7 @@ import type { ValidateFunction } from 'ajv';
 import type { AskedKey, CheckCall, CheckName, Requirement, ResponseField } from '../../specs/ledger-types.ts';
 import { createAjv } from '../../specs/derive/ajv.ts';
 import { compareMicroversions, responseRangeFor } from '../../specs/index.ts';
+import { TAG_IN_RESPONSE } from '../../specs/formats/tag.ts';
 import type { HttpAnswer } from '../harness/http.ts';
 
 /** What the request asked for: echo checks compare the answer to it. */
@@ -387,7 +388,6 @@ const faultBodyConformance: Check<'fault_body_conformance', Answered> = {
   },
 };
 
-const TAG_IN_RESPONSE = '2.70';
 const tagEchoConformance: Check<'tag_echo_conformance', Answered> = {
   readsBody: true,
   description: 'From 2.70 a 200 body carries tag (the one asked for, or null); below 2.70 it has none.',
@@ -499,7 +499,7 @@ const createdPortDeleted: Check<'created_port_deleted', 'created-port'> = {
 };
 
 /** The registry: every check the ledger can name, by name (typed by the ledger's CheckCall). */
-export const CHECKS: { readonly [N in CheckName]: Check<N, ObservationKind> } = {
+export const CHECKS = {
   status_code_conformance: statusCodeConformance,
   not_a_server_error: notAServerError,
   documented_status_conformance: documentedStatusConformance,
@@ -521,7 +521,7 @@ export const CHECKS: { readonly [N in CheckName]: Check<N, ObservationKind> } = 
   detach_removes_only_its_port: detachRemovesOnlyItsPort,
   nothing_unknown_attached: nothingUnknownAttached,
   created_port_deleted: createdPortDeleted,
-} as { readonly [N in CheckName]: Check<N, ObservationKind> };
+} as const satisfies { readonly [N in CheckName]: Check<N, never> | object };
 
 /**
  * Runs one check of a requirement on an observation. A body cut short (the connection reset before

@@ -3,10 +3,10 @@
  * the target's range is refused. These scenarios ask for their microversion explicitly, whatever
  * the run's --microversion, when the target's version document says it supports it.
  */
-import type { RequirementId } from '../../specs/ledger-types.ts';
 import fc from 'fast-check';
 import { describe } from 'vitest';
 import { compareMicroversions } from '../../specs/index.ts';
+import { TAG_IN_REQUEST, TAG_IN_RESPONSE, TAG_MAX_LENGTH } from '../../specs/formats/tag.ts';
 import { realisticTag } from '../../generators/realistic.ts';
 import { fieldProperties } from '../../generators/requests.ts';
 import { checkProperty } from '../harness/property.ts';
@@ -15,9 +15,6 @@ import { useSession } from '../harness/session.ts';
 import { attachAndDetach, expectRefused, resourcesOf } from '../harness/steps.ts';
 
 const session = useSession();
-const TAG_IN_REQUEST = '2.49';
-const TAG_IN_RESPONSE = '2.70';
-const TAG_MAX_LENGTH = 60;
 
 /** The free port a requirement that needs one attaches (its needs were checked with Scenario.canExercise). */
 function firstPort(scenario: Scenario): string {

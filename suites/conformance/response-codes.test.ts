@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe } from 'vitest';
+import { MADE_UP_TOKEN_PREFIX } from '../../contract/redact.ts';
 import { fakerText } from '../../generators/realistic.ts';
 import { faker } from '@faker-js/faker';
 import { checkProperty } from '../harness/property.ts';
@@ -21,15 +22,16 @@ function attachingBody(scenario: Scenario): { body: { interfaceAttachment: Recor
 }
 
 /**
- * Tokens a cloud cannot know: random hex, Fernet-like, odd characters. Each starts with "bogus-"
- * so that the report's redaction knows it is no credential and the curl line reproduces the 401.
+ * Tokens a cloud cannot know: random hex, Fernet-like, odd characters. Each starts with
+ * MADE_UP_TOKEN_PREFIX, so that the report's redaction knows it is no credential and the curl line
+ * reproduces the 401.
  */
 const bogusTokens = fc.oneof(
   fc.string({ minLength: 32, maxLength: 64, unit: fc.constantFrom(...'0123456789abcdef') }),
   fakerText(() => faker.string.alphanumeric({ length: { min: 16, max: 180 } })),
   fakerText(() => `gAAAAA${faker.string.alphanumeric(120)}`),
   fc.constantFrom('x', 'null', 'undefined', ' ', 'Bearer abc'),
-).map((token) => `bogus-${token}`);
+).map((token) => `${MADE_UP_TOKEN_PREFIX}${token}`);
 
 describe('response codes', () => {
   conformanceTest('no token', ['CI-050'], async (scenario) => {

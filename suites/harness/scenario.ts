@@ -15,6 +15,7 @@ import type { Exchange } from './http.ts';
 import { noteJudged } from './progress.ts';
 import type { ExchangeRecord, OutcomeStatus, RequirementOutcome, SequenceRecord } from '../../contract/outcome-types.ts';
 import { isEmptySelection, isSelected, selectionFromEnv } from '../../contract/selection.ts';
+import { decisiveStatus, EVIDENCE_PER_REQUIREMENT, mostDecisive } from '../../contract/outcome-rules.ts';
 import { offeredNeeds } from './needs.ts';
 import type { ExchangeKind, TargetSession } from './session.ts';
 
@@ -26,8 +27,8 @@ export interface LoggedExchange {
   readonly asked?: AskedFor;
 }
 
-/** Evidence kept per requirement and test: enough to read and reproduce, small enough to ship. */
-const EVIDENCE_PER_OUTCOME = 3;
+/** Evidence kept per requirement and test (the report keeps as many per requirement). */
+const EVIDENCE_PER_OUTCOME = EVIDENCE_PER_REQUIREMENT;
 
 interface Tally {
   pass: number;
@@ -110,9 +111,7 @@ export class Scenario {
   judge(requirementId: RequirementId, observation: Observation, evidence: readonly Exchange[] = []): Verdict {
     const requirement = requirementById(requirementId);
     const verdicts = judgeRequirement(requirement, observation);
-    // A failure seen outweighs an observation missed; a missed observation outweighs a pass (the
-    // requirement was not fully seen), and a pass outweighs a check that did not apply.
-    const chosen = verdicts.find((v) => v.verdict.status === 'fail') ?? verdicts.find((v) => v.verdict.status === 'error') ?? verdicts.find((v) => v.verdict.status === 'pass') ?? verdicts[0];
+    const chosen = mostDecisive(verdicts, (v) => v.verdict.status);
     if (!chosen) throw new Error(`${requirementId} names no checks`);
     this.note(requirement, chosen.check, chosen.verdict, evidence);
     return chosen.verdict;
@@ -275,7 +274,7 @@ export class Scenario {
   outcomes(): RequirementOutcome[] {
     return [...this.tallies.entries()].map(([id, t]) => {
       const failures = t.fail + t.exploringFail;
-      const status: OutcomeStatus = failures > 0 ? 'fail' : t.error > 0 ? 'error' : t.pass > 0 ? 'pass' : 'not-exercisable';
+      const status: OutcomeStatus = decisiveStatus({ fail: failures, error: t.error, pass: t.pass, 'not-exercisable': t.notExercisable }) ?? 'not-exercisable';
       const lead = t.firstFailure ?? t.firstExploringFailure ?? t.firstOther ?? t.firstExemption;
       const evidence = t.fail === 0 && t.firstExploringFailure ? t.firstExploringFailure.evidence : t.evidence;
       const exempt = t.exempt ? `, ${t.exempt} answered in front of Nova (exempt)` : '';
