@@ -2,37 +2,22 @@
  * Races: many clients attaching the same port, or asking for the same address, at the same time.
  * Exactly one wins; the others are refused with 409; the state stays consistent.
  */
-import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
-import { CloudClient, attachmentOf } from './helpers.ts';
+import { CloudClient, attachmentOf, type Answer } from './helpers.ts';
 
 let cloud: RunningFakeCloud;
 let c: CloudClient;
-// One socket per request, so the 100 requests really are in flight together.
-const wideAgent = new http.Agent({ keepAlive: true, maxSockets: 128 });
-
-function post(url: string, token: string, body: unknown): Promise<{ status: number; text: string }> {
-  const payload = Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: wideAgent, headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json', 'Content-Length': payload.length } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
+/** A POST through supertest: each request on its own socket, so the 100 really are in flight together. */
+function post(url: string, token: string, body: unknown): Promise<Answer> {
+  return c.call('POST', url, { headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body });
 }
 
 beforeAll(async () => {
   cloud = await startFakeCloud();
   c = new CloudClient(cloud);
 });
-afterAll(async () => {
-  wideAgent.destroy();
-  await cloud.close();
-});
+afterAll(() => cloud.close());
 beforeEach(() => cloud.reset());
 
 it('100 concurrent attaches of one free port: exactly one 200, 99 × 409, the port bound once', async () => {
@@ -51,7 +36,7 @@ it('100 concurrent attaches of one free port: exactly one 200, 99 × 409, the po
 
 it('100 concurrent attaches of one port to two servers of the project: one winner overall', async () => {
   const boot = await post(`${c.seed.compute_url}/servers`, c.seed.token, { server: { name: 'second', flavorRef: '1', networks: 'none' } });
-  const second = (JSON.parse(boot.text) as { server: { id: string } }).server.id;
+  const second = (boot.json as { server: { id: string } }).server.id;
   // Wait for BUILD → ACTIVE: a building server refuses attach with 409, which would blur the count.
   for (let i = 0; i < 200; i++) {
     const show = await c.get(`${c.seed.compute_url}/servers/${second}`);
@@ -73,7 +58,7 @@ it('50 concurrent requests for the same fixed IP: one 200, 49 × 409; 50 auto-al
   expect(same.filter((a) => a.status === 409)).toHaveLength(49);
   const auto = await Promise.all(Array.from({ length: 50 }, () => post(c.interfacesUrl(), c.seed.token, { interfaceAttachment: {} })));
   expect(auto.every((a) => a.status === 200)).toBe(true);
-  const addresses = auto.map((a) => attachmentOf({ status: a.status, headers: {}, text: a.text, json: JSON.parse(a.text) }).fixed_ips?.[0]?.ip_address);
+  const addresses = auto.map((a) => attachmentOf(a).fixed_ips?.[0]?.ip_address);
   expect(new Set(addresses).size).toBe(50);
   expect(addresses).not.toContain('10.20.0.123');
   expect(cloud.state().attachments_by_server[c.seed.server_id]).toHaveLength(52);

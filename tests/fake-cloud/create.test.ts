@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
-import { MAC_PATTERN, UUID_PATTERN, attachmentOf, attachmentsOf, call, CloudClient, faultOf } from './helpers.ts';
+import { MAC_PATTERN, UUID_PATTERN, attachmentOf, attachmentsOf, CloudClient, faultOf } from './helpers.ts';
 
 let cloud: RunningFakeCloud;
 let c: CloudClient;
@@ -86,35 +86,35 @@ describe('success', () => {
     const altHeaders = { 'X-Auth-Token': c.seed.alt_token, 'Content-Type': 'application/json' };
     const altServer = Object.keys(cloud.state().attachments_by_server).find((id) => id !== c.seed.server_id) as string;
     const altUrl = `${c.seed.compute_url}/servers/${altServer}/os-interface`;
-    const created = await call('POST', `${c.seed.network_url}/networks`, { headers: altHeaders, body: { network: { name: 'second' } } });
+    const created = await c.call('POST', `${c.seed.network_url}/networks`, { headers: altHeaders, body: { network: { name: 'second' } } });
     expect(created.status).toBe(201);
-    const ambiguous = await call('POST', altUrl, { headers: altHeaders, body: { interfaceAttachment: {} } });
+    const ambiguous = await c.call('POST', altUrl, { headers: altHeaders, body: { interfaceAttachment: {} } });
     expect(ambiguous.status).toBe(400);
     expect(faultOf(ambiguous).message).toBe('Multiple possible networks found, use a Network ID to be more specific.');
     // A network without subnet gives a port without addresses: fixed_ips null.
     const secondId = (created.json as { network: { id: string } }).network.id;
-    const bare = await call('POST', altUrl, { headers: altHeaders, body: { interfaceAttachment: { net_id: secondId } } });
+    const bare = await c.call('POST', altUrl, { headers: altHeaders, body: { interfaceAttachment: { net_id: secondId } } });
     expect(bare.status).toBe(200);
     expect(attachmentOf(bare).fixed_ips).toBeNull();
 
     // Remove every network of the alt project, then boot a server without network and ask again.
-    await call('DELETE', `${c.seed.compute_url}/servers/${altServer}`, { headers: altHeaders });
-    const ports = await call('GET', `${c.seed.network_url}/ports`, { headers: altHeaders });
+    await c.call('DELETE', `${c.seed.compute_url}/servers/${altServer}`, { headers: altHeaders });
+    const ports = await c.call('GET', `${c.seed.network_url}/ports`, { headers: altHeaders });
     for (const port of (ports.json as { ports: Array<{ id: string }> }).ports) {
-      expect((await call('DELETE', `${c.seed.network_url}/ports/${port.id}`, { headers: altHeaders })).status).toBe(204);
+      expect((await c.call('DELETE', `${c.seed.network_url}/ports/${port.id}`, { headers: altHeaders })).status).toBe(204);
     }
-    const nets = await call('GET', `${c.seed.network_url}/networks`, { headers: altHeaders });
+    const nets = await c.call('GET', `${c.seed.network_url}/networks`, { headers: altHeaders });
     for (const net of (nets.json as { networks: Array<{ id: string }> }).networks) {
-      expect((await call('DELETE', `${c.seed.network_url}/networks/${net.id}`, { headers: altHeaders })).status).toBe(204);
+      expect((await c.call('DELETE', `${c.seed.network_url}/networks/${net.id}`, { headers: altHeaders })).status).toBe(204);
     }
-    const boot = await call('POST', `${c.seed.compute_url}/servers`, {
+    const boot = await c.call('POST', `${c.seed.compute_url}/servers`, {
       headers: { ...altHeaders, 'OpenStack-API-Version': 'compute 2.37' },
       body: { server: { name: 'lonely', flavorRef: '1', networks: 'none' } },
     });
     expect(boot.status).toBe(202);
     const lonely = (boot.json as { server: { id: string } }).server.id;
     await waitActive(lonely, c.seed.alt_token);
-    const none = await call('POST', `${c.seed.compute_url}/servers/${lonely}/os-interface`, { headers: altHeaders, body: {} });
+    const none = await c.call('POST', `${c.seed.compute_url}/servers/${lonely}/os-interface`, { headers: altHeaders, body: {} });
     expect(none.status).toBe(400);
     expect(faultOf(none).message).toContain('none are available for project');
   });
@@ -209,7 +209,7 @@ describe('refusals in Nova\'s order', () => {
     const again = await c.create(c.attachPortBody(0));
     expect(again.status).toBe(409);
     expect(faultOf(again).message).toBe(`Port ${c.seed.port_ids[0]} is still in use.`);
-    const action = (body: unknown) => call('POST', `${c.seed.compute_url}/servers/${c.seed.server_id}/action`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body });
+    const action = (body: unknown) => c.call('POST', `${c.seed.compute_url}/servers/${c.seed.server_id}/action`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body });
     expect((await action({ lock: null })).status).toBe(202);
     const locked = await c.create(c.attachPortBody(1));
     expect(locked.status).toBe(409);
@@ -221,7 +221,7 @@ describe('refusals in Nova\'s order', () => {
     expect((await action({ 'os-stop': null })).status).toBe(202);
     expect((await c.create(c.attachPortBody(2))).status).toBe(200);
     // A server still building refuses attach.
-    const boot = await call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { server: { name: 'b', flavorRef: '1', networks: 'auto' } } });
+    const boot = await c.call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { server: { name: 'b', flavorRef: '1', networks: 'auto' } } });
     const building = (boot.json as { server: { id: string } }).server.id;
     const early = await c.create(c.attachPortBody(3), { serverId: building });
     expect(early.status).toBe(409);
@@ -231,7 +231,7 @@ describe('refusals in Nova\'s order', () => {
   });
 
   it('another project\'s port or network does not exist for the caller (404)', async () => {
-    const altPorts = await call('GET', `${c.seed.network_url}/ports`, { headers: { 'X-Auth-Token': c.seed.alt_token } });
+    const altPorts = await c.call('GET', `${c.seed.network_url}/ports`, { headers: { 'X-Auth-Token': c.seed.alt_token } });
     const altFree = (altPorts.json as { ports: Array<{ id: string; device_id: string; network_id: string }> }).ports.find((p) => p.device_id === '');
     expect(altFree).toBeDefined();
     expect((await c.create({ interfaceAttachment: { port_id: altFree?.id } })).status).toBe(404);
@@ -295,7 +295,7 @@ describe('list, show, detach', () => {
     expect(attachmentsOf(await c.get(c.interfacesUrl())).map((i) => i.port_id)).toContain(port);
     const show = await c.get(`${c.interfacesUrl()}/${port}`);
     expect(attachmentOf(show).port_id).toBe(port);
-    const del = await call('DELETE', `${c.interfacesUrl()}/${port}`, { headers: { 'X-Auth-Token': c.seed.token } });
+    const del = await c.call('DELETE', `${c.interfacesUrl()}/${port}`, { headers: { 'X-Auth-Token': c.seed.token } });
     expect(del.status).toBe(202);
     expect(del.text).toBe('');
     expect(attachmentsOf(await c.get(c.interfacesUrl())).map((i) => i.port_id)).not.toContain(port);
@@ -308,18 +308,18 @@ describe('list, show, detach', () => {
 
   it('a port Nova created (net_id attach) is deleted on detach; its address is free again', async () => {
     const a = attachmentOf(await c.create({ interfaceAttachment: { net_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.99' }] } }));
-    expect((await call('DELETE', `${c.interfacesUrl()}/${a.port_id}`, { headers: { 'X-Auth-Token': c.seed.token } })).status).toBe(202);
+    expect((await c.call('DELETE', `${c.interfacesUrl()}/${a.port_id}`, { headers: { 'X-Auth-Token': c.seed.token } })).status).toBe(202);
     expect((await c.get(`${c.seed.network_url}/ports/${a.port_id}`)).status).toBe(404);
     expect((await c.create({ interfaceAttachment: { net_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.99' }] } })).status).toBe(200);
   });
 
   it('detach of a port that is not attached → 404; reader → 403; with a delay the port leaves later', async () => {
     const free = c.seed.port_ids[3] as string;
-    expect((await call('DELETE', `${c.interfacesUrl()}/${free}`, { headers: { 'X-Auth-Token': c.seed.token } })).status).toBe(404);
-    expect((await call('DELETE', `${c.interfacesUrl()}/${free}`, { headers: { 'X-Auth-Token': c.seed.reader_token } })).status).toBe(403);
+    expect((await c.call('DELETE', `${c.interfacesUrl()}/${free}`, { headers: { 'X-Auth-Token': c.seed.token } })).status).toBe(404);
+    expect((await c.call('DELETE', `${c.interfacesUrl()}/${free}`, { headers: { 'X-Auth-Token': c.seed.reader_token } })).status).toBe(403);
     await c.control('POST', 'settings', { detach_delay_ms: 60 });
     expect((await c.create(c.attachPortBody(3))).status).toBe(200);
-    expect((await call('DELETE', `${c.interfacesUrl()}/${free}`, { headers: { 'X-Auth-Token': c.seed.token } })).status).toBe(202);
+    expect((await c.call('DELETE', `${c.interfacesUrl()}/${free}`, { headers: { 'X-Auth-Token': c.seed.token } })).status).toBe(202);
     expect(c.attached()).toContain(free);
     await new Promise((r) => setTimeout(r, 120));
     expect(c.attached()).not.toContain(free);

@@ -11,7 +11,7 @@ import { faults, isFaultName, startFakeCloud, type RunningFakeCloud } from '../.
 import { activeFaults, faultTable, type FaultName } from '../../fixtures/fake-cloud/faults.ts';
 import { requirements } from '../../specs/requirements.ts';
 import { failingRequirements } from './ledger-judge.ts';
-import { call, CloudClient, attachmentOf, type Answer } from './helpers.ts';
+import { CloudClient, attachmentOf, type Answer } from './helpers.ts';
 
 const levelOf = new Map(requirements.map((r) => [r.id, r.level]));
 const started: RunningFakeCloud[] = [];
@@ -124,7 +124,7 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
   'detach-does-not-detach': {
     observe: async (c) => {
       await c.create(c.attachPortBody(0));
-      return [status(await call('DELETE', `${c.interfacesUrl()}/${port0(c)}`, { headers: { 'X-Auth-Token': c.seed.token } })), attachedPort0(c)];
+      return [status(await c.call('DELETE', `${c.interfacesUrl()}/${port0(c)}`, { headers: { 'X-Auth-Token': c.seed.token } })), attachedPort0(c)];
     },
     faithful: [202, false], faulty: [202, true],
   },
@@ -143,7 +143,7 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
     observe: async (c) => {
       const attach = c.create(c.attachPortBody(0));
       await new Promise((r) => setTimeout(r, 10));
-      const detach = call('DELETE', `${c.interfacesUrl()}/${port0(c)}`, { headers: { 'X-Auth-Token': c.seed.token } });
+      const detach = c.call('DELETE', `${c.interfacesUrl()}/${port0(c)}`, { headers: { 'X-Auth-Token': c.seed.token } });
       const statuses = [status(await attach), status(await detach)];
       const port = (await c.get(`${c.seed.network_url}/ports/${port0(c)}`)).json as { port?: { device_id?: string } };
       return [statuses, attachedPort0(c), port.port?.device_id === c.seed.server_id];
@@ -169,7 +169,7 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
 
   'missing-token-accepted': {
     observe: async (c) => [
-      status(await call('POST', c.interfacesUrl(), { headers: { 'Content-Type': 'application/json' }, body: c.attachPortBody(0) })),
+      status(await c.call('POST', c.interfacesUrl(), { headers: { 'Content-Type': 'application/json' }, body: c.attachPortBody(0) })),
       status(await c.create(c.attachPortBody(1), { token: 'bogus' })),
     ],
     faithful: [401, 401], faulty: [200, 401],
@@ -177,7 +177,7 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
   'any-token-accepted': {
     observe: async (c) => [
       status(await c.create(c.attachPortBody(0), { token: 'bogus' })),
-      status(await call('POST', c.interfacesUrl(), { headers: { 'Content-Type': 'application/json' }, body: c.attachPortBody(1) })),
+      status(await c.call('POST', c.interfacesUrl(), { headers: { 'Content-Type': 'application/json' }, body: c.attachPortBody(1) })),
     ],
     faithful: [401, 401], faulty: [200, 401],
   },
@@ -189,8 +189,8 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
   'project-mismatch-ignored': { observe: async (c) => status(await c.create(c.attachPortBody(0), { url: `${c.seed.compute_url}/abcdef/servers/${c.seed.server_id}/os-interface` })), faithful: 400, faulty: 200 },
   'wrong-method-acts-as-post': {
     observe: async (c) => [
-      status(await call('PUT', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: c.attachPortBody(0) })),
-      status(await call('PUT', `${c.interfacesUrl()}/${port0(c)}`, { headers: { 'X-Auth-Token': c.seed.token } })),
+      status(await c.call('PUT', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: c.attachPortBody(0) })),
+      status(await c.call('PUT', `${c.interfacesUrl()}/${port0(c)}`, { headers: { 'X-Auth-Token': c.seed.token } })),
     ],
     faithful: [405, 405], faulty: [200, 405],
   },

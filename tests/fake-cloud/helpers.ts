@@ -1,11 +1,11 @@
 /**
- * Test helpers for the fake cloud: a keep-alive HTTP client that sends exactly what it is given
- * (bodies that are not JSON, odd methods, no Content-Type), and shortcuts for the create call.
+ * Test helpers for the fake cloud: requests through supertest (in-process HTTP against the cloud's
+ * own node server) that send exactly what they are given (bodies that are not JSON, odd methods, no
+ * Content-Type) and return the raw answer, and shortcuts for the create call.
  */
-import http, { type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import request from 'supertest';
 import type { RunningFakeCloud, SeedInfo } from '../../fixtures/fake-cloud/index.ts';
-
-export const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 export interface Answer {
   readonly status: number;
@@ -21,33 +21,40 @@ export interface CallOptions {
   readonly body?: unknown;
 }
 
-/** One request; the URL is absolute. */
-export function call(method: string, url: string, options: CallOptions = {}): Promise<Answer> {
-  const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  let payload: Buffer | undefined;
-  if (options.body !== undefined) {
-    payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
-    headers['Content-Length'] = String(payload.length);
-  }
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
+/**
+ * One request through supertest to `target`: the cloud's node server, or an origin for a cloud known
+ * only by its URL. superagent's conveniences are switched off so the request is what the test wrote
+ * and the answer what the cloud sent: the body goes as bytes with no Content-Type added and no
+ * serializer, no Accept-Encoding is added, no redirect is followed, every status resolves, and the
+ * body is read as text whatever its Content-Type says (the garbage fault labels bytes JSON).
+ */
+async function send(target: Server | string, method: string, path: string, options: CallOptions): Promise<Answer> {
+  const test = new request.Test(target, method, path).unset('Accept-Encoding').redirects(0).ok(() => true);
+  test.set({ ...(options.headers ?? {}) });
+  test.buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
   });
+  if (options.body !== undefined) {
+    const payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
+    test.serialize((data) => data).send(payload);
+  }
+  const res = await test;
+  const text = typeof res.body === 'string' ? res.body : '';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers as IncomingHttpHeaders, text, json };
+}
+
+/** One request to a cloud known only by URL; the URL is absolute. */
+export function call(method: string, url: string, options: CallOptions = {}): Promise<Answer> {
+  const { origin } = new URL(url);
+  return send(origin, method, url.slice(origin.length), options);
 }
 
 /** Shortcuts bound to one running cloud and its seed. */
@@ -55,6 +62,12 @@ export class CloudClient {
   readonly seed: SeedInfo;
   constructor(readonly cloud: RunningFakeCloud) {
     this.seed = cloud.seed;
+  }
+
+  /** One request to this cloud's node server; `url` is one of the seed's absolute URLs (or a path). */
+  call(method: string, url: string, options: CallOptions = {}): Promise<Answer> {
+    const path = url.startsWith(this.cloud.url) ? url.slice(this.cloud.url.length) : url;
+    return send(this.cloud.httpServer, method, path, options);
   }
 
   interfacesUrl(serverId = this.seed.server_id, withProject = true): string {
@@ -65,11 +78,11 @@ export class CloudClient {
   create(body: unknown, options: { token?: string; version?: string; serverId?: string; headers?: Record<string, string>; url?: string } = {}): Promise<Answer> {
     const headers: Record<string, string> = { 'X-Auth-Token': options.token ?? this.seed.token, 'Content-Type': 'application/json', ...(options.headers ?? {}) };
     if (options.version) headers['OpenStack-API-Version'] = `compute ${options.version}`;
-    return call('POST', options.url ?? this.interfacesUrl(options.serverId), { headers, body });
+    return this.call('POST', options.url ?? this.interfacesUrl(options.serverId), { headers, body });
   }
 
   get(url: string, token = this.seed.token, headers: Record<string, string> = {}): Promise<Answer> {
-    return call('GET', url, { headers: { 'X-Auth-Token': token, ...headers } });
+    return this.call('GET', url, { headers: { 'X-Auth-Token': token, ...headers } });
   }
 
   /** Port ids attached to the server, read from the control state. */
@@ -82,7 +95,7 @@ export class CloudClient {
   }
 
   async control(method: string, action: string, body?: unknown): Promise<Answer> {
-    return call(method, `${this.seed.control_url}/${action}`, { headers: { 'X-Control-Token': this.seed.control_token, 'Content-Type': 'application/json' }, body });
+    return this.call(method, `${this.seed.control_url}/${action}`, { headers: { 'X-Control-Token': this.seed.control_token, 'Content-Type': 'application/json' }, body });
   }
 }
 

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
-import { attachmentOf, call, CloudClient, faultOf } from './helpers.ts';
+import { attachmentOf, CloudClient, faultOf } from './helpers.ts';
 
 const clouds: Record<'document' | 'nova', RunningFakeCloud> = {} as Record<'document' | 'nova', RunningFakeCloud>;
 const clients: Record<'document' | 'nova', CloudClient> = {} as Record<'document' | 'nova', CloudClient>;
@@ -29,7 +29,7 @@ describe.each(['document', 'nova'] as const)('profile %s', (profile) => {
 
   it('no token or an unknown token → 401 with WWW-Authenticate naming Keystone; nothing attached', async () => {
     for (const headers of [{}, { 'X-Auth-Token': 'gAAAAAnot-a-token' }, { 'X-Auth-Token': '' }] as Record<string, string>[]) {
-      const a = await call('POST', c().interfacesUrl(), { headers: { 'Content-Type': 'application/json', ...headers }, body: c().attachPortBody(0) });
+      const a = await c().call('POST', c().interfacesUrl(), { headers: { 'Content-Type': 'application/json', ...headers }, body: c().attachPortBody(0) });
       expect(a.status).toBe(401);
       expect(a.headers['www-authenticate']).toBe(`Keystone uri="${c().seed.identity_url}"`);
       if (profile === 'document') expect(a.json).toEqual({ unauthorized: { code: 401, message: 'The request you have made requires authentication.' } });
@@ -39,8 +39,8 @@ describe.each(['document', 'nova'] as const)('profile %s', (profile) => {
   });
 
   it('401 comes before route and method checks', async () => {
-    expect((await call('GET', `${c().seed.compute_url}/no-such-thing`)).status).toBe(401);
-    expect((await call('PUT', c().interfacesUrl())).status).toBe(401);
+    expect((await c().call('GET', `${c().seed.compute_url}/no-such-thing`)).status).toBe(401);
+    expect((await c().call('PUT', c().interfacesUrl())).status).toBe(401);
   });
 
   it('wrong methods on the collection and the item', async () => {
@@ -51,7 +51,7 @@ describe.each(['document', 'nova'] as const)('profile %s', (profile) => {
       ['POST', `${c().interfacesUrl()}/${c().seed.port_ids[0]}`, 'GET, DELETE'],
       ['PUT', `${c().interfacesUrl()}/${c().seed.port_ids[0]}`, 'GET, DELETE'],
     ] as const) {
-      const a = await call(method, url, { headers: { 'X-Auth-Token': c().seed.token, 'Content-Type': 'application/json', Accept: 'application/json' }, body: c().attachPortBody(0) });
+      const a = await c().call(method, url, { headers: { 'X-Auth-Token': c().seed.token, 'Content-Type': 'application/json', Accept: 'application/json' }, body: c().attachPortBody(0) });
       if (profile === 'document') {
         expect(a.status).toBe(405);
         expect(a.headers.allow).toBe(allow);
@@ -79,7 +79,7 @@ describe.each(['document', 'nova'] as const)('profile %s', (profile) => {
 
   it('text/plain or no Content-Type on a JSON body: document 415, nova parses it', async () => {
     const plain = await c().create(c().attachPortBody(0), { headers: { 'Content-Type': 'text/plain' } });
-    const none = await call('POST', c().interfacesUrl(), { headers: { 'X-Auth-Token': c().seed.token }, body: c().attachPortBody(1) });
+    const none = await c().call('POST', c().interfacesUrl(), { headers: { 'X-Auth-Token': c().seed.token }, body: c().attachPortBody(1) });
     if (profile === 'document') {
       expect([plain.status, none.status]).toEqual([415, 415]);
       expect(faultOf(plain).name).toBe('badMediaType');
@@ -184,7 +184,7 @@ describe('profile-independent HTTP behaviour (document profile)', () => {
     expect(ids.every((p) => p.project_id === s.alt_project_id)).toBe(true);
     const servers = await c().get(`${s.compute_url}/servers`, s.alt_token);
     expect((servers.json as { servers: Array<{ id: string }> }).servers.map((x) => x.id)).not.toContain(s.server_id);
-    expect((await call('DELETE', `${c().interfacesUrl(undefined, false)}/${cloudBootPort()}`, { headers: { 'X-Auth-Token': s.alt_token } })).status).toBe(404);
+    expect((await c().call('DELETE', `${c().interfacesUrl(undefined, false)}/${cloudBootPort()}`, { headers: { 'X-Auth-Token': s.alt_token } })).status).toBe(404);
     expect(c().attached()).toHaveLength(1);
   });
 
@@ -209,11 +209,11 @@ describe('profile-independent HTTP behaviour (document profile)', () => {
   });
 
   it('the version documents: GET / and GET /v2.1 without a token', async () => {
-    const root = await call('GET', `${clouds.document.url}/`);
+    const root = await c().call('GET', `${clouds.document.url}/`);
     expect(root.status).toBe(200);
     expect(root.json).toMatchObject({ versions: [{ id: 'v2.1', min_version: '2.1', version: c().seed.max_microversion }] });
     for (const url of [c().seed.compute_url, `${c().seed.compute_url}/`]) {
-      const doc = await call('GET', url);
+      const doc = await c().call('GET', url);
       expect(doc.json).toMatchObject({ version: { id: 'v2.1', status: 'CURRENT', min_version: '2.1', version: '2.96' } });
     }
   });
@@ -233,19 +233,19 @@ describe('profile-independent HTTP behaviour (document profile)', () => {
 describe('nova profile specifics', () => {
   it('wrong-method 404 body follows Accept: plain text without Accept, HTML for text/html', async () => {
     const c = clients.nova;
-    const plain = await call('PUT', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token } });
+    const plain = await c.call('PUT', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token } });
     expect(plain.status).toBe(404);
     expect(plain.headers['content-type']).toContain('text/plain');
-    const html = await call('PUT', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, Accept: 'text/html' } });
+    const html = await c.call('PUT', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, Accept: 'text/html' } });
     expect(html.headers['content-type']).toContain('text/html');
   });
 
   it('empty body without Content-Type → 400 None (the body is parsed as JSON)', async () => {
     const c = clients.nova;
-    const a = await call('POST', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token } });
+    const a = await c.call('POST', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token } });
     expect(a.status).toBe(400);
     expect(faultOf(a).message).toBe("None is not of type 'object'");
-    const attached = await call('POST', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'text/plain' }, body: c.attachPortBody(2) });
+    const attached = await c.call('POST', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'text/plain' }, body: c.attachPortBody(2) });
     expect(attachmentOf(attached).port_id).toBe(c.seed.port_ids[2]);
   });
 });

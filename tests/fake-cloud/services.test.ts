@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
-import { MAC_PATTERN, call, CloudClient } from './helpers.ts';
+import { MAC_PATTERN, CloudClient } from './helpers.ts';
 
 let cloud: RunningFakeCloud;
 let c: CloudClient;
@@ -22,12 +22,12 @@ function passwordAuth(scope: unknown, password = c.seed.password, user: Record<s
 
 describe('identity', () => {
   it('GET /v3 is the version document', async () => {
-    const a = await call('GET', c.seed.identity_url);
+    const a = await c.call('GET', c.seed.identity_url);
     expect(a.json).toMatchObject({ version: { id: 'v3.14', status: 'stable' } });
   });
 
   it('password auth scoped by name+domain → 201, X-Subject-Token, catalog with compute carrying the project id', async () => {
-    const a = await call('POST', `${c.seed.identity_url}/auth/tokens`, { headers: { 'Content-Type': 'application/json' }, body: passwordAuth({ project: { name: c.seed.project_name, domain: { name: 'Default' } } }) });
+    const a = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { headers: { 'Content-Type': 'application/json' }, body: passwordAuth({ project: { name: c.seed.project_name, domain: { name: 'Default' } } }) });
     expect(a.status).toBe(201);
     const token = a.headers['x-subject-token'] as string;
     expect(token).toMatch(/^gAAAAA/);
@@ -43,18 +43,18 @@ describe('identity', () => {
     expect(JSON.stringify(a.json)).not.toContain(c.seed.password);
     // The issued token works on compute; token auth re-scopes it; validation and revocation.
     expect((await c.get(c.interfacesUrl(), token)).status).toBe(200);
-    const byToken = await call('POST', `${c.seed.identity_url}/auth/tokens`, { headers: { 'Content-Type': 'application/json' }, body: { auth: { identity: { methods: ['token'], token: { id: token } }, scope: { project: { id: c.seed.project_id } } } } });
+    const byToken = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { headers: { 'Content-Type': 'application/json' }, body: { auth: { identity: { methods: ['token'], token: { id: token } }, scope: { project: { id: c.seed.project_id } } } } });
     expect(byToken.status).toBe(201);
-    const validate = await call('GET', `${c.seed.identity_url}/auth/tokens`, { headers: { 'X-Auth-Token': c.seed.token, 'X-Subject-Token': token } });
+    const validate = await c.call('GET', `${c.seed.identity_url}/auth/tokens`, { headers: { 'X-Auth-Token': c.seed.token, 'X-Subject-Token': token } });
     expect(validate.status).toBe(200);
-    expect((await call('DELETE', `${c.seed.identity_url}/auth/tokens`, { headers: { 'X-Auth-Token': c.seed.token, 'X-Subject-Token': token } })).status).toBe(204);
+    expect((await c.call('DELETE', `${c.seed.identity_url}/auth/tokens`, { headers: { 'X-Auth-Token': c.seed.token, 'X-Subject-Token': token } })).status).toBe(204);
     expect((await c.get(c.interfacesUrl(), token)).status).toBe(401);
   });
 
   it('scoped by project id; no scope falls back to the default project', async () => {
-    const byId = await call('POST', `${c.seed.identity_url}/auth/tokens`, { body: passwordAuth({ project: { id: c.seed.project_id } }) });
+    const byId = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { body: passwordAuth({ project: { id: c.seed.project_id } }) });
     expect(byId.status).toBe(201);
-    const unscoped = await call('POST', `${c.seed.identity_url}/auth/tokens`, { body: passwordAuth(undefined) });
+    const unscoped = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { body: passwordAuth(undefined) });
     expect((unscoped.json as { token: { project: { id: string } } }).token.project.id).toBe(c.seed.project_id);
   });
 
@@ -65,17 +65,17 @@ describe('identity', () => {
       passwordAuth({ project: { id: c.seed.alt_project_id } }),
       { auth: { identity: { methods: ['token'], token: { id: 'nope' } } } },
     ]) {
-      const a = await call('POST', `${c.seed.identity_url}/auth/tokens`, { body });
+      const a = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { body });
       expect(a.status).toBe(401);
       expect(a.text).not.toContain('wrong-password-123');
       expect(a.headers['www-authenticate']).toContain('Keystone uri=');
     }
-    expect((await call('POST', `${c.seed.identity_url}/auth/tokens`, { body: 'not json' })).status).toBe(400);
-    expect((await call('POST', `${c.seed.identity_url}/auth/tokens`, { body: { auth: { identity: {} } } })).status).toBe(400);
+    expect((await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { body: 'not json' })).status).toBe(400);
+    expect((await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { body: { auth: { identity: {} } } })).status).toBe(400);
   });
 
   it('issued tokens expire (TTL 1 s here) and then get 401; the seed tokens do not', async () => {
-    const a = await call('POST', `${c.seed.identity_url}/auth/tokens`, { body: passwordAuth({ project: { id: c.seed.project_id } }) });
+    const a = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { body: passwordAuth({ project: { id: c.seed.project_id } }) });
     const token = a.headers['x-subject-token'] as string;
     expect((await c.get(c.interfacesUrl(), token)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
@@ -96,25 +96,25 @@ describe('compute servers and flavors', () => {
     const server = (show.json as { server: { addresses: Record<string, Array<{ addr: string }>>; locked: boolean } }).server;
     expect(Object.values(server.addresses).flat()[0]?.addr).toMatch(/^10\.20\.0\./);
     expect(server.locked).toBe(false);
-    const created = await call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { server: { name: 'vm2', flavorRef: '2', imageRef: (await imageId()), networks: [{ uuid: c.seed.network_id }] } } });
+    const created = await c.call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { server: { name: 'vm2', flavorRef: '2', imageRef: (await imageId()), networks: [{ uuid: c.seed.network_id }] } } });
     expect(created.status).toBe(202);
     const id = (created.json as { server: { id: string } }).server.id;
     expect(((await c.get(`${c.seed.compute_url}/servers/${id}`)).json as { server: { status: string } }).server.status).toBe('BUILD');
     await new Promise((r) => setTimeout(r, 40));
     expect(((await c.get(`${c.seed.compute_url}/servers/${id}`)).json as { server: { status: string } }).server.status).toBe('ACTIVE');
     expect(cloud.state().servers).toBe(3);
-    expect((await call('DELETE', `${c.seed.compute_url}/servers/${id}`, { headers: { 'X-Auth-Token': c.seed.token } })).status).toBe(204);
+    expect((await c.call('DELETE', `${c.seed.compute_url}/servers/${id}`, { headers: { 'X-Auth-Token': c.seed.token } })).status).toBe(204);
     expect(cloud.state().servers).toBe(2);
     expect((await c.get(`${c.seed.compute_url}/servers/${id}`)).status).toBe(404);
   });
 
   it('server create refusals: no body, bad flavor, bad network, reader', async () => {
-    const post = (body: unknown, token = c.seed.token) => call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body });
+    const post = (body: unknown, token = c.seed.token) => c.call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body });
     expect((await post({})).status).toBe(400);
     expect((await post({ server: { name: 'x', flavorRef: '99' } })).status).toBe(400);
     expect((await post({ server: { name: 'x', flavorRef: '1', networks: [{ uuid: '3cb9bc59-5699-4588-a4b1-b87f96708bc6' }] } })).status).toBe(400);
     expect((await post({ server: { name: 'x', flavorRef: '1' } }, c.seed.reader_token)).status).toBe(403);
-    expect((await call('POST', `${c.seed.compute_url}/servers/${c.seed.server_id}/action`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { reboot: {} } })).status).toBe(400);
+    expect((await c.call('POST', `${c.seed.compute_url}/servers/${c.seed.server_id}/action`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { reboot: {} } })).status).toBe(400);
   });
 
   it('flavors list, detail, show', async () => {
@@ -134,10 +134,10 @@ describe('network', () => {
   const net = () => c.seed.network_url;
 
   it('version discovery and the v2.0 root', async () => {
-    const versions = await call('GET', net().replace(/\/v2\.0$/, ''));
+    const versions = await c.call('GET', net().replace(/\/v2\.0$/, ''));
     expect(versions.json).toMatchObject({ versions: [{ id: 'v2.0' }] });
     expect((await c.get(`${net()}/`)).json).toMatchObject({ resources: [{ collection: 'networks' }, { collection: 'subnets' }, { collection: 'ports' }] });
-    expect((await call('GET', `${net()}/ports`)).status).toBe(401);
+    expect((await c.call('GET', `${net()}/ports`)).status).toBe(401);
   });
 
   it('the seeded network, subnet and free ports', async () => {
@@ -160,17 +160,17 @@ describe('network', () => {
     const headers = { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' };
     const seen = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      const a = await call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, name: `p${i}` } } });
+      const a = await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, name: `p${i}` } } });
       expect(a.status).toBe(201);
       const ip = (a.json as { port: { fixed_ips: Array<{ ip_address: string }> } }).port.fixed_ips[0]?.ip_address as string;
       expect(ip).toMatch(/^10\.20\.0\.(\d+)$/);
       expect(seen.has(ip)).toBe(false);
       seen.add(ip);
     }
-    const fixed = await call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.200' }] } } });
+    const fixed = await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.200' }] } } });
     expect(fixed.status).toBe(201);
-    expect((await call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.200' }] } } })).status).toBe(409);
-    expect((await call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.99.0.1' }] } } })).status).toBe(400);
+    expect((await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.200' }] } } })).status).toBe(409);
+    expect((await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.99.0.1' }] } } })).status).toBe(400);
     const byIp = (await c.get(`${net()}/ports?fixed_ips=ip_address%3D10.20.0.200`)).json as { ports: Array<{ id: string }> };
     expect(byIp.ports).toHaveLength(1);
     const byDevice = (await c.get(`${net()}/ports?device_id=${c.seed.server_id}`)).json as { ports: Array<{ device_owner: string }> };
@@ -178,23 +178,23 @@ describe('network', () => {
     const byName = (await c.get(`${net()}/ports?name=p1&name=p2`)).json as { ports: unknown[] };
     expect(byName.ports).toHaveLength(2);
     const id = (fixed.json as { port: { id: string } }).port.id;
-    expect((await call('DELETE', `${net()}/ports/${id}`, { headers })).status).toBe(204);
+    expect((await c.call('DELETE', `${net()}/ports/${id}`, { headers })).status).toBe(204);
     expect((await c.get(`${net()}/ports/${id}`)).status).toBe(404);
-    expect((await call('POST', `${net()}/ports`, { headers: { ...headers, 'X-Auth-Token': c.seed.reader_token }, body: { port: { network_id: c.seed.network_id } } })).status).toBe(403);
+    expect((await c.call('POST', `${net()}/ports`, { headers: { ...headers, 'X-Auth-Token': c.seed.reader_token }, body: { port: { network_id: c.seed.network_id } } })).status).toBe(403);
   });
 
   it('networks and subnets: create, in-use refusal, delete', async () => {
     const headers = { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' };
-    const n = await call('POST', `${net()}/networks`, { headers, body: { network: { name: 'extra' } } });
+    const n = await c.call('POST', `${net()}/networks`, { headers, body: { network: { name: 'extra' } } });
     const netId = (n.json as { network: { id: string } }).network.id;
-    const s = await call('POST', `${net()}/subnets`, { headers, body: { subnet: { network_id: netId, cidr: '172.16.5.0/28', ip_version: 4 } } });
+    const s = await c.call('POST', `${net()}/subnets`, { headers, body: { subnet: { network_id: netId, cidr: '172.16.5.0/28', ip_version: 4 } } });
     expect(s.status).toBe(201);
     expect(s.json).toMatchObject({ subnet: { gateway_ip: '172.16.5.1', allocation_pools: [{ start: '172.16.5.2', end: '172.16.5.14' }] } });
-    expect((await call('POST', `${net()}/subnets`, { headers, body: { subnet: { network_id: netId, cidr: 'banana' } } })).status).toBe(400);
+    expect((await c.call('POST', `${net()}/subnets`, { headers, body: { subnet: { network_id: netId, cidr: 'banana' } } })).status).toBe(400);
     // 13 host addresses: the 14th port finds none.
-    for (let i = 0; i < 13; i++) expect((await call('POST', `${net()}/ports`, { headers, body: { port: { network_id: netId } } })).status).toBe(201);
-    expect((await call('POST', `${net()}/ports`, { headers, body: { port: { network_id: netId } } })).status).toBe(409);
-    expect((await call('DELETE', `${net()}/networks/${c.seed.network_id}`, { headers })).status).toBe(409);
+    for (let i = 0; i < 13; i++) expect((await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: netId } } })).status).toBe(201);
+    expect((await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: netId } } })).status).toBe(409);
+    expect((await c.call('DELETE', `${net()}/networks/${c.seed.network_id}`, { headers })).status).toBe(409);
     // Attaching by net_id on the full network: Nova answers 400 (no more fixed IPs).
     expect((await c.create({ interfaceAttachment: { net_id: netId } })).status).toBe(400);
   });
@@ -206,13 +206,13 @@ describe('image and control', () => {
     expect(a.json).toMatchObject({ images: [{ status: 'active', name: expect.stringContaining('cirros') }] });
     expect((await c.get(`${c.seed.image_url}/images/${await imageId()}`)).status).toBe(200);
     expect((await c.get(`${c.seed.image_url}/images/nope`)).status).toBe(404);
-    expect((await call('GET', `${c.seed.image_url}/images`)).status).toBe(401);
+    expect((await c.call('GET', `${c.seed.image_url}/images`)).status).toBe(401);
   });
 
   it('control needs the control token; user tokens do not work; state, reset, settings', async () => {
-    expect((await call('GET', `${c.seed.control_url}/state`)).status).toBe(401);
-    expect((await call('GET', `${c.seed.control_url}/state`, { headers: { 'X-Control-Token': c.seed.token } })).status).toBe(401);
-    expect((await call('GET', `${c.seed.control_url}/state`, { headers: { 'X-Auth-Token': c.seed.control_token } })).status).toBe(401);
+    expect((await c.call('GET', `${c.seed.control_url}/state`)).status).toBe(401);
+    expect((await c.call('GET', `${c.seed.control_url}/state`, { headers: { 'X-Control-Token': c.seed.token } })).status).toBe(401);
+    expect((await c.call('GET', `${c.seed.control_url}/state`, { headers: { 'X-Auth-Token': c.seed.control_token } })).status).toBe(401);
     const state = await c.control('GET', 'state');
     expect(state.json).toMatchObject({ servers: 2, ports: 8, attachments: 2, unavailable: { enabled: false }, profile: 'document', faults: [] });
     expect((await c.create(c.attachPortBody(0))).status).toBe(200);
@@ -230,7 +230,7 @@ describe('start options', () => {
     const slow = await startFakeCloud({ latencyMs: 60 });
     try {
       const started = performance.now();
-      expect((await call('GET', `${slow.seed.compute_url}`)).status).toBe(200);
+      expect((await new CloudClient(slow).call('GET', slow.seed.compute_url)).status).toBe(200);
       expect(performance.now() - started).toBeGreaterThanOrEqual(55);
     } finally {
       await slow.close();
@@ -248,7 +248,7 @@ describe('start options', () => {
     }
     try {
       expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
-      expect((await call('GET', `${v6.seed.compute_url}`)).status).toBe(200);
+      expect((await new CloudClient(v6).call('GET', v6.seed.compute_url)).status).toBe(200);
     } finally {
       await v6.close();
     }
