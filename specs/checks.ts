@@ -47,7 +47,8 @@ export type CheckCall =
   | { readonly check: 'retry_after_conformance' }
   | { readonly check: 'allow_header_conformance' }
   | { readonly check: 'content_type_conformance' }
-  | { readonly check: 'fault_body_conformance' }
+  /** `faultName`: the one name the fault must have for the statuses the requirement is judged on (Nova's Fault._fault_names). */
+  | { readonly check: 'fault_body_conformance'; readonly faultName?: string }
   | { readonly check: 'tag_echo_conformance' }
   | { readonly check: 'microversion_header_conformance' }
   | { readonly check: 'concurrent_attach_single_winner' }

@@ -426,6 +426,14 @@ const definitions = [
     expect: { statuses: [], observe: ['JSON object with one key naming the fault, holding code equal to the status and a message'] },
     checks: [{ check: 'fault_body_conformance' }], judgedOnEvery: { exchange: 'create', answers: 'errors' },
   },
+  {
+    id: 'CI-072', level: 'SHOULD', title: 'A 413 is Nova\'s overLimit fault, unless the size limit in front of Nova answered',
+    clause: 'INT-22: a body over the size limit is refused with 400 or 413. (Nova names a 413 fault "overLimit": wsgi.py Fault._fault_names.)',
+    interpretations: ['INT-22', 'INT-21'],
+    scenario: 'Every 413 answer to a create (the body over the size limit of CI-044 gets one).',
+    expect: { statuses: [], observe: ['{"overLimit": {"code": 413, "message": "..."}}', 'a 413 in webob\'s shape from oslo.middleware sizelimit (in front of Nova) is exempt'] },
+    checks: [{ check: 'fault_body_conformance', faultName: 'overLimit' }], judgedOnEvery: { exchange: 'create', answers: [413] },
+  },
 
   // ---- microversions ------------------------------------------------------------------------
   {

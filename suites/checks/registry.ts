@@ -372,7 +372,7 @@ const faultBodyConformance: Check<'fault_body_conformance', Answered> = {
   readsBody: true,
   description: 'An error answer is {"<faultName>": {"code": <status>, "message": "..."}} (or keystonemiddleware\'s {"error": {...}} on 401); answers of layers in front of Nova are exempt.',
   observes: ['answer', 'refusal'],
-  judge({ answer }) {
+  judge({ answer }, { faultName }) {
     if (answer.status < 400) return notExercisable('no error answer');
     const front = answeredInFrontOfNova(answer);
     if (front) return { status: 'not-exercisable', message: `the ${answer.status} came from ${front.layer} in front of Nova, not from Nova: ${front.why}`, exemptedLayer: front.layer };
@@ -384,7 +384,8 @@ const faultBodyConformance: Check<'fault_body_conformance', Answered> = {
     const fault = body[name];
     if (!isObject(fault)) return fail(`the ${answer.status} body's "${name}" is not an object`);
     if (fault.code !== answer.status) return fail(`the ${answer.status} body's "${name}".code is ${describeValue(fault.code)}`);
-    return typeof fault.message === 'string' && fault.message.length > 0 ? PASS : fail(`the ${answer.status} body's "${name}" has no message`);
+    if (typeof fault.message !== 'string' || fault.message.length === 0) return fail(`the ${answer.status} body's "${name}" has no message`);
+    return faultName === undefined || name === faultName ? PASS : fail(`the ${answer.status} body names the fault "${name}"; Nova names it "${faultName}"`);
   },
 };
 

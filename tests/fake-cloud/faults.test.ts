@@ -213,6 +213,14 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
     },
     faithful: [503, false], faulty: [503, true],
   },
+  'over-limit-as-compute-fault': {
+    observe: async (c) => {
+      const a = await c.create({ interfaceAttachment: { padding: 'x'.repeat(1024 * 1024 + 16) } });
+      return [a.status, Object.keys((a.json ?? {}) as object)];
+    },
+    faithful: [413, ['overLimit']],
+    faulty: [413, ['computeFault']],
+  },
   'text-content-type': { observe: async (c) => (await c.create(c.attachPortBody(0))).headers['content-type'], faithful: 'application/json; charset=UTF-8', faulty: 'text/plain; charset=UTF-8' },
   garbage: { observe: async (c) => { const a = await c.create(c.attachPortBody(0)); return [a.status, a.json === undefined, attachedPort0(c)]; }, faithful: [200, false, true], faulty: [200, true, false] },
   hang: {

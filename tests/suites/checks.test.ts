@@ -125,6 +125,14 @@ describe('check registry', () => {
     expect(verdict.status !== 'pass' && verdict.message).toMatch(/in front of Nova/);
   });
 
+  it('fault_body_conformance with a fault name: a 413 must be overLimit (CI-072), sizelimit\'s 413 stays exempt', () => {
+    expect(runAs('CI-072', 'fault_body_conformance', answered(answer(413, { overLimit: { code: 413, message: 'too large' } })))).toEqual({ status: 'pass' });
+    const misnamed = runAs('CI-072', 'fault_body_conformance', answered(answer(413, { computeFault: { code: 413, message: 'too large' } })));
+    expect(misnamed).toMatchObject({ status: 'fail', message: expect.stringMatching(/names the fault "computeFault"; Nova names it "overLimit"/) });
+    const sizelimit = answer(413, { message: 'Request is too large.', code: '413 Request Entity Too Large', title: 'Request Entity Too Large' });
+    expect(runAs('CI-072', 'fault_body_conformance', answered(sizelimit))).toMatchObject({ status: 'not-exercisable', exemptedLayer: 'oslo.middleware sizelimit' });
+  });
+
   it('fault_body_conformance still judges webob\'s body where no layer in front answers (a 400 is Nova\'s)', () => {
     const webob400 = answer(400, { message: 'bad', code: '400 Bad Request', title: 'Bad Request' });
     expect(runAs('CI-071', 'fault_body_conformance', answered(webob400)).status).toBe('fail');
