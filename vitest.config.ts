@@ -25,7 +25,7 @@ const END_TO_END = [
  *   `npm test` runs these.
  * - `e2e`: the slow end-to-end ones above; `npm run test:e2e` runs these.
  * - `conformance`: the conformance suites that judge a target; `npm run conformance` runs these
- *   (through suites/cli), and so does `npx vitest run --project conformance` with OSI_* variables.
+ *   (through cli/), and so does `npx vitest run --project conformance` with OSI_* variables.
  */
 export default defineConfig({
   test: {

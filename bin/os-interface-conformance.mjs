@@ -4,7 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../suites/cli/main.ts');
+const { runCli } = await import('../cli/main.ts');
 // Not awaited at the top level: a run whose last handles are gone (a stuck close after an interrupt)
 // ends with the exit code set so far, not with node's "unsettled top-level await" (13).
 void runCli(process.argv.slice(2)).then((code) => {

@@ -12,7 +12,7 @@
  */
 import type { CloudApi } from './cloud-api.ts';
 import { compactLedger, isPortId, outstanding, readLedger, type BaselineEvent, type CreatedEvent, type CreatingEvent, type LedgerEvent, type ResourceLedger } from './ledger.ts';
-import { sleep } from './manners.ts';
+import { sleep } from '../harness/async.ts';
 
 export interface CleanupOptions {
   /** How long to wait for one detach or server deletion to take effect. */

@@ -8,6 +8,7 @@
  * One Manners object per process and settings (see sharedManners): the bound is on what the whole
  * process sends, whichever test file or client sends it.
  */
+import { sleep } from '../harness/async.ts';
 
 export interface MannerSettings {
   /** Requests in flight at once, at most. */
@@ -116,44 +117,4 @@ export function sharedManners(settings: MannerSettings): Manners {
     shared.set(key, manners);
   }
   return manners;
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * Runs `work` over the items with at most `limit` running at once; resolves with the results in
- * item order. The first rejection is re-thrown after every started item settled.
- */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const lane = async (): Promise<void> => {
-    for (let index = next++; index < items.length; index = next++) {
-      try {
-        results[index] = await work(items[index] as T, index);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  if (failure) throw (failure as { error: unknown }).error;
-  return results;
 }

@@ -9,7 +9,7 @@
 import type { CloudApi } from './cloud-api.ts';
 import { CloudAccessError, RunInterrupted } from './errors.ts';
 import type { ResourceLedger } from './ledger.ts';
-import { sleep } from './manners.ts';
+import { sleep } from '../harness/async.ts';
 
 export interface ProvisionOptions {
   readonly flavor: string | null;

@@ -23,7 +23,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { CloudConfigError } from '../cloud/errors.ts';
-import { RETRYABLE_STATUSES, backoffMs, retryAfterMs, sleep, type Manners } from '../cloud/manners.ts';
+import { RETRYABLE_STATUSES, backoffMs, retryAfterMs, type Manners } from '../cloud/manners.ts';
+import { sleep } from './async.ts';
 import { CUT_SHORT_RECORD_HEADER, RECONNECT_RECORD_HEADER, RETRIES_RECORD_HEADER, type ExchangeRecord } from '../../contract/outcome-types.ts';
 import type { Redactor } from './redact.ts';
 

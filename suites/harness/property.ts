@@ -8,7 +8,7 @@
  */
 import type { RequirementId } from '../../specs/ledger-types.ts';
 import fc from 'fast-check';
-import { mapBounded } from '../cloud/manners.ts';
+import { mapBounded } from './async.ts';
 import { withCasePath } from './har-recorder.ts';
 import type { Scenario } from './scenario.ts';
 

@@ -12,7 +12,8 @@ import { AuthorizedSender, FixedToken, type TokenSource } from '../cloud/authori
 import { sharedRenewableToken } from '../cloud/credential.ts';
 import { isPortId, ResourceLedger } from '../cloud/ledger.ts';
 import { networkApi } from '../cloud/cloud-api.ts';
-import { sharedManners, sleep } from '../cloud/manners.ts';
+import { sharedManners } from '../cloud/manners.ts';
+import { sleep } from './async.ts';
 import { HttpClient, type Exchange, type HttpRequest, type SendOptions } from './http.ts';
 import { noteRequestSent } from './progress.ts';
 import { Redactor, type SecretBinding } from './redact.ts';

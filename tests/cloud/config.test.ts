@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planDeadlines } from '../../suites/cloud/lifecycle.ts';
-import { helpText } from '../../suites/cli/help.ts';
+import { helpText } from '../../cli/help.ts';
 import { ConfigError, DEFAULT_REMOTE_DEADLINE_S, DEFAULT_REMOTE_RUNS, conformanceTestTimeoutMs, isLoopbackUrl, rateLimitFor, readConfig } from '../../suites/harness/config.ts';
 import { OPTIONS } from '../../suites/harness/options.ts';
 import { chooseMicroversion, limitsOf, mannersOf } from '../../suites/harness/target.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCloud, type RunningFakeCloud } from '../../fixtures/fake-cloud/index.ts';
 import { AuthorizedSender, FixedToken } from '../../suites/cloud/authorized.ts';
-import { cleanupLedgerOnly } from '../../suites/cli/cleanup-only.ts';
+import { cleanupLedgerOnly } from '../../cli/cleanup-only.ts';
 import { LedgerCleaner } from '../../suites/cloud/cleanup.ts';
 import { readConfig } from '../../suites/harness/config.ts';
 import { CloudApi } from '../../suites/cloud/cloud-api.ts';

@@ -14,7 +14,7 @@ import { writeHarFile } from '../../reporters/har.ts';
 import { verifyReport } from '../../reporters/verify.ts';
 import { writeReportFiles } from '../../reporters/write.ts';
 import type { ExchangeRecord, OutcomeStatus } from '../../contract/outcome-types.ts';
-import { REFERENCE_RUNS_DIR, adoptReferenceSettings, resolveReference, shippedReferenceRuns } from '../../suites/cli/certify.ts';
+import { REFERENCE_RUNS_DIR, adoptReferenceSettings, resolveReference, shippedReferenceRuns } from '../../cli/certify.ts';
 import { ConfigError } from '../../suites/harness/config.ts';
 import { scratchDir } from './helpers.ts';
 import { sampleReportBody } from './sample-report.ts';

@@ -9,7 +9,7 @@
  * to vitest through a global, so two runs at once in one process would mix. Before each run the
  * environment is put back as it was at start, so no run sees the variables a previous one set.
  */
-import { runCli } from '../../suites/cli/main.ts';
+import { runCli } from '../../cli/main.ts';
 
 /** What the parent sends: one run's name and CLI arguments. */
 export interface VariantRun {

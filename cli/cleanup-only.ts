@@ -8,18 +8,18 @@
  * (it stays in the ledger), 2 for a configuration or access error.
  */
 import { existsSync } from 'node:fs';
-import { ConfigError, type SuiteConfig } from '../harness/config.ts';
-import { HttpClient } from '../harness/http.ts';
-import { Redactor } from '../harness/redact.ts';
-import { SECRETS } from '../../contract/redact.ts';
-import { newRunId, splitComputeUrl } from '../harness/target.ts';
-import { AuthorizedSender, FixedToken } from '../cloud/authorized.ts';
-import { LedgerCleaner } from '../cloud/cleanup.ts';
-import { CloudApi, networkApi } from '../cloud/cloud-api.ts';
-import { connectCloud } from '../cloud/connect.ts';
-import { cleanupMannersOf } from '../cloud/lifecycle.ts';
-import { isSettled, outstanding, readLedger, ResourceLedger } from '../cloud/ledger.ts';
-import { sharedManners } from '../cloud/manners.ts';
+import { ConfigError, type SuiteConfig } from '../suites/harness/config.ts';
+import { HttpClient } from '../suites/harness/http.ts';
+import { Redactor } from '../suites/harness/redact.ts';
+import { SECRETS } from '../contract/redact.ts';
+import { newRunId, splitComputeUrl } from '../suites/harness/target.ts';
+import { AuthorizedSender, FixedToken } from '../suites/cloud/authorized.ts';
+import { LedgerCleaner } from '../suites/cloud/cleanup.ts';
+import { CloudApi, networkApi } from '../suites/cloud/cloud-api.ts';
+import { connectCloud } from '../suites/cloud/connect.ts';
+import { cleanupMannersOf } from '../suites/cloud/lifecycle.ts';
+import { isSettled, outstanding, readLedger, ResourceLedger } from '../suites/cloud/ledger.ts';
+import { sharedManners } from '../suites/cloud/manners.ts';
 
 /** However long cleanup takes without --deadline-s: bounded, so a hanging cloud cannot hang it. */
 const DEFAULT_BUDGET_MS = 15 * 60_000;

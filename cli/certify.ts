@@ -9,9 +9,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../harness/config.ts';
+import { ConfigError } from '../suites/harness/config.ts';
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 export const REFERENCE_RUNS_DIR = path.join(PROJECT_ROOT, 'fixtures/reference-runs');
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 

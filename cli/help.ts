@@ -1,5 +1,5 @@
 /** `--help`, generated from the options table so it cannot drift from what the CLI accepts. */
-import { OPTIONS } from '../harness/options.ts';
+import { OPTIONS } from '../suites/harness/options.ts';
 
 export function helpText(): string {
   const lines = [

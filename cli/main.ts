@@ -2,7 +2,7 @@
  * `npm run conformance -- [options]`: runs the conformance suites against a target (the embedded
  * fake cloud, a compute URL, or a cloud from clouds.yaml / OS_*) and writes the reports. Also
  * `--cleanup-only LEDGER`, `--version`, and the commands in COMMANDS (`list`, `verify [--public-key
- * KEY] FILE`, `matrix FILE...`, `diff A B`, `keygen DIR`; certification: suites/cli/certify.ts,
+ * KEY] FILE`, `matrix FILE...`, `diff A B`, `keygen DIR`; certification: cli/certify.ts,
  * reporters/sign.ts, reporters/diff.ts).
  *
  * Exit codes: 0 every MUST requirement passed; 1 a MUST failed (or the run could not judge one, or
@@ -14,33 +14,33 @@ import { parseArgs } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import type { Reporter, Vitest } from 'vitest/node';
-import { ConfigError, readConfig, type SuiteConfig } from '../harness/config.ts';
-import { OPTIONS } from '../harness/options.ts';
-import { setPreparedTarget } from '../harness/prepared.ts';
-import { PROGRESS_FILE_ENV, ProgressLine, planText, plannedRequests } from '../harness/progress.ts';
-import type { TargetHandoff } from '../harness/target.ts';
-import { CloudAccessError } from '../cloud/errors.ts';
-import { RunInterrupts } from '../cloud/interrupts.ts';
-import { planDeadlines, RunLifecycle, type TeardownSummary } from '../cloud/lifecycle.ts';
-import { startHarRecording } from '../harness/har-recorder.ts';
-import { finishHarRecording, harComment } from '../../reporters/har.ts';
-import type { ConformanceReport } from '../../reporters/report-types.ts';
-import { suiteVersion } from '../harness/suite-version.ts';
-import { ReportSigner, SigningKeyError } from '../../reporters/sign.ts';
+import { ConfigError, readConfig, type SuiteConfig } from '../suites/harness/config.ts';
+import { OPTIONS } from '../suites/harness/options.ts';
+import { setPreparedTarget } from '../suites/harness/prepared.ts';
+import { PROGRESS_FILE_ENV, ProgressLine, planText, plannedRequests } from '../suites/harness/progress.ts';
+import type { TargetHandoff } from '../suites/harness/target.ts';
+import { CloudAccessError } from '../suites/cloud/errors.ts';
+import { RunInterrupts } from '../suites/cloud/interrupts.ts';
+import { planDeadlines, RunLifecycle, type TeardownSummary } from '../suites/cloud/lifecycle.ts';
+import { startHarRecording } from '../suites/harness/har-recorder.ts';
+import { finishHarRecording, harComment } from '../reporters/har.ts';
+import type { ConformanceReport } from '../reporters/report-types.ts';
+import { suiteVersion } from '../suites/harness/suite-version.ts';
+import { ReportSigner, SigningKeyError } from '../reporters/sign.ts';
 import { adoptReferenceSettings, resolveReference } from './certify.ts';
 import { cleanupLedgerOnly } from './cleanup-only.ts';
-import { faults } from '../../fixtures/fake-cloud/faults.ts';
+import { faults } from '../fixtures/fake-cloud/faults.ts';
 import { helpText } from './help.ts';
 import { jsonSummary, listCommand } from './summary.ts';
-import { selectionFromEnv, selectionProblem } from '../../contract/selection.ts';
-import { ledger } from '../../specs/index.ts';
-import { reportDirProblem as checkReportDir } from '../../contract/report-dir.ts';
-import { suiteInfo } from '../../reporters/suite-info.ts';
+import { selectionFromEnv, selectionProblem } from '../contract/selection.ts';
+import { ledger } from '../specs/index.ts';
+import { reportDirProblem as checkReportDir } from '../contract/report-dir.ts';
+import { suiteInfo } from '../reporters/suite-info.ts';
 
 class UsageError extends Error {}
 
 /** The suite's own checkout: vitest runs from here whatever the working directory (clouds.yaml may live elsewhere). */
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 /**
  * `--runs -1` reaches parseArgs as a flag followed by what looks like another flag, which it calls
@@ -144,7 +144,7 @@ async function runSuites(): Promise<number> {
   }
   // The run's exit code stays the verdict's: against another cloud a diff is expected to show something.
   if (reference !== null && interrupts.signalExitCode === null && code !== 2) {
-    const { diffCommand } = await import('../../reporters/cli-commands.ts');
+    const { diffCommand } = await import('../reporters/cli-commands.ts');
     await diffCommand(config.reportDir, reference, config.reportDir);
   }
   // Something the run created is still on the cloud: never a clean exit.
@@ -167,7 +167,7 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
   setPreparedTarget(handoff);
   const progress = handoff.ok ? startProgress(config, handoff.target.manners.maxRps) : null;
   const { startVitest } = await import('vitest/node');
-  const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
+  const { default: ConformanceReporter } = await import('../reporters/conformance-reporter.ts');
   // Hands the run to the interrupts: they cancel it, and vitest's own signal handlers (which exit at once) go.
   const cancel = (): void => void running.vitest?.cancelCurrentRun('keyboard-input').catch(() => undefined);
   // A cancel asked for before vitest has started its run (a signal while it starts up) is reset by
@@ -263,19 +263,19 @@ const COMMANDS: Readonly<Record<string, (positionals: readonly string[]) => Prom
   },
   verify: async (positionals) => {
     if (positionals.length !== 1) throw new UsageError('verify takes one file: conformance verify [--public-key KEY.pub.pem] reports/conformance.json');
-    return (await import('../../reporters/cli-commands.ts')).verifyCommand(positionals[0] ?? '', undefined, process.env.OSI_PUBLIC_KEY ?? null);
+    return (await import('../reporters/cli-commands.ts')).verifyCommand(positionals[0] ?? '', undefined, process.env.OSI_PUBLIC_KEY ?? null);
   },
   diff: async (positionals) => {
     if (positionals.length !== 2) throw new UsageError('diff takes two runs (report directories): conformance diff reports-a/ reports-b/');
-    return (await import('../../reporters/cli-commands.ts')).diffCommand(positionals[0] ?? '', positionals[1] ?? '', process.env.OSI_REPORT_DIR ?? 'reports/diff');
+    return (await import('../reporters/cli-commands.ts')).diffCommand(positionals[0] ?? '', positionals[1] ?? '', process.env.OSI_REPORT_DIR ?? 'reports/diff');
   },
   keygen: async (positionals) => {
     if (positionals.length !== 1) throw new UsageError('keygen takes one directory: conformance keygen keys/');
-    return (await import('../../reporters/cli-commands.ts')).keygenCommand(positionals[0] ?? '');
+    return (await import('../reporters/cli-commands.ts')).keygenCommand(positionals[0] ?? '');
   },
   matrix: async (positionals) => {
     if (positionals.length < 1) throw new UsageError('matrix takes one or more conformance.json files');
-    return (await import('../../reporters/cli-commands.ts')).matrixCommand(positionals, process.env.OSI_REPORT_DIR ?? 'reports/matrix');
+    return (await import('../reporters/cli-commands.ts')).matrixCommand(positionals, process.env.OSI_REPORT_DIR ?? 'reports/matrix');
   },
 };
 

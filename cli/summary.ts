@@ -2,11 +2,11 @@
  * What the CLI prints for machines and for a first look: `--json` (the run's summary as JSON on
  * stdout) and `list` (the requirements, without running anything).
  */
-import { ledger } from '../../specs/index.ts';
-import { firstReason } from '../../reporters/present.ts';
-import type { ConformanceReport, ReportCounts, ReportSelection, RequirementStatus, Verdict } from '../../reporters/report-types.ts';
-import type { SuiteConfig } from '../harness/config.ts';
-import { isSelected } from '../../contract/selection.ts';
+import { ledger } from '../specs/index.ts';
+import { firstReason } from '../reporters/present.ts';
+import type { ConformanceReport, ReportCounts, ReportSelection, RequirementStatus, Verdict } from '../reporters/report-types.ts';
+import type { SuiteConfig } from '../suites/harness/config.ts';
+import { isSelected } from '../contract/selection.ts';
 
 export interface JsonSummary {
   readonly verdict: Verdict['value'];
