@@ -18,7 +18,6 @@ import { compareMicroversions, requestSchemaFor, schemas } from '../specs/index.
 import { TAG_IN_REQUEST, TAG_MAX_LENGTH } from '../specs/formats/tag.ts';
 import { arbitraryFor, breakagesOf, unknownKey, type Breakage } from './json-schema-arbitrary.ts';
 import { fakerText, realisticTag } from './realistic.ts';
-import { malformedUuid } from './uuid.ts';
 import { faker } from '@faker-js/faker';
 
 /** What the target offers for valid requests. */
@@ -350,6 +349,3 @@ export function unknownIdCases(): fc.Arbitrary<InvalidCase> {
     body: { interfaceAttachment: { [field]: id } },
   }));
 }
-
-export { malformedUuid };
-

@@ -4,7 +4,7 @@
  * A child process keeps the inner run apart from the vitest running these tests.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,9 +106,4 @@ export function requirement(report: ConformanceReport, id: string): ConformanceR
   const found = report.requirements.find((r) => r.id === id);
   if (!found) throw new Error(`${id} not in report`);
   return found;
-}
-
-export function ensureDir(path: string): string {
-  mkdirSync(path, { recursive: true });
-  return path;
 }
