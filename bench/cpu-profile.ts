@@ -52,7 +52,7 @@ const RULES: ReadonlyArray<{ readonly category: Category; readonly pattern: RegE
   // The raw loop's few lines are its client code: the counterpart of the suite's.
   { category: 'http-client', pattern: /\/suites\/harness\/(http|session|redact)\.ts|\/suites\/cloud\/|\/bench\/raw-exchanges\.ts/ },
   { category: 'target', pattern: /\/fixtures\/fake-cloud\// },
-  { category: 'reporting', pattern: /\/reporters\// },
+  { category: 'reporting', pattern: /\/reporters\/|\/contract\// },
   { category: 'test-runner', pattern: /\/node_modules\/(vitest|@vitest|tinypool|tinybench|tinyspy|tinyrainbow|birpc|chai|pathe|std-env|magic-string|vite-node)\// },
   { category: 'module-loading', pattern: /^node:internal\/(modules|vm|bootstrap|process\/pre_execution|main)|^node:vm|\/node_modules\/(tsx|esbuild|vite|rollup|get-tsconfig|es-module-lexer)\// },
 ];

@@ -4,6 +4,7 @@
  * from it, and `--help` is printed from it, so the three can never drift apart.
  */
 import { SELECTION_ENV } from '../../contract/selection.ts';
+import { TAG_IN_REQUEST, TAG_IN_RESPONSE } from '../../specs/formats/tag.ts';
 
 export interface OptionSpec {
   /** Long flag without dashes, e.g. "target". */
@@ -39,7 +40,7 @@ export const OPTION_SPECS = [
   { flag: 'reader-token', env: 'OSI_READER_TOKEN', kind: 'string', secret: true, help: 'Token with a read-only role in the project, for the 403 check. Give it as OSI_READER_TOKEN in the environment.' },
   { flag: 'control-url', env: 'OSI_CONTROL_URL', kind: 'string', help: 'Fault-injection endpoint of a test cloud that can be switched to unavailable (the embedded fake cloud has one), for the 503 checks.', example: 'http://127.0.0.1:8774/_control' },
   { flag: 'control-token', env: 'OSI_CONTROL_TOKEN', kind: 'string', secret: true, help: 'Token for --control-url. Give it as OSI_CONTROL_TOKEN in the environment.' },
-  { flag: 'microversion', env: 'OSI_MICROVERSION', kind: 'string', help: 'Compute microversion for the general scenarios (default 2.1), chosen inside the range the target\'s version document gives: latest becomes its maximum (named in the report), and a version outside the range is refused before the run (exit 2), never clamped. Scenarios about 2.49 and 2.70 use those versions when the target supports them.', example: '2.70' },
+  { flag: 'microversion', env: 'OSI_MICROVERSION', kind: 'string', help: `Compute microversion for the general scenarios (default 2.1), chosen inside the range the target's version document gives: latest becomes its maximum (named in the report), and a version outside the range is refused before the run (exit 2), never clamped. Scenarios about ${TAG_IN_REQUEST} and ${TAG_IN_RESPONSE} use those versions when the target supports them.`, example: TAG_IN_RESPONSE },
   { flag: 'runs', env: 'OSI_RUNS', kind: 'integer', help: 'Property runs per generated scenario (default 3 against a cloud or --target: the smallest that flagged every faulty variant, BENCHMARKS.md; 100 against the embedded fake cloud). Scenarios that attach and detach on the target run a quarter as many (each costs seconds on a real cloud).', example: '1000' },
   { flag: 'seed', env: 'OSI_SEED', kind: 'integer', help: 'Seed of the generators; every run prints its seed, and the same seed replays the same requests.', example: '42' },
   { flag: 'timeout-ms', env: 'OSI_TIMEOUT_MS', kind: 'integer', help: 'Per-request timeout in milliseconds (default 10000).', example: '5000' },
