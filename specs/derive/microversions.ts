@@ -9,6 +9,11 @@ export interface Microversion {
 
 const MICROVERSION = /^([1-9]\d*)\.([1-9]\d*|0)$/;
 
+/** Whether `text` is a microversion in Nova's syntax ("2.1", "2.70"; not "2.01" or "latest"). */
+export function isMicroversion(text: string): boolean {
+  return MICROVERSION.test(text);
+}
+
 export function parseMicroversion(text: string): Microversion {
   const match = MICROVERSION.exec(text);
   if (match === null) throw new Error(`'${text}' is not a microversion (expected MAJOR.MINOR, e.g. 2.49)`);

@@ -6,6 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { ledger } from '../../specs/index.ts';
 import { isUuidShaped } from '../../specs/formats/uuid.ts';
+import { isMicroversion } from '../../specs/derive/microversions.ts';
 import { OPTION_SPECS, type OptionFlag } from './options.ts';
 import { selectionProblem, type Selection } from '../../contract/selection.ts';
 
@@ -121,7 +122,6 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const MICROVERSION = /^([1-9]\d*)\.([1-9]\d*|0)$|^latest$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -206,7 +206,7 @@ function uuidLike(env: Env, flag: OptionFlag): string | null {
 
 export function readConfig(env: Env): SuiteConfig {
   const microversion = raw(env, 'microversion') ?? '2.1';
-  if (!MICROVERSION.test(microversion)) throw new ConfigError(`--microversion must look like 2.1, 2.70 or latest, got "${microversion}"`);
+  if (microversion !== 'latest' && !isMicroversion(microversion)) throw new ConfigError(`--microversion must look like 2.1, 2.70 or latest, got "${microversion}"`);
   const profile = raw(env, 'profile') ?? 'document';
   if (profile !== 'document' && profile !== 'nova') throw new ConfigError(`--profile must be "document" or "nova", got "${profile}"`);
   const portIds = list(env, 'port-id');
