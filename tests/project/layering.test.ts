@@ -26,18 +26,6 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly string[] | 'anything'>> = {
   cli: 'anything',
 };
 
-/**
- * Imports that break the rule today, each with why it stands and who removes it. The test fails
- * when one is gone too, so the list cannot outlive its reason.
- */
-const KNOWN_EXCEPTIONS: ReadonlyArray<{ readonly file: string; readonly imports: string; readonly why: string }> = [
-  {
-    file: 'reporters/aggregate.ts',
-    imports: 'suites/harness/needs.ts',
-    why: 'which needs a target offered decides not-exercisable; moves below the reporters with the ledger-driven judge (issue 13, point 1)',
-  },
-];
-
 const LAYERS = Object.keys(MAY_IMPORT) as Layer[];
 
 function tsFiles(dir: string): string[] {
@@ -94,14 +82,8 @@ describe('layering: imports point one way', () => {
   const found = breaches();
 
   it('no folder imports from a folder it must not (README, "Layout: the data flow")', () => {
-    const unexpected = found.filter((b) => !KNOWN_EXCEPTIONS.some((e) => e.file === b.file && e.imports === b.imports));
-    const lines = unexpected.map((b) => `${b.file} imports '${b.written}' (${b.imports}): ${b.file.split('/')[0]} may import ${JSON.stringify(MAY_IMPORT[layerOf(b.file) ?? 'cli'])}`);
+    const lines = found.map((b) => `${b.file} imports '${b.written}' (${b.imports}): ${b.file.split('/')[0]} may import ${JSON.stringify(MAY_IMPORT[layerOf(b.file) ?? 'cli'])}`);
     expect(lines).toEqual([]);
-  });
-
-  it('every known exception still stands (remove it from the list once the import is gone)', () => {
-    const gone = KNOWN_EXCEPTIONS.filter((e) => !found.some((b) => b.file === e.file && b.imports === e.imports));
-    expect(gone.map((e) => `${e.file} no longer imports ${e.imports}`)).toEqual([]);
   });
 
   it('reads every kind of import, and no import quoted in a comment', () => {
