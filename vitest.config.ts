@@ -1,5 +1,22 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { conformanceTestTimeoutMs } from './suites/harness/config.ts';
+
+/**
+ * The conformance files run in the order of their paths, always. Vitest's default order comes from
+ * its results cache (failed files first, then the slowest), so it depended on the run before, and
+ * two runs of one seed could send their requests in another order and get different reports from a
+ * cloud with state (the same port attached by another file first). The other projects keep
+ * vitest's order, which is the faster one for parallel files.
+ */
+class ConformanceFileOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isConformance = (file: TestSpecification): boolean => file.project.name === 'conformance';
+    const conformance = sorted.filter(isConformance).sort((a, b) => (a.moduleId < b.moduleId ? -1 : a.moduleId > b.moduleId ? 1 : 0));
+    return [...sorted.filter((file) => !isConformance(file)), ...conformance];
+  }
+}
 
 /**
  * Slow end-to-end tests of the project's own code: each spawns the CLI many times (the suite against
@@ -34,6 +51,7 @@ export default defineConfig({
     // `npm run conformance` spends most of its wall time starting up (BENCHMARKS.md). No plugin
     // here reads anything but the file itself, which is the case the cache cannot go stale in.
     experimental: { fsModuleCache: true },
+    sequence: { sequencer: ConformanceFileOrder },
     // `npx vitest run --project conformance` prints the verdict and writes the reports like
     // `npm run conformance` does; the reporter ignores the `self` project's files. To turn it off,
     // name the reporters yourself: `--reporter=default` (or `--reporter=blob` for shards).
