@@ -130,10 +130,11 @@ export function breakagesOf(schema: JsonSchema): Breakage[] {
   }
   if (formats.includes('uuid')) out.push({ name: 'malformed uuid', value: malformedUuid() });
   if (formats.includes('ipv4') || formats.includes('ipv6')) out.push({ name: 'malformed ip address', value: malformedIpAddress() });
-  if (schema.minLength !== undefined && schema.minLength > 0) out.push({ name: `too short (${schema.minLength - 1})`, value: fc.string({ minLength: schema.minLength - 1, maxLength: schema.minLength - 1 }).filter((s) => s.length === schema.minLength! - 1) });
-  if (schema.maxLength !== undefined) {
-    const n = schema.maxLength + 1;
-    out.push({ name: `too long (${n}+)`, value: fc.string({ minLength: n, maxLength: n + 20, unit: 'grapheme-ascii' }).filter((s) => s.length > schema.maxLength! && !/[,/]/.test(s)) });
+  const { minLength, maxLength } = schema;
+  if (minLength !== undefined && minLength > 0) out.push({ name: `too short (${minLength - 1})`, value: fc.string({ minLength: minLength - 1, maxLength: minLength - 1 }).filter((s) => s.length === minLength - 1) });
+  if (maxLength !== undefined) {
+    const n = maxLength + 1;
+    out.push({ name: `too long (${n}+)`, value: fc.string({ minLength: n, maxLength: n + 20, unit: 'grapheme-ascii' }).filter((s) => s.length > maxLength && !/[,/]/.test(s)) });
   }
   if (schema.pattern !== undefined) {
     const pattern = new RegExp(schema.pattern, 'u');

@@ -60,7 +60,7 @@ export function parseCsapiDocument(text: string, sourceName: string): OperationM
   let section: Section | null = null;
   index = summary.next;
 
-  while ((index = lines.skipBlank(index)) < lines.length) {
+  for (index = lines.skipBlank(index); index < lines.length; index = lines.skipBlank(index)) {
     const line = lines.at(index);
     if (isUnderlined(lines, index, '^')) {
       const heading = line.trim();

@@ -236,7 +236,7 @@ const responseFieldConformance: Check<'response_field_conformance', Answered> = 
 function echoedField(answer: HttpAnswer, microversion: string, field: ResponseField): { value: unknown } | Verdict {
   const shape = judgeField(answer, microversion, field);
   if (shape.status !== 'pass') return notExercisable(`${field} is not well-formed; judged by its field requirement`);
-  return { value: (attachmentFields(answer) ?? {})[field] };
+  return { value: attachmentFields(answer)?.[field] };
 }
 
 /** How the answer names each thing that can be asked for, in a failure message. */

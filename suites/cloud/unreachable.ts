@@ -22,14 +22,14 @@ function describeOrigin(url: string): { origin: string; host: string } {
 
 /** The peer answered, but not with HTTP the parser could read (llhttp's HPE_* codes). */
 export function brokenAnswer(code: string | undefined): boolean {
-  return code !== undefined && code.startsWith('HPE_');
+  return code?.startsWith('HPE_') === true;
 }
 
 export function explainUnreachable(url: string, code: string | undefined, detail: string | undefined): string {
   const { origin, host } = describeOrigin(url);
   const isHttps = origin.startsWith('https:');
   switch (true) {
-    case code !== undefined && code.startsWith('HTTP_'):
+    case code?.startsWith('HTTP_') === true:
       return `${origin} kept answering ${code.slice(5)}: ${detail ?? 'retries exhausted'}`;
     case code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL':
       return `DNS: cannot resolve ${host} (${code}); check the URL (${origin})`;

@@ -5,7 +5,7 @@
  * only under its SHOULD requirement (generators/requests.ts).
  */
 import type { RequirementId } from '../../specs/ledger-types.ts';
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import { describe } from 'vitest';
 import { breakableFields, fieldProperties, notAnObjectCases, unknownIdCases, unknownKeyCases, wrapperCases, type InvalidCase } from '../../generators/requests.ts';
 import { checkProperty } from '../harness/property.ts';

@@ -296,7 +296,10 @@ export class HttpClient {
        * and the reset may reach the client before the body's end, or while it is still sending.
        */
       const failed = (error: NodeJS.ErrnoException): void => {
-        if (partial !== null && !(error instanceof TimeoutError)) return finish({ answer: partial(error.code ?? error.message) });
+        if (partial !== null && !(error instanceof TimeoutError)) {
+          finish({ answer: partial(error.code ?? error.message) });
+          return;
+        }
         const code = error.code ?? '';
         finish({ error: req.reusedSocket && !answered && STALE_SOCKET_CODES.has(code) ? new StaleSocketError(code) : error });
       };

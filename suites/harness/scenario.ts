@@ -350,6 +350,7 @@ export function conformanceTest(title: string, requirementIds: readonly Requirem
         scenario.judgeCrossCutting();
         task.meta.outcomes = scenario.outcomes();
         noteJudged([...requirementIds, ...task.meta.outcomes.map((o) => o.requirement)]);
+        // biome-ignore lint/correctness/noUnsafeFinally: a port left attached fails the test even when its body threw; the outcomes are recorded above first.
         if (leftovers.length > 0) throw new Error(`could not detach port(s) the suite attached: ${leftovers.join(', ')}`);
       }
     }, () => {

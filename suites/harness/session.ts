@@ -225,7 +225,7 @@ export class TargetSession {
   async interfaces(): Promise<string[] | null> {
     const { answer } = await this.send({ method: 'GET', url: this.collectionUrl(), headers: this.headers({ microversion: null }, false) });
     const items = (answer?.json as { interfaceAttachments?: unknown } | undefined)?.interfaceAttachments;
-    if (!answer || answer.status !== 200 || !Array.isArray(items)) return null;
+    if (answer?.status !== 200 || !Array.isArray(items)) return null;
     return items.map((item) => (item as { port_id?: unknown }).port_id).filter((id): id is string => typeof id === 'string');
   }
 
