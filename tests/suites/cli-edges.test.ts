@@ -65,6 +65,16 @@ describe('what a new user tries first (item 11)', () => {
     const report = JSON.parse(readFileSync(path.join(reportDir, 'conformance.json'), 'utf8')) as { requirements: Array<{ id: string }> };
     expect(report.requirements.map((r) => r.id)).toEqual(['CI-020', 'CI-058']);
   });
+
+  it('--skip of a test\'s own requirements skips the test, though cross-cutting ones could be judged on what it sends; --only of a cross-cutting one runs every test', () => {
+    const stateful = ['CI-100', 'CI-101', 'CI-102', 'CI-103', 'CI-104'].join(',');
+    const skipped = cli(['--skip', stateful, '--runs', '2', '--report-dir', path.join(work, 'skip-stateful')]);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toMatch(/○ suites\/conformance\/stateful\.test\.ts \(1 tests, 1 skipped/);
+    const crossCutting = cli(['--only', 'CI-037', '--runs', '2', '--report-dir', path.join(work, 'only-cross-cutting')]);
+    expect(crossCutting.code, crossCutting.stderr).toBe(0);
+    expect(crossCutting.stdout).toMatch(/✓ suites\/conformance\/stateful\.test\.ts \(1 tests;/);
+  });
 });
 
 describe('bad input: one line, exit 2, nothing sent (items 1, 2, 9, 14)', () => {
