@@ -105,6 +105,8 @@ export class TargetSession {
   private readonly ledger: ResourceLedger | null;
   /** Ports this file attached (or may have: a 200) and has not yet seen detached. */
   private readonly attachedBySuite = new Set<string>();
+  /** The server's interfaces at this session's first list read: what the suite found, not made. */
+  private foundAttached: ReadonlySet<string> | null = null;
   /** Of those, the ones written to the ledger: attaches the suite accepted as real. */
   private readonly ledgered = new Set<string>();
   /** Set while the session itself has switched the target to unavailable: its 503s are the point. */
@@ -226,7 +228,9 @@ export class TargetSession {
     const { answer } = await this.send({ method: 'GET', url: this.collectionUrl(), headers: this.headers({ microversion: null }, false) });
     const items = (answer?.json as { interfaceAttachments?: unknown } | undefined)?.interfaceAttachments;
     if (answer?.status !== 200 || !Array.isArray(items)) return null;
-    return items.map((item) => (item as { port_id?: unknown }).port_id).filter((id): id is string => typeof id === 'string');
+    const listed = items.map((item) => (item as { port_id?: unknown }).port_id).filter((id): id is string => typeof id === 'string');
+    this.foundAttached ??= new Set(listed);
+    return listed;
   }
 
   show(portId: string): Promise<Exchange> {
@@ -242,7 +246,10 @@ export class TargetSession {
    * ignored: a DELETE to `…/os-interface/` or to garbage removes nothing.
    */
   track(portId: string): void {
-    if (isPortId(portId)) this.attachedBySuite.add(portId);
+    // A port the server had before this file's first list read (its boot port, another's) is never
+    // the suite's to detach, whatever an answer claims: a cloud that answers an attach with the boot
+    // port's id (wrong-port-echoed) had the suite detach the server's own interface at cleanup.
+    if (isPortId(portId) && !this.foundAttached?.has(portId)) this.attachedBySuite.add(portId);
   }
 
   /**
