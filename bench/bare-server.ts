@@ -21,7 +21,9 @@ export interface RecordedAnswer {
 export type RecordedAnswers = Readonly<Record<string, RecordedAnswer>>;
 
 function serve(answers: RecordedAnswers): http.Server {
-  const prepared = new Map(Object.entries(answers).map(([method, answer]) => [method, { ...answer, body: Buffer.from(answer.body, 'utf8'), headers: answer.headers.flat() }]));
+  const prepared = new Map(
+    Object.entries(answers).map(([method, answer]) => [method, { ...answer, body: Buffer.from(answer.body, 'utf8'), headers: answer.headers.flat() }]),
+  );
   return http.createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
     const answer = prepared.get(req.method ?? '');
     req.resume();

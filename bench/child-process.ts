@@ -29,7 +29,8 @@ export function startChildServer(entry: string, args: readonly string[]): Promis
       child.kill('SIGKILL');
       reject(error);
     }
-    const exitedEarly = (code: number | null): void => fail(new Error(`${path.basename(entry)} exited (${String(code)}) before it was ready: ${output.trim()}`));
+    const exitedEarly = (code: number | null): void =>
+      fail(new Error(`${path.basename(entry)} exited (${String(code)}) before it was ready: ${output.trim()}`));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();

@@ -41,11 +41,26 @@ export interface CliRunResult {
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 export function runCli(options: CliRunOptions): Promise<CliRunResult> {
-  const profiling = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`];
-  const args = [...profiling, CLI_PATH, '--runs', String(options.runs), '--seed', String(options.seed), '--report-dir', options.reportDir, ...(options.extraArgs ?? [])];
+  const profiling =
+    options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`];
+  const args = [
+    ...profiling,
+    CLI_PATH,
+    '--runs',
+    String(options.runs),
+    '--seed',
+    String(options.seed),
+    '--report-dir',
+    options.reportDir,
+    ...(options.extraArgs ?? []),
+  ];
   return new Promise((resolve, reject) => {
     const spawnedAtUs = monotonicUs();
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...(options.env ?? {}) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...(options.env ?? {}) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const cap = options.capMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.capMs);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

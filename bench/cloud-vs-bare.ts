@@ -116,7 +116,14 @@ export async function compareCloudWithBare(workDir: string, options: LoadOptions
       }
       const cloudMedian = median(cloudRps);
       const bareMedian = median(bareRps);
-      out.push({ request: request.name, expectedStatus: request.expectedStatus, cloudRps: cloudMedian, bareRps: bareMedian, ratio: cloudMedian / bareMedian, unexpected });
+      out.push({
+        request: request.name,
+        expectedStatus: request.expectedStatus,
+        cloudRps: cloudMedian,
+        bareRps: bareMedian,
+        ratio: cloudMedian / bareMedian,
+        unexpected,
+      });
     }
     return out;
   } finally {

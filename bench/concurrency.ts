@@ -56,7 +56,12 @@ export async function measureConcurrency(target: ResolvedTarget, workDir: string
   }
   for (let round = 0; round < plan.cliRepeats; round++) {
     for (const level of plan.levels) {
-      const run = await runCli({ runs: plan.cliRuns, seed: plan.seed, reportDir: path.join(workDir, `concurrency-${level}-${round}`), extraArgs: ['--concurrency', String(level)] });
+      const run = await runCli({
+        runs: plan.cliRuns,
+        seed: plan.seed,
+        reportDir: path.join(workDir, `concurrency-${level}-${round}`),
+        extraArgs: ['--concurrency', String(level)],
+      });
       if (run.exitCode !== 0) throw new Error(`--concurrency ${level}: the CLI exited ${String(run.exitCode)}: ${run.stderr.trim().split('\n')[0] ?? ''}`);
       cliWalls.get(level)?.push(run.wallMs);
     }

@@ -47,14 +47,25 @@ export type Category =
 /** First matching rule wins; a URL no rule matches names no part (the walk goes on). */
 const RULES: ReadonlyArray<{ readonly category: Category; readonly pattern: RegExp }> = [
   { category: 'generation', pattern: /\/node_modules\/(fast-check|@faker-js|pure-rand)\/|\/generators\// },
-  { category: 'validation', pattern: /\/node_modules\/(ajv|ajv-formats|fast-deep-equal|fast-uri|json-schema-traverse)\/|\/suites\/checks\/|\/specs\/|\/suites\/harness\/(scenario|steps|property)\.ts/ },
+  {
+    category: 'validation',
+    pattern:
+      /\/node_modules\/(ajv|ajv-formats|fast-deep-equal|fast-uri|json-schema-traverse)\/|\/suites\/checks\/|\/specs\/|\/suites\/harness\/(scenario|steps|property)\.ts/,
+  },
   { category: 'http', pattern: /^node:(_http_\w+|http|https|net|tls|dns|stream|internal\/(stream_base_commons|streams\/|net|url|http))/ },
   // The raw loop's few lines are its client code: the counterpart of the suite's.
   { category: 'http-client', pattern: /\/suites\/harness\/(http|session|redact)\.ts|\/suites\/cloud\/|\/bench\/raw-exchanges\.ts/ },
   { category: 'target', pattern: /\/fixtures\/fake-cloud\// },
   { category: 'reporting', pattern: /\/reporters\/|\/contract\// },
-  { category: 'test-runner', pattern: /\/node_modules\/(vitest|@vitest|tinypool|tinybench|tinyspy|tinyrainbow|birpc|chai|pathe|std-env|magic-string|vite-node)\// },
-  { category: 'module-loading', pattern: /^node:internal\/(modules|vm|bootstrap|process\/pre_execution|main)|^node:vm|\/node_modules\/(tsx|esbuild|vite|rollup|get-tsconfig|es-module-lexer)\// },
+  {
+    category: 'test-runner',
+    pattern: /\/node_modules\/(vitest|@vitest|tinypool|tinybench|tinyspy|tinyrainbow|birpc|chai|pathe|std-env|magic-string|vite-node)\//,
+  },
+  {
+    category: 'module-loading',
+    pattern:
+      /^node:internal\/(modules|vm|bootstrap|process\/pre_execution|main)|^node:vm|\/node_modules\/(tsx|esbuild|vite|rollup|get-tsconfig|es-module-lexer)\//,
+  },
 ];
 
 const PSEUDO_FRAMES: ReadonlyMap<string, Category> = new Map([

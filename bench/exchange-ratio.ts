@@ -33,7 +33,10 @@ async function rawRound(requests: readonly HttpRequest[]): Promise<number> {
   }
 }
 
-export async function compareExchanges(target: ResolvedTarget, options: { readonly cases: number; readonly rounds: number; readonly warmupCases: number }): Promise<ExchangeComparison> {
+export async function compareExchanges(
+  target: ResolvedTarget,
+  options: { readonly cases: number; readonly rounds: number; readonly warmupCases: number },
+): Promise<ExchangeComparison> {
   // Warm-up: JIT, connections, the cloud's caches; also gives the raw side its first requests.
   const warmup = await runSuiteExchanges(target, options.warmupCases);
   await rawRound(warmup.requests);

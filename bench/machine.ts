@@ -13,7 +13,9 @@ export interface MachineFacts {
 
 function cpuModel(): string {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line) return line.slice(line.indexOf(':') + 1).trim();
   } catch {
     // not Linux: fall back to what node reports

@@ -82,7 +82,18 @@ async function measure(plan: BenchPlan, workDir: string): Promise<BenchResults> 
   }
   if (plan.sections.has('verdict')) {
     progress('time to a verdict against misbehaving clouds');
-    results.verdict = await measureTimeToVerdict(workDir, { timeoutMs: plan.verdict.timeoutMs, runs: plan.verdict.runs, seed: plan.seed, extraArgs: ['--detach-timeout-s', String(plan.verdict.detachTimeoutS)], capMs: 600_000, ...(plan.verdict.only ? { only: plan.verdict.only } : {}) }, progress);
+    results.verdict = await measureTimeToVerdict(
+      workDir,
+      {
+        timeoutMs: plan.verdict.timeoutMs,
+        runs: plan.verdict.runs,
+        seed: plan.seed,
+        extraArgs: ['--detach-timeout-s', String(plan.verdict.detachTimeoutS)],
+        capMs: 600_000,
+        ...(plan.verdict.only ? { only: plan.verdict.only } : {}),
+      },
+      progress,
+    );
   }
   if (plan.sections.has('runs')) {
     progress(`faulty variants at --runs ${plan.runsValues.join(', ')}`);

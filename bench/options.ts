@@ -22,7 +22,13 @@ export interface BenchPlan {
   readonly loopSizes: ReadonlyArray<{ readonly size: number; readonly repeats: number }>;
   readonly cliRuns: ReadonlyArray<{ readonly size: number; readonly repeats: number }>;
   readonly profileRuns: number;
-  readonly concurrency: { readonly levels: readonly number[]; readonly loopCases: number; readonly loopRounds: number; readonly cliRuns: number; readonly cliRepeats: number };
+  readonly concurrency: {
+    readonly levels: readonly number[];
+    readonly loopCases: number;
+    readonly loopRounds: number;
+    readonly cliRuns: number;
+    readonly cliRepeats: number;
+  };
   readonly load: { readonly connections: number; readonly durationSeconds: number; readonly rounds: number };
   /** Time to a verdict against misbehaving clouds: the request timeout and detach bound the runs use. */
   readonly verdict: { readonly timeoutMs: number; readonly detachTimeoutS: number; readonly runs: number; readonly only?: readonly string[] };
@@ -39,14 +45,23 @@ export function planFrom(argv: readonly string[]): BenchPlan {
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'write-markdown': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        quick: { type: 'boolean' },
+        only: { type: 'string' },
+        'write-markdown': { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
     throw new BenchUsageError(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n${USAGE}`);
   }
-  const only = values.only?.split(',').map((s) => s.trim()).filter((s) => s.length > 0) ?? [...DEFAULT_SECTIONS];
+  const only = values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0) ?? [...DEFAULT_SECTIONS];
   for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new BenchUsageError(`unknown section "${name}"\n${USAGE}`);
   const seed = values.seed === undefined ? 20261127 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new BenchUsageError(`--seed must be an integer\n${USAGE}`);
@@ -56,8 +71,15 @@ export function planFrom(argv: readonly string[]): BenchPlan {
     ? {
         ...common,
         exchange: { cases: 100, rounds: 3, warmupCases: 100, profiledCases: 100 },
-        loopSizes: [{ size: 50, repeats: 1 }, { size: 100, repeats: 1 }, { size: 200, repeats: 1 }],
-        cliRuns: [{ size: 1, repeats: 1 }, { size: 3, repeats: 1 }],
+        loopSizes: [
+          { size: 50, repeats: 1 },
+          { size: 100, repeats: 1 },
+          { size: 200, repeats: 1 },
+        ],
+        cliRuns: [
+          { size: 1, repeats: 1 },
+          { size: 3, repeats: 1 },
+        ],
         profileRuns: 1,
         concurrency: { levels: [1, 2], loopCases: 50, loopRounds: 1, cliRuns: 3, cliRepeats: 1 },
         load: { connections: 4, durationSeconds: 1, rounds: 1 },
@@ -68,8 +90,16 @@ export function planFrom(argv: readonly string[]): BenchPlan {
     : {
         ...common,
         exchange: { cases: 400, rounds: 21, warmupCases: 2000, profiledCases: 3000 },
-        loopSizes: [{ size: 100, repeats: 5 }, { size: 1000, repeats: 3 }, { size: 10_000, repeats: 1 }],
-        cliRuns: [{ size: 100, repeats: 2 }, { size: 300, repeats: 1 }, { size: 1000, repeats: 1 }],
+        loopSizes: [
+          { size: 100, repeats: 5 },
+          { size: 1000, repeats: 3 },
+          { size: 10_000, repeats: 1 },
+        ],
+        cliRuns: [
+          { size: 100, repeats: 2 },
+          { size: 300, repeats: 1 },
+          { size: 1000, repeats: 1 },
+        ],
         profileRuns: 100,
         concurrency: { levels: [1, 2, 4, 8], loopCases: 500, loopRounds: 7, cliRuns: 300, cliRepeats: 2 },
         load: { connections: 10, durationSeconds: 4, rounds: 2 },

@@ -72,7 +72,6 @@ export async function profileRun(workDir: string, runs: number, seed: number): P
   throw lastError instanceof Error ? lastError : new Error('no profiled run');
 }
 
-
 export async function splitPhases(run: CliRunResult, profileDir: string): Promise<PhaseSplit> {
   const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile')).sort();
   const main: Sample[] = [];

@@ -61,9 +61,17 @@ function exchangeSection(results: BenchResults): string[] {
     '',
     ...table(
       ['layout', 'suite exchanges/s', 'raw exchanges/s', 'suite/raw ratio (target ≥ 0.80)', 'ratio per round'],
-      results.exchange.map(({ layout, comparison }) => [LAYOUT_NAMES[layout], whole(comparison.suiteExchangesPerSecond), whole(comparison.rawExchangesPerSecond), `**${fixed(comparison.ratio)}**`, comparison.ratios.map((r) => fixed(r)).join(' ')]),
+      results.exchange.map(({ layout, comparison }) => [
+        LAYOUT_NAMES[layout],
+        whole(comparison.suiteExchangesPerSecond),
+        whole(comparison.rawExchangesPerSecond),
+        `**${fixed(comparison.ratio)}**`,
+        comparison.ratios.map((r) => fixed(r)).join(' '),
+      ]),
     ),
-    ...results.exchange.filter(({ comparison }) => comparison.notPassing.length > 0).map(({ layout, comparison }) => `\nWarning (${layout}): the suite judged requirements as not passing: ${comparison.notPassing.join(', ')}.`),
+    ...results.exchange
+      .filter(({ comparison }) => comparison.notPassing.length > 0)
+      .map(({ layout, comparison }) => `\nWarning (${layout}): the suite judged requirements as not passing: ${comparison.notPassing.join(', ')}.`),
     ...(results.clientBreakdown ? ['', ...breakdownTable(results.clientBreakdown)] : []),
   ];
 }
@@ -99,7 +107,10 @@ function loopSection(loop: ScalingResult): string[] {
     '',
     'The suite side of the comparison above, at growing case counts (x is the number of exchanges actually sent: the per-breakage examples are added to the requested count).',
     '',
-    ...table(['cases requested', 'exchanges sent', 'median time', 'µs per exchange'], loop.bySize.map((s) => [whole(s.size), whole(s.measured), seconds(s.medianMs), whole(s.perUnitUs)])),
+    ...table(
+      ['cases requested', 'exchanges sent', 'median time', 'µs per exchange'],
+      loop.bySize.map((s) => [whole(s.size), whole(s.measured), seconds(s.medianMs), whole(s.perUnitUs)]),
+    ),
     '',
     fitLine('time', loop, 'exchanges'),
   ];
@@ -111,7 +122,10 @@ function cliSection(cli: ScalingResult): string[] {
     '',
     '`npm run conformance -- --runs N` against the embedded fake cloud, from spawn to exit (start-up and reports included). 10,000 runs of the whole CLI would take many minutes, so the per-case cost at 10,000 is measured by the exchange loop above instead.',
     '',
-    ...table(['--runs', 'median wall time', 'ms per run'], cli.bySize.map((s) => [whole(s.size), seconds(s.medianMs), fixed(s.medianMs / s.size, 1)])),
+    ...table(
+      ['--runs', 'median wall time', 'ms per run'],
+      cli.bySize.map((s) => [whole(s.size), seconds(s.medianMs), fixed(s.medianMs / s.size, 1)]),
+    ),
     '',
     `${fitLine('wall time', cli, '--runs')} The intercept is the fixed cost of a run (start-up, fixed scenarios, reports); the slope is one more case of every generated scenario.`,
   ];
@@ -120,20 +134,20 @@ function cliSection(cli: ScalingResult): string[] {
 const CATEGORY_NAMES: Readonly<Record<Category, string>> = {
   generation: 'generation (fast-check, generators, classification of cases)',
   http: 'HTTP in node (node:http, net, streams, URL)',
-  'http-client': 'the suite\'s HTTP client code (http.ts, session.ts, redaction, manners)',
+  'http-client': "the suite's HTTP client code (http.ts, session.ts, redaction, manners)",
   validation: 'validation (checks, ajv, Scenario judging and recording)',
   target: 'fake cloud (fixtures/fake-cloud)',
   reporting: 'reporting (reporters/)',
   'test-runner': 'vitest',
   'module-loading': 'module loading (tsx, vite, node loaders)',
   'garbage-collection': 'garbage collection',
-  idle: 'waiting (idle: nearly always for the target\'s answer)',
+  idle: "waiting (idle: nearly always for the target's answer)",
   other: 'other (node internals, V8)',
 };
 
 const SHORT_NAMES: Readonly<Record<Category, string>> = {
   generation: 'generation',
-  http: 'node http (the cloud\'s server side)',
+  http: "node http (the cloud's server side)",
   'http-client': 'suite HTTP client',
   validation: 'validation',
   target: 'fake cloud code',
@@ -150,7 +164,11 @@ function sortedEntries(map: ReadonlyMap<Category, number>, withoutIdle = false):
 }
 
 function profileSection(profile: NonNullable<BenchResults['profile']>): string[] {
-  const testsRows = sortedEntries(profile.testsByCategory).map(([category, ms]) => [`tests: ${CATEGORY_NAMES[category]}`, seconds(ms), percent(ms, profile.wallMs)]);
+  const testsRows = sortedEntries(profile.testsByCategory).map(([category, ms]) => [
+    `tests: ${CATEGORY_NAMES[category]}`,
+    seconds(ms),
+    percent(ms, profile.wallMs),
+  ]);
   return [
     '### Where the wall time of a default run goes',
     '',
@@ -167,13 +185,23 @@ function profileSection(profile: NonNullable<BenchResults['profile']>): string[]
       ],
     ),
     '',
-    'CPU of the CLI\'s main process (embedded fake cloud, vitest, reporter) in the same spans, overlapping the worker\'s time:',
+    "CPU of the CLI's main process (embedded fake cloud, vitest, reporter) in the same spans, overlapping the worker's time:",
     '',
     ...table(
       ['span', 'main-process CPU by part'],
       [
-        ['tests', sortedEntries(profile.mainDuringTests, true).map(([c, ms]) => `${SHORT_NAMES[c]} ${seconds(ms)}`).join(', ')],
-        ['reporting and exit', sortedEntries(profile.mainAfterTests, true).map(([c, ms]) => `${SHORT_NAMES[c]} ${seconds(ms)}`).join(', ')],
+        [
+          'tests',
+          sortedEntries(profile.mainDuringTests, true)
+            .map(([c, ms]) => `${SHORT_NAMES[c]} ${seconds(ms)}`)
+            .join(', '),
+        ],
+        [
+          'reporting and exit',
+          sortedEntries(profile.mainAfterTests, true)
+            .map(([c, ms]) => `${SHORT_NAMES[c]} ${seconds(ms)}`)
+            .join(', '),
+        ],
       ],
     ),
   ];
@@ -184,11 +212,17 @@ function concurrencySection(concurrency: NonNullable<BenchResults['concurrency']
   return [
     '### --concurrency N against the fake cloud',
     '',
-    'The exchange loop with the target\'s concurrency set to N (cloud in its own process; exchanges per second), and the whole CLI with `--concurrency N` at one --runs and seed (same requests; wall time, start-up included). Levels take turns round by round; medians. Throughput relative to N = 1: exchanges/s at N ÷ at 1 for the loop, wall time at 1 ÷ at N for the CLI.',
+    "The exchange loop with the target's concurrency set to N (cloud in its own process; exchanges per second), and the whole CLI with `--concurrency N` at one --runs and seed (same requests; wall time, start-up included). Levels take turns round by round; medians. Throughput relative to N = 1: exchanges/s at N ÷ at 1 for the loop, wall time at 1 ÷ at N for the CLI.",
     '',
     ...table(
       ['N', 'loop exchanges/s', 'loop throughput vs N = 1', 'CLI wall time', 'CLI throughput vs N = 1'],
-      concurrency.map((p) => [String(p.concurrency), whole(p.loopExchangesPerSecond), `**${fixed(p.loopSpeedup)}×**`, seconds(p.cliWallMs), `${fixed(p.cliSpeedup)}×`]),
+      concurrency.map((p) => [
+        String(p.concurrency),
+        whole(p.loopExchangesPerSecond),
+        `**${fixed(p.loopSpeedup)}×**`,
+        seconds(p.cliWallMs),
+        `${fixed(p.cliSpeedup)}×`,
+      ]),
     ),
   ];
 }
@@ -199,7 +233,10 @@ function loadSection(load: readonly LoadComparison[], results: BenchResults): st
     '',
     'autocannon against the fake cloud (own process) and against a bare node:http server (own process) that answers the very bytes recorded from the fake cloud; same connections and duration, back to back; medians of the rounds.',
     '',
-    ...table(['request', 'fake cloud req/s', 'bare server req/s', 'cloud/bare ratio', 'unexpected answers'], load.map((l) => [l.request, whole(l.cloudRps), whole(l.bareRps), `**${fixed(l.ratio)}**`, String(l.unexpected)])),
+    ...table(
+      ['request', 'fake cloud req/s', 'bare server req/s', 'cloud/bare ratio', 'unexpected answers'],
+      load.map((l) => [l.request, whole(l.cloudRps), whole(l.bareRps), `**${fixed(l.ratio)}**`, String(l.unexpected)]),
+    ),
     ...(results.quick ? [] : ['']),
   ];
 }
@@ -229,14 +266,29 @@ export function renderMarkdown(results: BenchResults): string {
 /** Every ratio on one line each, for the end of the output. */
 export function ratioSummary(results: BenchResults): string[] {
   const lines: string[] = [];
-  for (const { layout, comparison } of results.exchange) if (layout !== HEADLINE_LAYOUT) lines.push(`suite/raw exchanges-per-second ratio (${layout}): ${fixed(comparison.ratio)}`);
-  if (results.loop) lines.push(`exchange loop time by cases: ${fixed(results.loop.fit.slope * 1000, 0)} µs per exchange, R² ${fixed(results.loop.fit.rSquared, 4)}`);
-  if (results.cli) lines.push(`CLI wall time by --runs: ${fixed(results.cli.fit.slope, 1)} ms per run + ${fixed(results.cli.fit.intercept / 1000, 2)} s, R² ${fixed(results.cli.fit.rSquared, 4)}`);
-  if (results.profile) lines.push(`default run: start-up ${percent(results.profile.startupMs, results.profile.wallMs)}, tests ${percent(results.profile.testsMs, results.profile.wallMs)}, reporting ${percent(results.profile.reportingMs, results.profile.wallMs)} of the wall time`);
-  if (results.concurrency && !('unavailable' in results.concurrency)) lines.push(`--concurrency throughput vs N=1 (exchange loop / whole CLI): ${results.concurrency.map((p) => `N=${p.concurrency} ${fixed(p.loopSpeedup)} / ${fixed(p.cliSpeedup)}`).join(', ')}`);
+  for (const { layout, comparison } of results.exchange)
+    if (layout !== HEADLINE_LAYOUT) lines.push(`suite/raw exchanges-per-second ratio (${layout}): ${fixed(comparison.ratio)}`);
+  if (results.loop)
+    lines.push(`exchange loop time by cases: ${fixed(results.loop.fit.slope * 1000, 0)} µs per exchange, R² ${fixed(results.loop.fit.rSquared, 4)}`);
+  if (results.cli)
+    lines.push(
+      `CLI wall time by --runs: ${fixed(results.cli.fit.slope, 1)} ms per run + ${fixed(results.cli.fit.intercept / 1000, 2)} s, R² ${fixed(results.cli.fit.rSquared, 4)}`,
+    );
+  if (results.profile)
+    lines.push(
+      `default run: start-up ${percent(results.profile.startupMs, results.profile.wallMs)}, tests ${percent(results.profile.testsMs, results.profile.wallMs)}, reporting ${percent(results.profile.reportingMs, results.profile.wallMs)} of the wall time`,
+    );
+  if (results.concurrency && !('unavailable' in results.concurrency))
+    lines.push(
+      `--concurrency throughput vs N=1 (exchange loop / whole CLI): ${results.concurrency.map((p) => `N=${p.concurrency} ${fixed(p.loopSpeedup)} / ${fixed(p.cliSpeedup)}`).join(', ')}`,
+    );
   for (const l of results.load ?? []) lines.push(`fake cloud/bare server requests-per-second ratio, ${l.request}: ${fixed(l.ratio)}`);
-  for (const t of results.verdict ?? []) lines.push(`time to a verdict, ${t.variant}: ${fixed(t.ratio, 1)} request timeouts (${t.verdict ?? 'no verdict'}, exit ${t.exitCode ?? 'killed'})`);
-  if (results.runsTable) lines.push(`smallest --runs that flags as many faulty variants as --runs ${Math.max(...results.runsTable.map((p) => p.runs))}: ${smallestSufficientRuns(results.runsTable) ?? 'none'}`);
+  for (const t of results.verdict ?? [])
+    lines.push(`time to a verdict, ${t.variant}: ${fixed(t.ratio, 1)} request timeouts (${t.verdict ?? 'no verdict'}, exit ${t.exitCode ?? 'killed'})`);
+  if (results.runsTable)
+    lines.push(
+      `smallest --runs that flags as many faulty variants as --runs ${Math.max(...results.runsTable.map((p) => p.runs))}: ${smallestSufficientRuns(results.runsTable) ?? 'none'}`,
+    );
   const headline = results.exchange.find((e) => e.layout === HEADLINE_LAYOUT);
   if (!headline) throw new Error('the headline comparison did not run');
   lines.push(`suite/raw exchanges-per-second ratio: ${fixed(headline.comparison.ratio)}`);

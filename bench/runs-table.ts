@@ -41,7 +41,10 @@ interface OneRun {
 
 function mustFailures(reportDir: string): { verdict: string | null; failed: Set<string> } {
   try {
-    const report = JSON.parse(readFileSync(path.join(reportDir, 'conformance.json'), 'utf8')) as { verdict: { value: string }; requirements: Array<{ id: string; level: string; status: string }> };
+    const report = JSON.parse(readFileSync(path.join(reportDir, 'conformance.json'), 'utf8')) as {
+      verdict: { value: string };
+      requirements: Array<{ id: string; level: string; status: string }>;
+    };
     return { verdict: report.verdict.value, failed: new Set(report.requirements.filter((r) => r.level === 'MUST' && r.status === 'fail').map((r) => r.id)) };
   } catch {
     return { verdict: null, failed: new Set() };
@@ -57,7 +60,21 @@ async function runVariant(workDir: string, fault: string | null, runs: number, s
       runs,
       seed,
       reportDir,
-      extraArgs: ['--target', s.compute_url_with_project, '--server-id', s.server_id, ...s.port_ids.flatMap((id) => ['--port-id', id]), '--net-id', s.network_id, '--network-url', s.network_url, '--control-url', s.control_url, '--max-rps', '0'],
+      extraArgs: [
+        '--target',
+        s.compute_url_with_project,
+        '--server-id',
+        s.server_id,
+        ...s.port_ids.flatMap((id) => ['--port-id', id]),
+        '--net-id',
+        s.network_id,
+        '--network-url',
+        s.network_url,
+        '--control-url',
+        s.control_url,
+        '--max-rps',
+        '0',
+      ],
       env: { OSI_TOKEN: s.token, OSI_ALT_TOKEN: s.alt_token, OSI_READER_TOKEN: s.reader_token, OSI_CONTROL_TOKEN: s.control_token },
       capMs: 900_000,
     });
@@ -69,7 +86,14 @@ async function runVariant(workDir: string, fault: string | null, runs: number, s
   }
 }
 
-export async function measureRunsTable(workDir: string, runsValues: readonly number[], parallel: number, seed: number, progress: (line: string) => void = () => undefined, only?: readonly string[]): Promise<RunsPoint[]> {
+export async function measureRunsTable(
+  workDir: string,
+  runsValues: readonly number[],
+  parallel: number,
+  seed: number,
+  progress: (line: string) => void = () => undefined,
+  only?: readonly string[],
+): Promise<RunsPoint[]> {
   const targeted = faults.filter((f) => f.kind === 'targeted' && (!only || only.includes(f.name))).map((f) => f.name);
   const points: RunsPoint[] = [];
   for (const runs of runsValues) {
@@ -93,7 +117,9 @@ export async function measureRunsTable(workDir: string, runsValues: readonly num
       faithfulVerdict: results.get(null)?.verdict ?? null,
     };
     points.push(point);
-    progress(`--runs ${runs}: ${flagged.length}/${targeted.length} flagged, median ${point.medianRequests} requests (${point.medianSecondsAtRemoteRate.toFixed(0)} s at ${REMOTE_RPS}/s), faithful cloud ${point.faithfulVerdict ?? 'no verdict'}${point.missed.length > 0 ? `; missed ${point.missed.join(', ')}` : ''}`);
+    progress(
+      `--runs ${runs}: ${flagged.length}/${targeted.length} flagged, median ${point.medianRequests} requests (${point.medianSecondsAtRemoteRate.toFixed(0)} s at ${REMOTE_RPS}/s), faithful cloud ${point.faithfulVerdict ?? 'no verdict'}${point.missed.length > 0 ? `; missed ${point.missed.join(', ')}` : ''}`,
+    );
   }
   return points;
 }
@@ -102,16 +128,21 @@ export async function measureRunsTable(workDir: string, runsValues: readonly num
 export function smallestSufficientRuns(points: readonly RunsPoint[]): number | null {
   const largest = [...points].sort((a, b) => b.runs - a.runs)[0];
   if (!largest) return null;
-  return [...points].sort((a, b) => a.runs - b.runs).find((p) => p.flagged.length >= largest.flagged.length && p.faithfulVerdict === 'conformant')?.runs ?? null;
+  return (
+    [...points].sort((a, b) => a.runs - b.runs).find((p) => p.flagged.length >= largest.flagged.length && p.faithfulVerdict === 'conformant')?.runs ?? null
+  );
 }
 
 export function runsTable(points: readonly RunsPoint[]): string[] {
   return [
     `The ${points[0]?.variants ?? 0} targeted faulty variants and the faithful cloud, each a loopback fake cloud tested through \`--target\` (one run per variant and --runs, seed fixed); requests counted by the fake cloud; wall time at ${REMOTE_RPS} requests/s is the median run's requests over that rate.`,
     '',
-    '| --runs | variants flagged | median requests per run | median wall time at 10 requests/s | all runs\' requests | faithful cloud | missed |',
+    "| --runs | variants flagged | median requests per run | median wall time at 10 requests/s | all runs' requests | faithful cloud | missed |",
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...points.map((p) => `| ${p.runs} | ${p.flagged.length} of ${p.variants} | ${Math.round(p.medianRequests)} | ${(p.medianSecondsAtRemoteRate / 60).toFixed(1)} min | ${p.totalRequests} | ${p.faithfulVerdict ?? 'none'} | ${p.missed.length > 0 ? p.missed.join(', ') : '—'} |`),
+    ...points.map(
+      (p) =>
+        `| ${p.runs} | ${p.flagged.length} of ${p.variants} | ${Math.round(p.medianRequests)} | ${(p.medianSecondsAtRemoteRate / 60).toFixed(1)} min | ${p.totalRequests} | ${p.faithfulVerdict ?? 'none'} | ${p.missed.length > 0 ? p.missed.join(', ') : '—'} |`,
+    ),
     '',
     `Smallest --runs that flags as many as the largest: **${smallestSufficientRuns(points) ?? 'none'}**.`,
   ];
@@ -123,7 +154,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const runsValues = (values.runs ?? '1,2,3,5,10,100').split(',').map(Number);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'osi-runs-'));
   try {
-    const points = await measureRunsTable(workDir, runsValues, Number(values.parallel ?? 2), 20261127, (line) => process.stderr.write(`bench: ${line}\n`), values.variants?.split(','));
+    const points = await measureRunsTable(
+      workDir,
+      runsValues,
+      Number(values.parallel ?? 2),
+      20261127,
+      (line) => process.stderr.write(`bench: ${line}\n`),
+      values.variants?.split(','),
+    );
     process.stdout.write(`${runsTable(points).join('\n')}\n`);
   } finally {
     await rm(workDir, { recursive: true, force: true });

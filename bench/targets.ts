@@ -20,12 +20,13 @@ export interface BenchTarget {
 
 export async function openTarget(layout: CloudLayout, workDir: string, seed: number): Promise<BenchTarget> {
   const config = readConfig({ OSI_SEED: String(seed) });
-  const start = layout === 'same-process'
-    ? startEmbeddedCloud
-    : async () => {
-        const { server, seed: cloudSeed } = await startFakeCloudProcess(path.join(workDir, `fake-cloud-seed-${Date.now()}.json`));
-        return { handle: server, seed: cloudSeed };
-      };
+  const start =
+    layout === 'same-process'
+      ? startEmbeddedCloud
+      : async () => {
+          const { server, seed: cloudSeed } = await startFakeCloudProcess(path.join(workDir, `fake-cloud-seed-${Date.now()}.json`));
+          return { handle: server, seed: cloudSeed };
+        };
   const { handoff, handle } = await resolveTarget(config, start);
   if (!handoff.ok) {
     await handle?.close();

@@ -25,10 +25,19 @@ export interface VerdictVariant {
 
 export const VERDICT_VARIANTS: readonly VerdictVariant[] = [
   { name: 'create-hangs', behaviour: 'every create is read and never answered', cloud: {}, settings: { hang: 'compute-create' } },
-  { name: 'all-503', behaviour: 'every request answers 503 without Retry-After', cloud: {}, settings: { unavailable_burst: 86_400_000, burst_omit_retry_after: 1 } },
+  {
+    name: 'all-503',
+    behaviour: 'every request answers 503 without Retry-After',
+    cloud: {},
+    settings: { unavailable_burst: 86_400_000, burst_omit_retry_after: 1 },
+  },
   { name: 'detach-never', behaviour: 'DELETE answers 202, the port never leaves', cloud: { faults: ['detach-does-not-detach'] } },
   { name: 'correct', behaviour: 'a correct cloud', cloud: {} },
-  { name: 'slow-correct', behaviour: 'correct, attachments listed 1 s after the 200, detach takes 1.5 s', cloud: { listVisibilityDelayMs: 1_000, detachDelayMs: 1_500 } },
+  {
+    name: 'slow-correct',
+    behaviour: 'correct, attachments listed 1 s after the 200, detach takes 1.5 s',
+    cloud: { listVisibilityDelayMs: 1_000, detachDelayMs: 1_500 },
+  },
 ];
 
 export interface VerdictTiming {
@@ -58,13 +67,27 @@ export interface VerdictPlan {
 async function settle(cloud: RunningFakeCloud, settings: Readonly<Record<string, unknown>> | undefined): Promise<void> {
   if (!settings) return;
   const { seed } = cloud;
-  const answer = await fetch(`${seed.control_url}/settings`, { method: 'POST', headers: { 'X-Control-Token': seed.control_token, 'Content-Type': 'application/json' }, body: JSON.stringify(settings) });
+  const answer = await fetch(`${seed.control_url}/settings`, {
+    method: 'POST',
+    headers: { 'X-Control-Token': seed.control_token, 'Content-Type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
   if (!answer.ok) throw new Error(`the fake cloud refused the settings ${JSON.stringify(settings)}: ${answer.status}`);
 }
 
 function targetArgs(cloud: RunningFakeCloud): string[] {
   const { seed } = cloud;
-  return ['--target', seed.compute_url_with_project, '--server-id', seed.server_id, ...seed.port_ids.flatMap((id) => ['--port-id', id]), '--net-id', seed.network_id, '--network-url', seed.network_url];
+  return [
+    '--target',
+    seed.compute_url_with_project,
+    '--server-id',
+    seed.server_id,
+    ...seed.port_ids.flatMap((id) => ['--port-id', id]),
+    '--net-id',
+    seed.network_id,
+    '--network-url',
+    seed.network_url,
+  ];
 }
 
 export async function measureTimeToVerdict(workDir: string, plan: VerdictPlan, progress: (line: string) => void = () => undefined): Promise<VerdictTiming[]> {
@@ -83,7 +106,10 @@ export async function measureTimeToVerdict(workDir: string, plan: VerdictPlan, p
         env: { OSI_TOKEN: cloud.seed.token },
         capMs: plan.capMs,
       });
-      const lines = result.stderr.trim().split('\n').filter((l) => l.length > 0);
+      const lines = result.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.length > 0);
       const timing: VerdictTiming = {
         variant: variant.name,
         behaviour: variant.behaviour,
@@ -95,7 +121,9 @@ export async function measureTimeToVerdict(workDir: string, plan: VerdictPlan, p
         lastLine: (lines.at(-1) ?? '').slice(0, 160),
       };
       out.push(timing);
-      progress(`${variant.name}: ${timing.verdict ?? 'no verdict'} (exit ${timing.exitCode ?? 'killed'}) after ${(timing.wallMs / 1000).toFixed(1)} s = ${timing.ratio.toFixed(1)} request timeouts`);
+      progress(
+        `${variant.name}: ${timing.verdict ?? 'no verdict'} (exit ${timing.exitCode ?? 'killed'}) after ${(timing.wallMs / 1000).toFixed(1)} s = ${timing.ratio.toFixed(1)} request timeouts`,
+      );
     } finally {
       await cloud.close();
     }
@@ -110,7 +138,10 @@ export function verdictTable(timings: readonly VerdictTiming[]): string[] {
     '',
     '| variant | the cloud | verdict (exit) | wall time | ratio to the request timeout |',
     '| --- | --- | --- | --- | --- |',
-    ...timings.map((t) => `| ${t.variant} | ${t.behaviour} | ${t.verdict ?? 'none'} (${t.exitCode ?? 'killed'}) | ${(t.wallMs / 1000).toFixed(1)} s | **${t.ratio.toFixed(1)}** |`),
+    ...timings.map(
+      (t) =>
+        `| ${t.variant} | ${t.behaviour} | ${t.verdict ?? 'none'} (${t.exitCode ?? 'killed'}) | ${(t.wallMs / 1000).toFixed(1)} s | **${t.ratio.toFixed(1)}** |`,
+    ),
   ];
 }
 
@@ -119,7 +150,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const timeoutMs = Number(process.env.OSI_BENCH_TIMEOUT_MS ?? 10_000);
     const only = process.env.OSI_BENCH_ONLY?.split(',');
-    const timings = await measureTimeToVerdict(workDir, { timeoutMs, runs: Number(process.env.OSI_BENCH_RUNS ?? 100), seed: 20261127, extraArgs: [], capMs: Number(process.env.OSI_BENCH_CAP_MS ?? 600_000), ...(only ? { only } : {}) }, (line) => process.stderr.write(`bench: ${line}\n`));
+    const timings = await measureTimeToVerdict(
+      workDir,
+      {
+        timeoutMs,
+        runs: Number(process.env.OSI_BENCH_RUNS ?? 100),
+        seed: 20261127,
+        extraArgs: [],
+        capMs: Number(process.env.OSI_BENCH_CAP_MS ?? 600_000),
+        ...(only ? { only } : {}),
+      },
+      (line) => process.stderr.write(`bench: ${line}\n`),
+    );
     process.stdout.write(`${verdictTable(timings).join('\n')}\n`);
     for (const t of timings) process.stdout.write(`${t.variant}: ${t.lastLine}\n`);
   } finally {

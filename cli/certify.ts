@@ -18,7 +18,10 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** The reference runs shipped with the suite, by name. */
 export function shippedReferenceRuns(): string[] {
   try {
-    return readdirSync(REFERENCE_RUNS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(path.join(REFERENCE_RUNS_DIR, d.name, 'conformance.json'))).map((d) => d.name).sort();
+    return readdirSync(REFERENCE_RUNS_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(REFERENCE_RUNS_DIR, d.name, 'conformance.json')))
+      .map((d) => d.name)
+      .sort();
   } catch {
     return [];
   }
@@ -33,7 +36,9 @@ export function resolveReference(given: string): string {
     if (existsSync(path.join(shipped, 'conformance.json'))) return shipped;
   }
   const names = shippedReferenceRuns();
-  throw new ConfigError(`--reference ${given}: no such reference run (neither a directory with conformance.json nor a shipped name; shipped: ${names.length > 0 ? names.join(', ') : 'none yet'})`);
+  throw new ConfigError(
+    `--reference ${given}: no such reference run (neither a directory with conformance.json nor a shipped name; shipped: ${names.length > 0 ? names.join(', ') : 'none yet'})`,
+  );
 }
 
 /**

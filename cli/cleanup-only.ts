@@ -27,12 +27,20 @@ const DEFAULT_BUDGET_MS = 15 * 60_000;
 function givenTargetApi(config: SuiteConfig, deadlineAt: number): CloudApi {
   const token = config.token ?? '';
   const target = config.target ?? '';
-  const client = new HttpClient(new Redactor([{ value: token, variable: SECRETS.token.variable }]), { timeoutMs: config.timeoutMs, tls: { caFile: config.cacert, insecure: config.insecure ?? false }, manners: sharedManners(cleanupMannersOf(config, deadlineAt)) });
+  const client = new HttpClient(new Redactor([{ value: token, variable: SECRETS.token.variable }]), {
+    timeoutMs: config.timeoutMs,
+    tls: { caFile: config.cacert, insecure: config.insecure ?? false },
+    manners: sharedManners(cleanupMannersOf(config, deadlineAt)),
+  });
   const origins = new Set([new URL(target).origin, ...(config.networkUrl ? [new URL(config.networkUrl).origin] : [])]);
   const tokens = new FixedToken(token);
   const { base, projectFromUrl } = splitComputeUrl(target, config.projectId);
   const project = config.projectId ?? projectFromUrl;
-  return new CloudApi(new AuthorizedSender(client, tokens, origins), tokens, { compute: project ? `${base}/${project}` : base, network: config.networkUrl ? networkApi(config.networkUrl) : null, image: null });
+  return new CloudApi(new AuthorizedSender(client, tokens, origins), tokens, {
+    compute: project ? `${base}/${project}` : base,
+    network: config.networkUrl ? networkApi(config.networkUrl) : null,
+    image: null,
+  });
 }
 
 export async function cleanupLedgerOnly(config: SuiteConfig, say: (line: string) => void): Promise<number> {
@@ -46,9 +54,14 @@ export async function cleanupLedgerOnly(config: SuiteConfig, say: (line: string)
     return 0;
   }
   const deadlineAt = config.deadlineS === null ? Date.now() + DEFAULT_BUDGET_MS : Date.now() + config.deadlineS * 1000;
-  const api = config.mode === 'cloud' ? (await connectCloud(config, sharedManners(cleanupMannersOf(config, deadlineAt)), process.env)).api : givenTargetApi(config, deadlineAt);
+  const api =
+    config.mode === 'cloud'
+      ? (await connectCloud(config, sharedManners(cleanupMannersOf(config, deadlineAt)), process.env)).api
+      : givenTargetApi(config, deadlineAt);
   const report = await new LedgerCleaner(api, new ResourceLedger(file, newRunId()), { settleMs: 120_000, deadlineAt }).run();
-  say(`removed ${report.removed.length} resource(s) listed in ${file}${report.alreadyGone.length > 0 ? `; ${report.alreadyGone.length} already gone (the cloud answered 404): ${report.alreadyGone.join(', ')}` : ''}`);
+  say(
+    `removed ${report.removed.length} resource(s) listed in ${file}${report.alreadyGone.length > 0 ? `; ${report.alreadyGone.length} already gone (the cloud answered 404): ${report.alreadyGone.join(', ')}` : ''}`,
+  );
   for (const line of report.remaining) say(`error: not removed: ${line}`);
   if (report.remaining.length > 0) {
     say(`what is left stays in ${file}; run --cleanup-only again later`);

@@ -14,7 +14,7 @@ export function helpText(): string {
     '  npm run conformance -- verify --public-key KEY.pub.pem FILE   also check its Ed25519 signature (origin)',
     '  npm run conformance -- diff DIR-A DIR-B      compare two runs of one seed case by case (diff.{json,md,html}; exit 0 same, 1 differs, 2 refused)',
     '  npm run conformance -- keygen DIR            make an Ed25519 key pair for --sign-key',
-    '  npm run conformance -- --version            the suite\'s name and version',
+    "  npm run conformance -- --version            the suite's name and version",
     '',
     'Without --target or a cloud (--os-cloud, OS_CLOUD or OS_AUTH_URL), the embedded fake cloud is started on loopback and tested.',
     'Secrets (passwords, tokens) belong in clouds.yaml/secure.yaml or OS_* variables, not on the command line: npm prints its arguments.',
@@ -31,7 +31,7 @@ export function helpText(): string {
     else if (spec.example) lines.push(`      e.g. --${spec.flag} ${spec.example}`);
     else if (spec.kind === 'boolean') lines.push(`      e.g. --${spec.flag}`);
   }
-  lines.push('  --version', '      Print the suite\'s name and version.');
+  lines.push('  --version', "      Print the suite's name and version.");
   lines.push('  --help', '      Show this text.', '');
   lines.push('The verdict shows its coverage ("conformant, 33 of 36 MUSTs judged"); --require-all makes a MUST that was not judged an error.');
   lines.push('Exit codes: 0 conformant (every MUST that was judged passed), 1 nonconformant or undecided (or something the run created could not be removed),');

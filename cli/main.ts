@@ -62,13 +62,16 @@ function joinNegativeValues(args: readonly string[]): string[] {
 
 /** Secret options given as flags: npm echoes its arguments into logs, and ps shows them to everyone. */
 function secretFlagsGiven(args: readonly string[]): string[] {
-  return OPTIONS.filter((o) => o.secret && args.some((a) => a === `--${o.flag}` || a.startsWith(`--${o.flag}=`))).map((o) => `--${o.flag} (set ${o.env} instead)`);
+  return OPTIONS.filter((o) => o.secret && args.some((a) => a === `--${o.flag}` || a.startsWith(`--${o.flag}=`))).map(
+    (o) => `--${o.flag} (set ${o.env} instead)`,
+  );
 }
 
 /** Turns flags into the OSI_* variables global setup reads, so flags and variables are one path. */
 function flagsToEnvironment(args: readonly string[]): { command: string | null; positionals: string[]; help: boolean; version: boolean } {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
-  for (const spec of OPTIONS) options[spec.flag] = spec.kind === 'boolean' ? { type: 'boolean' } : { type: 'string', ...(spec.kind === 'list' ? { multiple: true } : {}) };
+  for (const spec of OPTIONS)
+    options[spec.flag] = spec.kind === 'boolean' ? { type: 'boolean' } : { type: 'string', ...(spec.kind === 'list' ? { multiple: true } : {}) };
   let parsed;
   try {
     parsed = parseArgs({ args: joinNegativeValues(args), options, allowPositionals: true, strict: true });
@@ -126,7 +129,10 @@ async function runSuites(): Promise<number> {
       return leftBehind;
     })());
   interrupts.onInterrupt((reason) => {
-    if (reason === 'deadline') say(`the ${config.deadlineIsDefault ? 'default deadline for a cloud or --target' : '--deadline-s'} of ${config.deadlineS ?? 0} s is near: no further request is sent; removing what the run created`);
+    if (reason === 'deadline')
+      say(
+        `the ${config.deadlineIsDefault ? 'default deadline for a cloud or --target' : '--deadline-s'} of ${config.deadlineS ?? 0} s is near: no further request is sent; removing what the run created`,
+      );
     // If the run does not wind down by itself (a stuck test), wind it down here and exit anyway.
     else setTimeout(() => void windDown().then(() => process.exit(interrupts.signalExitCode ?? 1)), 2 * config.timeoutMs + 10_000).unref();
   });
@@ -163,7 +169,14 @@ interface RunningVitest {
 }
 
 /** Runs the conformance project in this process; returns the exit code the verdict asks for. */
-async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle: RunLifecycle, interrupts: RunInterrupts, running: RunningVitest, signer: ReportSigner | null): Promise<number> {
+async function runVitest(
+  config: SuiteConfig,
+  handoff: TargetHandoff,
+  lifecycle: RunLifecycle,
+  interrupts: RunInterrupts,
+  running: RunningVitest,
+  signer: ReportSigner | null,
+): Promise<number> {
   setPreparedTarget(handoff);
   const progress = handoff.ok ? startProgress(config, handoff.target.manners.maxRps) : null;
   const { startVitest } = await import('vitest/node');
@@ -210,7 +223,8 @@ async function runVitest(config: SuiteConfig, handoff: TargetHandoff, lifecycle:
   const report = reporter.lastReport;
   if (report) running.report = report;
   const code = !handoff.ok ? 2 : report?.verdict.value === 'conformant' ? 0 : 1;
-  if (config.json && report) process.stdout.write(`${JSON.stringify(jsonSummary(report, reporter.writeError === undefined ? config.reportDir : null, code), null, 2)}\n`);
+  if (config.json && report)
+    process.stdout.write(`${JSON.stringify(jsonSummary(report, reporter.writeError === undefined ? config.reportDir : null, code), null, 2)}\n`);
   if (!handoff.ok) {
     say(`error: ${handoff.setupError}`);
     return 2;
@@ -239,8 +253,12 @@ function startProgress(config: SuiteConfig, maxRps: number): ProgressLine {
 
 /** One line on what cleanup removed, and one per thing it could not; true when something is left. */
 function reportTeardown(summary: TeardownSummary): boolean {
-  if (summary.removed.length > 0) say(`removed ${summary.removed.length} resource(s) the run created${summary.remaining.length === 0 && summary.ledgerPath ? ` (${summary.ledgerPath} is empty)` : ''}`);
-  if (summary.alreadyGone.length > 0) say(`${summary.alreadyGone.length} resource(s) the run created were already gone (404): ${summary.alreadyGone.join(', ')}`);
+  if (summary.removed.length > 0)
+    say(
+      `removed ${summary.removed.length} resource(s) the run created${summary.remaining.length === 0 && summary.ledgerPath ? ` (${summary.ledgerPath} is empty)` : ''}`,
+    );
+  if (summary.alreadyGone.length > 0)
+    say(`${summary.alreadyGone.length} resource(s) the run created were already gone (404): ${summary.alreadyGone.join(', ')}`);
   for (const line of summary.remaining) say(`error: not removed: ${line}`);
   if (summary.remaining.length > 0) {
     say(`run \`npm run conformance -- --cleanup-only ${summary.ledgerPath ?? 'LEDGER'}\` with the same credentials to remove what is left`);
@@ -289,7 +307,8 @@ async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(`${suiteInfo().name} ${suiteInfo().version}\n`);
     return 0;
   }
-  for (const warning of secretFlagsGiven(args)) say(`warning: ${warning}: a secret on the command line is visible to other processes (ps) and npm echoes it into logs`);
+  for (const warning of secretFlagsGiven(args))
+    say(`warning: ${warning}: a secret on the command line is visible to other processes (ps) and npm echoes it into logs`);
   if (command === null) return runSuites();
   const run = COMMANDS[command];
   if (run === undefined) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see --help)`);

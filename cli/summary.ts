@@ -19,7 +19,13 @@ export interface JsonSummary {
   readonly seed: number | null;
   readonly counts: ReportCounts;
   /** Every requirement that is not a pass, with the first line of its first message. */
-  readonly notPassed: ReadonlyArray<{ readonly id: string; readonly level: string; readonly status: RequirementStatus; readonly title: string; readonly reason: string | null }>;
+  readonly notPassed: ReadonlyArray<{
+    readonly id: string;
+    readonly level: string;
+    readonly status: RequirementStatus;
+    readonly title: string;
+    readonly reason: string | null;
+  }>;
   readonly problems: readonly string[];
   /** Where the reports were written; null when they could not be. */
   readonly reportDir: string | null;
@@ -37,7 +43,9 @@ export function jsonSummary(report: ConformanceReport, reportDir: string | null,
     microversion: report.microversion,
     seed: report.seed,
     counts: report.counts,
-    notPassed: report.requirements.filter((r) => r.status !== 'pass').map((r) => ({ id: r.id, level: r.level, status: r.status, title: r.title, reason: firstReason(r) })),
+    notPassed: report.requirements
+      .filter((r) => r.status !== 'pass')
+      .map((r) => ({ id: r.id, level: r.level, status: r.status, title: r.title, reason: firstReason(r) })),
     problems: report.verdict.problems,
     reportDir,
     digest: report.digest,
@@ -48,10 +56,18 @@ export function jsonSummary(report: ConformanceReport, reportDir: string | null,
 export function listCommand(config: Pick<SuiteConfig, 'selection' | 'json'>, out: (text: string) => void = (t) => process.stdout.write(t)): number {
   const requirements = ledger.requirements.filter((r) => isSelected(r, config.selection));
   if (config.json) {
-    out(`${JSON.stringify(requirements.map((r) => ({ id: r.id, level: r.level, title: r.title })), null, 2)}\n`);
+    out(
+      `${JSON.stringify(
+        requirements.map((r) => ({ id: r.id, level: r.level, title: r.title })),
+        null,
+        2,
+      )}\n`,
+    );
     return 0;
   }
   out(`${requirements.map((r) => `${r.id}  ${r.level.padEnd(6)}  ${r.title}`).join('\n')}\n`);
-  out(`${requirements.length} requirement(s): ${['MUST', 'SHOULD', 'MAY'].map((l) => `${requirements.filter((r) => r.level === l).length} ${l}`).join(', ')}\n`);
+  out(
+    `${requirements.length} requirement(s): ${['MUST', 'SHOULD', 'MAY'].map((l) => `${requirements.filter((r) => r.level === l).length} ${l}`).join(', ')}\n`,
+  );
   return 0;
 }

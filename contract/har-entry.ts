@@ -66,7 +66,9 @@ export interface HarEntry {
 }
 
 function headerList(headers: Readonly<Record<string, string>>): HarNameValue[] {
-  return Object.entries(headers).filter(([name]) => name !== RETRIES_RECORD_HEADER).map(([name, value]) => ({ name, value }));
+  return Object.entries(headers)
+    .filter(([name]) => name !== RETRIES_RECORD_HEADER)
+    .map(([name, value]) => ({ name, value }));
 }
 
 function headerValue(headers: Readonly<Record<string, string>>, wanted: string): string | undefined {
@@ -108,7 +110,11 @@ export function harEntryOf(exchange: ExchangeRecord, startedAt: Date, tags: Exch
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: response ? headerList(response.headers) : [],
-      content: { size: response ? Buffer.byteLength(response.body, 'utf8') : 0, mimeType: (response && headerValue(response.headers, 'content-type')) ?? '', text: response?.body ?? '' },
+      content: {
+        size: response ? Buffer.byteLength(response.body, 'utf8') : 0,
+        mimeType: (response && headerValue(response.headers, 'content-type')) ?? '',
+        text: response?.body ?? '',
+      },
       redirectURL: '',
       headersSize: -1,
       bodySize: response ? Buffer.byteLength(response.body, 'utf8') : 0,
@@ -129,4 +135,3 @@ export function harEntryOf(exchange: ExchangeRecord, startedAt: Date, tags: Exch
 export function removeHarPart(partFile: string): void {
   rmSync(partFile, { force: true });
 }
-

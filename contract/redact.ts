@@ -58,8 +58,19 @@ export const MADE_UP_TOKEN_PREFIX = 'bogus-';
 
 /** JSON keys (any case) whose string value is a secret wherever they appear. */
 const SECRET_KEYS = new Set([
-  'password', 'passwd', 'secret', 'token', 'auth_token', 'access_token', 'refresh_token', 'id_token',
-  'api_key', 'apikey', 'client_secret', 'application_credential_secret', 'private_key',
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'auth_token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'api_key',
+  'apikey',
+  'client_secret',
+  'application_credential_secret',
+  'private_key',
 ]);
 
 /**
@@ -74,7 +85,9 @@ export interface KnownSecret {
   readonly replacement: string;
 }
 
-const VARIABLE_OF_ENV: ReadonlyMap<string, string> = new Map(Object.values(SECRETS).flatMap(({ variable, env }) => env.map((name) => [name, variable] as const)));
+const VARIABLE_OF_ENV: ReadonlyMap<string, string> = new Map(
+  Object.values(SECRETS).flatMap(({ variable, env }) => env.map((name) => [name, variable] as const)),
+);
 
 /** Environment variable names that hold secrets by convention (OSI_TOKEN, OS_PASSWORD, GITHUB_TOKEN, ...). */
 const SECRET_ENV_NAME = /(?:^|_)(?:TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIALS?|API_KEY)(?:$|_)/i;
@@ -136,8 +149,10 @@ export function redactText(input: string, secrets: readonly KnownSecret[] = []):
   for (const { value, replacement } of secrets) {
     if (out.includes(value)) out = out.split(value).join(replacement);
   }
-  out = out.replace(TOKEN_HEADER_TEXT, (_m, name: string, sep: string, value: string) =>
-    `${name}${sep}${keepOrReplace(value, headerReplacement(name) ?? MASK)}`);
+  out = out.replace(
+    TOKEN_HEADER_TEXT,
+    (_m, name: string, sep: string, value: string) => `${name}${sep}${keepOrReplace(value, headerReplacement(name) ?? MASK)}`,
+  );
   out = out.replace(AUTHORIZATION_TEXT, (_m, prefix: string, value: string) => `${prefix}${keepOrReplace(value, MASK)}`);
   out = out.replace(COOKIE_TEXT, (_m, prefix: string, value: string) => `${prefix}${keepOrReplace(value.trim(), MASK)}`);
   out = out.replace(SECRET_JSON_TEXT, `$1"${MASK}"`);

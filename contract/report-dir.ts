@@ -57,7 +57,8 @@ export function reportDirProblem(dir: string): string | null {
   }
   for (const name of REPORT_DIR_FILES) {
     try {
-      if (!lstatSync(path.join(resolved, name)).isFile()) return `--report-dir ${dir}: ${name} in it is not a plain file, so the report cannot be written; remove it or choose another directory`;
+      if (!lstatSync(path.join(resolved, name)).isFile())
+        return `--report-dir ${dir}: ${name} in it is not a plain file, so the report cannot be written; remove it or choose another directory`;
     } catch (error) {
       if (code(error) !== 'ENOENT') return `--report-dir ${dir}: ${name} cannot be checked (${code(error)})`;
     }

@@ -36,14 +36,20 @@ export function unknownSelectors(selection: Selection, requirements: readonly Pi
 
 /** The selection as its variables give it (OSI_ONLY, OSI_SKIP), for the test workers. */
 export function selectionFromEnv(env: Readonly<Record<string, string | undefined>>): Selection {
-  const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const list = (value: string | undefined): string[] =>
+    (value ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
   return { only: list(env[SELECTION_ENV.only]), skip: list(env[SELECTION_ENV.skip]) };
 }
 
 /** One line for selectors that name nothing, or null when every one is known. */
 export function selectionProblem(selection: Selection, requirements: readonly Pick<Requirement, 'id'>[]): string | null {
   const unknown = unknownSelectors(selection, requirements);
-  return unknown.length === 0 ? null : `--only/--skip take requirement ids (CI-020) or levels (MUST, SHOULD, MAY); not known: ${unknown.join(', ')} (\`list\` shows every requirement)`;
+  return unknown.length === 0
+    ? null
+    : `--only/--skip take requirement ids (CI-020) or levels (MUST, SHOULD, MAY); not known: ${unknown.join(', ')} (\`list\` shows every requirement)`;
 }
 
 export function isEmptySelection(selection: Selection): boolean {

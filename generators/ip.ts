@@ -15,17 +15,19 @@ export function ipAddress(version: 4 | 6): fc.Arbitrary<string> {
 /** Not an address: CIDRs, out-of-range octets, MACs, words, empty and random strings. */
 export function malformedIpAddress(): fc.Arbitrary<string> {
   const octet = fc.integer({ min: 0, max: 255 });
-  return fc
-    .oneof(
-      fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`),
-      fc.tuple(fc.integer({ min: 256, max: 999 }), octet, octet, octet).map((parts) => parts.join('.')),
-      fc.tuple(octet, octet, octet).map((parts) => parts.join('.')),
-      fakerText(() => faker.helpers.arrayElement([faker.internet.mac(), faker.word.noun(), faker.internet.domainName()])),
-      fc.string({ maxLength: 20 }),
-      fc.constant(''),
-    )
-    // Leading zeros ("01.2.3.4") are read differently by different libraries: never use them.
-    .filter((s) => isIP(s) === 0 && !/(^|\.)0\d/.test(s));
+  return (
+    fc
+      .oneof(
+        fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`),
+        fc.tuple(fc.integer({ min: 256, max: 999 }), octet, octet, octet).map((parts) => parts.join('.')),
+        fc.tuple(octet, octet, octet).map((parts) => parts.join('.')),
+        fakerText(() => faker.helpers.arrayElement([faker.internet.mac(), faker.word.noun(), faker.internet.domainName()])),
+        fc.string({ maxLength: 20 }),
+        fc.constant(''),
+      )
+      // Leading zeros ("01.2.3.4") are read differently by different libraries: never use them.
+      .filter((s) => isIP(s) === 0 && !/(^|\.)0\d/.test(s))
+  );
 }
 
 /**

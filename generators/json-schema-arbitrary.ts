@@ -17,8 +17,23 @@ import { malformedUuid } from './uuid.ts';
 export type { JsonSchema };
 
 const KNOWN_KEYWORDS = new Set([
-  'type', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems', 'minLength', 'maxLength',
-  'pattern', 'format', 'anyOf', 'description', 'x-interpretation', 'dependencies', 'not', 'minimum',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'anyOf',
+  'description',
+  'x-interpretation',
+  'dependencies',
+  'not',
+  'minimum',
 ]);
 
 function assertKnown(schema: JsonSchema, path: string): void {
@@ -80,7 +95,10 @@ export function arbitraryFor(
     }
     case 'array': {
       const item = schema.items ?? {};
-      return fc.array(arbitraryFor(item, options, `${path}/0`), { minLength: schema.minItems ?? 0, maxLength: schema.maxItems ?? Math.max(schema.minItems ?? 0, 3) });
+      return fc.array(arbitraryFor(item, options, `${path}/0`), {
+        minLength: schema.minItems ?? 0,
+        maxLength: schema.maxItems ?? Math.max(schema.minItems ?? 0, 3),
+      });
     }
     case 'string':
       return stringArbitrary(schema);
@@ -131,19 +149,40 @@ export function breakagesOf(schema: JsonSchema): Breakage[] {
   if (formats.includes('uuid')) out.push({ name: 'malformed uuid', value: malformedUuid() });
   if (formats.includes('ipv4') || formats.includes('ipv6')) out.push({ name: 'malformed ip address', value: malformedIpAddress() });
   const { minLength, maxLength } = schema;
-  if (minLength !== undefined && minLength > 0) out.push({ name: `too short (${minLength - 1})`, value: fc.string({ minLength: minLength - 1, maxLength: minLength - 1 }).filter((s) => s.length === minLength - 1) });
+  if (minLength !== undefined && minLength > 0)
+    out.push({
+      name: `too short (${minLength - 1})`,
+      value: fc.string({ minLength: minLength - 1, maxLength: minLength - 1 }).filter((s) => s.length === minLength - 1),
+    });
   if (maxLength !== undefined) {
     const n = maxLength + 1;
-    out.push({ name: `too long (${n}+)`, value: fc.string({ minLength: n, maxLength: n + 20, unit: 'grapheme-ascii' }).filter((s) => s.length > maxLength && !/[,/]/.test(s)) });
+    out.push({
+      name: `too long (${n}+)`,
+      value: fc.string({ minLength: n, maxLength: n + 20, unit: 'grapheme-ascii' }).filter((s) => s.length > maxLength && !/[,/]/.test(s)),
+    });
   }
   if (schema.pattern !== undefined) {
     const pattern = new RegExp(schema.pattern, 'u');
-    out.push({ name: `not matching ${schema.pattern}`, value: fc.tuple(fakerText(() => faker.word.noun()), fc.constantFrom(',', '/'), fakerText(() => faker.word.noun())).map(([a, sep, b]) => `${a}${sep}${b}`.slice(0, schema.maxLength ?? 60)).filter((s) => !pattern.test(s) && s.length >= (schema.minLength ?? 0)) });
+    out.push({
+      name: `not matching ${schema.pattern}`,
+      value: fc
+        .tuple(
+          fakerText(() => faker.word.noun()),
+          fc.constantFrom(',', '/'),
+          fakerText(() => faker.word.noun()),
+        )
+        .map(([a, sep, b]) => `${a}${sep}${b}`.slice(0, schema.maxLength ?? 60))
+        .filter((s) => !pattern.test(s) && s.length >= (schema.minLength ?? 0)),
+    });
   }
   if (typesOf(schema).includes('array')) {
     const item = schema.items ?? {};
     if (schema.minItems !== undefined && schema.minItems > 0) out.push({ name: `fewer than ${schema.minItems} items`, value: fc.constant([]) });
-    if (schema.maxItems !== undefined) out.push({ name: `more than ${schema.maxItems} items`, value: fc.array(arbitraryFor(item), { minLength: schema.maxItems + 1, maxLength: schema.maxItems + 2 }) });
+    if (schema.maxItems !== undefined)
+      out.push({
+        name: `more than ${schema.maxItems} items`,
+        value: fc.array(arbitraryFor(item), { minLength: schema.maxItems + 1, maxLength: schema.maxItems + 2 }),
+      });
   }
   return out;
 }
@@ -151,6 +190,9 @@ export function breakagesOf(schema: JsonSchema): Breakage[] {
 /** A key that no schema here declares, realistic enough to look like a client's typo. */
 export function unknownKey(known: readonly string[]): fc.Arbitrary<string> {
   return fc
-    .oneof(fakerText(() => faker.helpers.slugify(faker.word.noun()).replace(/-/g, '_')), fc.constantFrom('subnet_id', 'ip', 'network_id', 'portId', 'device_id', 'interface'))
+    .oneof(
+      fakerText(() => faker.helpers.slugify(faker.word.noun()).replace(/-/g, '_')),
+      fc.constantFrom('subnet_id', 'ip', 'network_id', 'portId', 'device_id', 'interface'),
+    )
     .filter((k) => k.length > 0 && !known.includes(k));
 }

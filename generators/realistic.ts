@@ -15,6 +15,10 @@ export function fakerText<T>(make: () => T): fc.Arbitrary<T> {
 /** A device tag a person would write: "public", "storage-nic", "mgmt-eth1". */
 export function realisticTag(maxLength: number): fc.Arbitrary<string> {
   return fakerText(() =>
-    faker.helpers.slugify(faker.helpers.arrayElement([faker.word.noun(), `${faker.word.adjective()}-${faker.word.noun()}`, `${faker.word.noun()}-eth${faker.number.int(9)}`])).slice(0, maxLength),
+    faker.helpers
+      .slugify(
+        faker.helpers.arrayElement([faker.word.noun(), `${faker.word.adjective()}-${faker.word.noun()}`, `${faker.word.noun()}-eth${faker.number.int(9)}`]),
+      )
+      .slice(0, maxLength),
   ).filter((t) => t.length > 0);
 }

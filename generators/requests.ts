@@ -67,7 +67,9 @@ function ruleValidators(): ReadonlyArray<{ readonly requirement: RequirementId; 
 export function brokenRules(body: unknown): RequirementId[] {
   const wrapper = (body as { interfaceAttachment?: unknown } | null)?.interfaceAttachment;
   if (typeof wrapper !== 'object' || wrapper === null || Array.isArray(wrapper)) return [];
-  return ruleValidators().filter((r) => !r.validate(wrapper)).map((r) => r.requirement);
+  return ruleValidators()
+    .filter((r) => !r.validate(wrapper))
+    .map((r) => r.requirement);
 }
 
 export function isValidRequest(body: unknown, microversion: string, reading: 'lenient' | 'strict'): boolean {
@@ -143,7 +145,12 @@ export interface InvalidCase {
 }
 
 /** Where each field's breakage is judged: the one place this mapping lives. */
-const FIELD_REQUIREMENTS: ReadonlyArray<{ readonly path: string; readonly whenLenientInvalid: RequirementId; readonly whenOnlyStrictInvalid: RequirementId; readonly baseKeys: readonly string[] }> = [
+const FIELD_REQUIREMENTS: ReadonlyArray<{
+  readonly path: string;
+  readonly whenLenientInvalid: RequirementId;
+  readonly whenOnlyStrictInvalid: RequirementId;
+  readonly baseKeys: readonly string[];
+}> = [
   { path: WRAPPER, whenLenientInvalid: 'CI-031', whenOnlyStrictInvalid: 'CI-035', baseKeys: [] },
   { path: `${WRAPPER}/port_id`, whenLenientInvalid: 'CI-032', whenOnlyStrictInvalid: 'CI-032', baseKeys: [] },
   { path: `${WRAPPER}/net_id`, whenLenientInvalid: 'CI-032', whenOnlyStrictInvalid: 'CI-032', baseKeys: [] },
@@ -246,10 +253,19 @@ export function unknownKeyCases(microversion: string, resources: Resources): fc.
   const strict = requestSchemaFor(microversion, 'strict');
   const wrapperKeys = Object.keys(strict.properties?.interfaceAttachment?.properties ?? {});
   return fc
-    .tuple(validCase('port', microversion, resources), fc.boolean(), unknownKey([...wrapperKeys, 'interfaceAttachment']), fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.uuid()))
+    .tuple(
+      validCase('port', microversion, resources),
+      fc.boolean(),
+      unknownKey([...wrapperKeys, 'interfaceAttachment']),
+      fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.uuid()),
+    )
     .map(([valid, atTop, key, value]) => {
       const body = atTop ? { ...valid.body, [key]: value } : { interfaceAttachment: { ...valid.body.interfaceAttachment, [key]: value } };
-      return { violation: `unknown key "${key}" ${atTop ? 'at the top level' : 'in interfaceAttachment'}`, requirement: classify(body, microversion, 'CI-035', 'CI-035'), body };
+      return {
+        violation: `unknown key "${key}" ${atTop ? 'at the top level' : 'in interfaceAttachment'}`,
+        requirement: classify(body, microversion, 'CI-035', 'CI-035'),
+        body,
+      };
     })
     .filter((c): c is typeof c & InvalidCase => c.requirement !== null);
 }
@@ -268,11 +284,13 @@ export function wrapperCases(microversion: string, resources: Resources): fc.Arb
 
 /** Bodies that are not JSON, or JSON that is not an object (CI-036). */
 export function notAnObjectCases(): fc.Arbitrary<InvalidCase> {
-  const jsonNonObject = fc.oneof(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null)).map((value) => ({
-    violation: `JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`,
-    requirement: 'CI-036' as const,
-    raw: JSON.stringify(value),
-  }));
+  const jsonNonObject = fc
+    .oneof(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null))
+    .map((value) => ({
+      violation: `JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`,
+      requirement: 'CI-036' as const,
+      raw: JSON.stringify(value),
+    }));
   const notJson = fc
     .oneof(
       fc.string({ minLength: 1, maxLength: 40 }),
@@ -307,7 +325,15 @@ export function bothIdsCases(microversion: string, resources: Resources): CaseFa
   const [ip] = resources.freeAddresses;
   const firstCases: InvalidCase[] = [
     { violation: 'net_id and port_id together', requirement: 'CI-020' as const, body: { interfaceAttachment: { port_id: portId, net_id: netId } } },
-    ...(ip ? [{ violation: 'net_id and port_id together with fixed_ips', requirement: 'CI-020' as const, body: { interfaceAttachment: { port_id: portId, net_id: netId, fixed_ips: [{ ip_address: ip }] } } }] : []),
+    ...(ip
+      ? [
+          {
+            violation: 'net_id and port_id together with fixed_ips',
+            requirement: 'CI-020' as const,
+            body: { interfaceAttachment: { port_id: portId, net_id: netId, fixed_ips: [{ ip_address: ip }] } },
+          },
+        ]
+      : []),
   ];
   return { cases: bothIdsArbitrary(microversion, resources, netId), firstCases };
 }
@@ -316,7 +342,11 @@ function bothIdsArbitrary(microversion: string, resources: Resources, netId: str
   const withFixed = resources.freeAddresses.length > 0 ? fc.option(fc.constantFrom(...resources.freeAddresses), { nil: null }) : fc.constant(null);
   return fc.tuple(validCase('port', microversion, resources), withFixed).map(([valid, ip]) => {
     const body = { interfaceAttachment: { ...valid.body.interfaceAttachment, net_id: netId, ...(ip ? { fixed_ips: [{ ip_address: ip }] } : {}) } };
-    return { violation: `net_id and port_id together${ip ? ' with fixed_ips' : ''}${valid.asked.tag ? ' and a tag' : ''}`, requirement: 'CI-020' as const, body };
+    return {
+      violation: `net_id and port_id together${ip ? ' with fixed_ips' : ''}${valid.asked.tag ? ' and a tag' : ''}`,
+      requirement: 'CI-020' as const,
+      body,
+    };
   });
 }
 
@@ -326,7 +356,15 @@ export function fixedIpsWithoutNetCases(microversion: string, resources: Resourc
   const [portId] = resources.portIds;
   const firstCases: InvalidCase[] = [
     { violation: 'fixed_ips without net_id', requirement: 'CI-021' as const, body: { interfaceAttachment: { fixed_ips: [{ ip_address: ip }] } } },
-    ...(portId ? [{ violation: 'fixed_ips without net_id, with port_id', requirement: 'CI-021' as const, body: { interfaceAttachment: { port_id: portId, fixed_ips: [{ ip_address: ip }] } } }] : []),
+    ...(portId
+      ? [
+          {
+            violation: 'fixed_ips without net_id, with port_id',
+            requirement: 'CI-021' as const,
+            body: { interfaceAttachment: { port_id: portId, fixed_ips: [{ ip_address: ip }] } },
+          },
+        ]
+      : []),
   ];
   return { cases: fixedIpsWithoutNetArbitrary(microversion, resources), firstCases };
 }

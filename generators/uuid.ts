@@ -21,7 +21,9 @@ export function malformedUuid(): fc.Arbitrary<string> {
       fc.constant(uuid.replace(/-/g, '_')),
     ),
   );
-  const otherIdentifiers = fakerText(() => faker.helpers.arrayElement([faker.internet.mac(), faker.internet.ipv4(), faker.word.noun(), faker.string.alphanumeric(12), faker.internet.domainName()]));
+  const otherIdentifiers = fakerText(() =>
+    faker.helpers.arrayElement([faker.internet.mac(), faker.internet.ipv4(), faker.word.noun(), faker.string.alphanumeric(12), faker.internet.domainName()]),
+  );
   const junk = fc.string({ maxLength: 40 });
   return fc.oneof(nearMiss, otherIdentifiers, junk, fc.constant('')).filter((s) => !isUuidLike(s));
 }

@@ -26,8 +26,19 @@ import { describeSelection, isEmptySelection, isSelected, NO_SELECTION } from '.
 import { EVIDENCE_PER_REQUIREMENT, mostDecisive, OUTCOME_PRECEDENCE } from '../contract/outcome-rules.ts';
 import {
   REPORT_FORMAT_VERSION,
-  type ConformanceReportBody, type ReportCounts, type ReportEvidence, type ReportMessage, type ReportSelection, type RequirementResult,
-  type RequirementStatus, type StatusCounts, type TestRef, type TestState, type Verdict, type ReportSequence, type ReportSequenceExchange,
+  type ConformanceReportBody,
+  type ReportCounts,
+  type ReportEvidence,
+  type ReportMessage,
+  type ReportSelection,
+  type RequirementResult,
+  type RequirementStatus,
+  type StatusCounts,
+  type TestRef,
+  type TestState,
+  type Verdict,
+  type ReportSequence,
+  type ReportSequenceExchange,
 } from './report-types.ts';
 
 /** What the reporter learnt about one test, with vitest's types already left behind. */
@@ -84,16 +95,19 @@ export function buildReportBody(
   const chosen = runInfo?.selection ?? NO_SELECTION;
   const requireAll = runInfo?.requireAll === true;
   const offered = runInfo?.offered;
-  const judged = ledger.filter((r) => isSelected(r, chosen)).map((requirement) => {
-    const result = judgeRequirement(requirement, run.tests, limits);
-    return offered === undefined ? result : lackedNeeds(result, requirement, offered);
-  });
+  const judged = ledger
+    .filter((r) => isSelected(r, chosen))
+    .map((requirement) => {
+      const result = judgeRequirement(requirement, run.tests, limits);
+      return offered === undefined ? result : lackedNeeds(result, requirement, offered);
+    });
   const requirements = requireAll ? judged.map(requireJudged) : judged;
   const problems = [...run.problems];
   if (runInfo?.setupError) problems.unshift(`setup error: ${runInfo.setupError}`);
-  const selection: ReportSelection | null = isEmptySelection(chosen) && !requireAll
-    ? null
-    : { only: [...chosen.only], skip: [...chosen.skip], selected: requirements.length, total: ledger.length, requireAll };
+  const selection: ReportSelection | null =
+    isEmptySelection(chosen) && !requireAll
+      ? null
+      : { only: [...chosen.only], skip: [...chosen.skip], selected: requirements.length, total: ledger.length, requireAll };
   return {
     formatVersion: REPORT_FORMAT_VERSION,
     kind: 'conformance-report',
@@ -132,7 +146,10 @@ function outcomesFor(requirementId: RequirementId, tests: readonly CollectedTest
         test,
         synthetic: true,
         outcome: {
-          requirement: requirementId, status: 'error', check: 'test-runner', evidence: [],
+          requirement: requirementId,
+          status: 'error',
+          check: 'test-runner',
+          evidence: [],
           message: `The test crashed before judging this requirement: ${test.crash}`,
         },
       });
@@ -181,8 +198,9 @@ export function statusOf(outcomes: readonly { readonly status: OutcomeStatus }[]
 }
 
 function judgeRequirement(requirement: Requirement, tests: readonly CollectedTest[], limits: AggregateLimits): RequirementResult {
-  const attributed = outcomesFor(requirement.id, tests)
-    .sort((a, b) => listingRank(a.outcome) - listingRank(b.outcome) || compareText(a.test.file, b.test.file) || compareText(a.test.name, b.test.name));
+  const attributed = outcomesFor(requirement.id, tests).sort(
+    (a, b) => listingRank(a.outcome) - listingRank(b.outcome) || compareText(a.test.file, b.test.file) || compareText(a.test.name, b.test.name),
+  );
   const involved = tests.filter((t) => t.declared.includes(requirement.id) || t.outcomes.some((o) => o.requirement === requirement.id));
   const messages = [...attributed.map((a) => messageOf(a, limits)), ...silentTestNotes(requirement.id, involved, limits)];
   const uniqueMessages = dedupeMessages(messages);
@@ -214,9 +232,10 @@ function silentTestNotes(requirementId: string, involved: readonly CollectedTest
       status: 'not-run' as const,
       check: null,
       test: t.name,
-      text: clip(t.state === 'skipped'
-        ? `Skipped${t.skipNote ? `: ${t.skipNote}` : ''}.`
-        : `The test ${t.state} without recording an outcome for ${requirementId}.`, limits.maxTextLength),
+      text: clip(
+        t.state === 'skipped' ? `Skipped${t.skipNote ? `: ${t.skipNote}` : ''}.` : `The test ${t.state} without recording an outcome for ${requirementId}.`,
+        limits.maxTextLength,
+      ),
     }));
 }
 
@@ -240,15 +259,17 @@ function sequenceOf(record: SequenceRecord, limits: AggregateLimits): ReportSequ
     n: step.n,
     title: cut(step.title),
     outcome: cut(step.outcome),
-    exchanges: step.exchanges.map((e, index): ReportSequenceExchange => ({
-      method: e.request.method,
-      url: cut(e.request.url),
-      ...(e.request.body !== undefined ? { requestBody: cut(e.request.body) } : {}),
-      ...(e.response ? { status: e.response.status, responseBody: cut(e.response.body) } : {}),
-      ...(e.transportError !== undefined ? { transportError: cut(e.transportError) } : {}),
-      curl: cut(e.curl),
-      together: step.together.includes(index),
-    })),
+    exchanges: step.exchanges.map(
+      (e, index): ReportSequenceExchange => ({
+        method: e.request.method,
+        url: cut(e.request.url),
+        ...(e.request.body !== undefined ? { requestBody: cut(e.request.body) } : {}),
+        ...(e.response ? { status: e.response.status, responseBody: cut(e.response.body) } : {}),
+        ...(e.transportError !== undefined ? { transportError: cut(e.transportError) } : {}),
+        curl: cut(e.curl),
+        together: step.together.includes(index),
+      }),
+    ),
   }));
   return { seed: record.seed, ...(record.path !== undefined ? { path: record.path } : {}), steps, script: cut(record.script) };
 }
@@ -275,9 +296,11 @@ function evidenceOf(exchange: ExchangeRecord, outcome: RequirementOutcome, limit
     status: outcome.status,
     check: outcome.check,
     request,
-    ...(exchange.response === undefined ? {} : {
-      response: { status: exchange.response.status, headers: clipHeaders(exchange.response.headers, cut), body: cut(exchange.response.body) },
-    }),
+    ...(exchange.response === undefined
+      ? {}
+      : {
+          response: { status: exchange.response.status, headers: clipHeaders(exchange.response.headers, cut), body: cut(exchange.response.body) },
+        }),
     ...(exchange.transportError === undefined ? {} : { transportError: cut(exchange.transportError) }),
     durationMs: Math.max(0, Math.round(exchange.durationMs)),
     curl: cut(exchange.curl),
@@ -339,8 +362,7 @@ export function coverageOf(requirements: readonly { readonly level: Level; reado
 }
 
 export function decideVerdict(requirements: readonly RequirementResult[], problems: readonly string[], selection: ReportSelection | null = null): Verdict {
-  const ids = (level: Level, status: RequirementStatus): string[] =>
-    requirements.filter((r) => r.level === level && r.status === status).map((r) => r.id);
+  const ids = (level: Level, status: RequirementStatus): string[] => requirements.filter((r) => r.level === level && r.status === status).map((r) => r.id);
   const coverage = coverageOf(requirements);
   const selected = selection !== null && !isEmptySelection(selection) ? `; selected: ${describeSelection(selection, selection.selected, selection.total)}` : '';
   const warnings = ids('SHOULD', 'fail');
@@ -352,15 +374,19 @@ export function decideVerdict(requirements: readonly RequirementResult[], proble
     return {
       value: 'nonconformant',
       reason: `${plural(mustFailed.length, 'MUST requirement fails', 'MUST requirements fail')}: ${idList(mustFailed)}${broken}${warningText}`,
-      coverage, warnings, problems,
+      coverage,
+      warnings,
+      problems,
     };
   }
 
   const couldNotJudge = [...problems];
   const mustErrored = ids('MUST', 'error');
   const mustNotRun = ids('MUST', 'not-run');
-  if (mustErrored.length > 0) couldNotJudge.push(`${plural(mustErrored.length, 'MUST requirement', 'MUST requirements')} could not be judged (error): ${idList(mustErrored)}`);
-  if (mustNotRun.length > 0) couldNotJudge.push(`${plural(mustNotRun.length, 'MUST requirement was', 'MUST requirements were')} not run: ${idList(mustNotRun)}`);
+  if (mustErrored.length > 0)
+    couldNotJudge.push(`${plural(mustErrored.length, 'MUST requirement', 'MUST requirements')} could not be judged (error): ${idList(mustErrored)}`);
+  if (mustNotRun.length > 0)
+    couldNotJudge.push(`${plural(mustNotRun.length, 'MUST requirement was', 'MUST requirements were')} not run: ${idList(mustNotRun)}`);
   const mustPassed = ids('MUST', 'pass');
   const mustTotal = requirements.filter((r) => r.level === 'MUST').length;
   if (mustTotal > 0 && mustPassed.length === 0 && mustErrored.length === 0 && mustNotRun.length === 0) {
@@ -371,17 +397,19 @@ export function decideVerdict(requirements: readonly RequirementResult[], proble
   }
 
   const notExercisable = ids('MUST', 'not-exercisable');
-  const exercisedText = notExercisable.length > 0
-    ? `; ${plural(notExercisable.length, 'MUST requirement is', 'MUST requirements are')} not exercisable on this target: ${idList(notExercisable)}`
-    : '';
+  const exercisedText =
+    notExercisable.length > 0
+      ? `; ${plural(notExercisable.length, 'MUST requirement is', 'MUST requirements are')} not exercisable on this target: ${idList(notExercisable)}`
+      : '';
   return {
     value: 'conformant',
     reason: `${coverage.judged} of ${plural(coverage.total, 'MUST requirement', 'MUST requirements')} judged, none fails${exercisedText}${warningText}`,
-    coverage, warnings, problems,
+    coverage,
+    warnings,
+    problems,
   };
 }
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-

@@ -30,7 +30,8 @@ const STD: CommandOutput = {
  * matching digest shows the file arrived as it was sealed, not who sealed it or that a run of this
  * suite produced those statuses (a signature, --public-key, does).
  */
-export const DIGEST_PROVES = 'the digest proves the file was not changed after it was sealed (integrity in transport), not who wrote it: anyone can edit a report and recompute it; --public-key checks a signature';
+export const DIGEST_PROVES =
+  'the digest proves the file was not changed after it was sealed (integrity in transport), not who wrote it: anyone can edit a report and recompute it; --public-key checks a signature';
 
 /**
  * Checks a report's digest and format; with a public key (PEM file) also its signature. Exit 0
@@ -74,7 +75,9 @@ export function verifyCommand(file: string, io: CommandOutput = STD, publicKeyFi
 export function keygenCommand(dir: string, io: CommandOutput = STD): number {
   try {
     const pair = generateKeyPair(dir);
-    io.out(`Ed25519 key pair written: ${pair.privateKey} (private: keep it secret; sign with --sign-key ${pair.privateKey}) and ${pair.publicKey} (public: hand it to whoever checks your reports); fingerprint ${pair.fingerprint}`);
+    io.out(
+      `Ed25519 key pair written: ${pair.privateKey} (private: keep it secret; sign with --sign-key ${pair.privateKey}) and ${pair.publicKey} (public: hand it to whoever checks your reports); fingerprint ${pair.fingerprint}`,
+    );
     return 0;
   } catch (error) {
     io.err(`keygen: ${error instanceof Error ? error.message : String(error)}`);
@@ -97,7 +100,9 @@ export function matrixCommand(files: readonly string[], outDir: string, io: Comm
     io.err(`matrix: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
-  io.out(`matrix of ${written.matrix.columns.length} reports written: ${written.files.markdown}, ${written.files.html}, ${written.files.json}, ${written.files.junit}`);
+  io.out(
+    `matrix of ${written.matrix.columns.length} reports written: ${written.files.markdown}, ${written.files.html}, ${written.files.json}, ${written.files.junit}`,
+  );
   return 0;
 }
 

@@ -15,7 +15,7 @@ type ErrorLike = Pick<SerializedError, 'message'> & { readonly name?: string; re
 /** First line that says what went wrong; stacks are noise in a conformance report. */
 export function errorText(error: ErrorLike | undefined): string {
   if (error === undefined) return 'unknown error';
-  const message = typeof error.message === 'string' && error.message !== '' ? error.message : (error.stack ?? '').split('\n')[0] ?? '';
+  const message = typeof error.message === 'string' && error.message !== '' ? error.message : ((error.stack ?? '').split('\n')[0] ?? '');
   const name = typeof error.name === 'string' && error.name !== '' && error.name !== 'Error' && !message.startsWith(error.name) ? `${error.name}: ` : '';
   return `${name}${message}`.trim() || 'unknown error';
 }
@@ -67,7 +67,7 @@ export function collectTest(test: TestCase, malformed: string[] = []): Collected
   if (result.state === 'failed') crash = errorText(result.errors[0]);
   // A failed beforeAll makes vitest skip the tests under it; for the matrix that is a crash, not a skip.
   else if (result.state === 'skipped' || result.state === 'pending') crash = enclosingHookError(test);
-  const skipNote = result.state === 'skipped' ? result.note ?? null : null;
+  const skipNote = result.state === 'skipped' ? (result.note ?? null) : null;
   return {
     file: test.module.relativeModuleId.split('\\').join('/'),
     name: test.fullName,

@@ -141,14 +141,19 @@ export default class ConformanceReporter implements Reporter {
     const tests = [...module.children.allTests()].map((test) => collectTest(test));
     const outcomes = { pass: 0, fail: 0, error: 0, 'not-exercisable': 0 };
     for (const test of tests) for (const outcome of test.outcomes) outcomes[outcome.status] += 1;
-    this.print([progressLine({
-      file: module.relativeModuleId,
-      tests: tests.length,
-      failedTests: tests.filter((t) => t.state === 'failed').length,
-      skippedTests: tests.filter((t) => t.state === 'skipped').length,
-      outcomes,
-      durationMs: module.diagnostic().duration,
-    }, this.style())]);
+    this.print([
+      progressLine(
+        {
+          file: module.relativeModuleId,
+          tests: tests.length,
+          failedTests: tests.filter((t) => t.state === 'failed').length,
+          skippedTests: tests.filter((t) => t.state === 'skipped').length,
+          outcomes,
+          durationMs: module.diagnostic().duration,
+        },
+        this.style(),
+      ),
+    ]);
   }
 
   async onTestRunEnd(allModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
@@ -166,7 +171,14 @@ export default class ConformanceReporter implements Reporter {
     } catch (error) {
       // A reporter bug must not cost the run its report: say what happened, with verdict error.
       const problem = `the conformance reporter could not read the results: ${error instanceof Error ? error.message : String(error)}`;
-      const empty: CollectedRun = { mode, testFiles: modules.length, tests: [], notes: [], durationMs: wallTimeMs ?? 0, problems: [...resolved.problems, ...endProblems, problem] };
+      const empty: CollectedRun = {
+        mode,
+        testFiles: modules.length,
+        tests: [],
+        notes: [],
+        durationMs: wallTimeMs ?? 0,
+        problems: [...resolved.problems, ...endProblems, problem],
+      };
       body = buildReportBody(ledger, resolved.runInfo, empty, suiteInfo());
     }
     const signer = this.signer;

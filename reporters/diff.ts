@@ -148,17 +148,24 @@ export function readStoredRun(location: string): StoredRun {
     throw new DiffRefusal(error instanceof Error ? error.message : String(error));
   }
   const har = join(dir, HAR_FILE);
-  if (!existsSync(har)) throw new DiffRefusal(`${location}: no ${HAR_FILE} beside ${basename(reportFile)} (runs of this suite write it; older runs cannot be compared case by case)`);
+  if (!existsSync(har))
+    throw new DiffRefusal(
+      `${location}: no ${HAR_FILE} beside ${basename(reportFile)} (runs of this suite write it; older runs cannot be compared case by case)`,
+    );
   return { location, report, har };
 }
 
 /** Refuses runs whose cases cannot be aligned. */
 export function checkComparable(a: StoredRun, b: StoredRun): void {
   if (a.report.seed !== b.report.seed) {
-    throw new DiffRefusal(`the runs used different seeds (${String(a.report.seed)} and ${String(b.report.seed)}), so they sent different cases: rerun one with --seed ${String(a.report.seed)}`);
+    throw new DiffRefusal(
+      `the runs used different seeds (${String(a.report.seed)} and ${String(b.report.seed)}), so they sent different cases: rerun one with --seed ${String(a.report.seed)}`,
+    );
   }
   if (a.report.suite.version !== b.report.suite.version) {
-    throw new DiffRefusal(`the runs come from different suite versions (${a.report.suite.version} and ${b.report.suite.version}): their scenarios and cases need not match`);
+    throw new DiffRefusal(
+      `the runs come from different suite versions (${a.report.suite.version} and ${b.report.suite.version}): their scenarios and cases need not match`,
+    );
   }
 }
 
@@ -199,8 +206,16 @@ function errorClassOf(status: number, body: unknown): string | null {
 }
 
 function normaliseHeader(name: string, value: string): string {
-  const tokens = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  return name === 'allow' || name === 'vary' ? tokens.map((t) => t.toLowerCase()).sort().join(', ') : tokens.join(', ');
+  const tokens = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  return name === 'allow' || name === 'vary'
+    ? tokens
+        .map((t) => t.toLowerCase())
+        .sort()
+        .join(', ')
+    : tokens.join(', ');
 }
 
 export function shapeOf(entry: HarEntry): AnswerShape {
@@ -232,7 +247,8 @@ export function compareShapes(a: AnswerShape, b: AnswerShape): FieldDifference[]
   const differences: FieldDifference[] = [];
   const show = (value: string | number | null): string => (value === null ? '(none)' : String(value));
   if (a.transportError !== null || b.transportError !== null) {
-    if ((a.transportError === null) !== (b.transportError === null)) differences.push({ field: 'answer', a: a.transportError ?? 'answered', b: b.transportError ?? 'answered' });
+    if ((a.transportError === null) !== (b.transportError === null))
+      differences.push({ field: 'answer', a: a.transportError ?? 'answered', b: b.transportError ?? 'answered' });
     return differences;
   }
   if (a.status !== b.status) differences.push({ field: 'status', a: show(a.status), b: show(b.status) });
@@ -240,7 +256,12 @@ export function compareShapes(a: AnswerShape, b: AnswerShape): FieldDifference[]
   if (a.errorClass !== b.errorClass) differences.push({ field: 'error class', a: show(a.errorClass), b: show(b.errorClass) });
   const onlyA = a.bodyFields.filter((f) => !b.bodyFields.includes(f));
   const onlyB = b.bodyFields.filter((f) => !a.bodyFields.includes(f));
-  if (onlyA.length > 0 || onlyB.length > 0) differences.push({ field: 'body fields', a: onlyA.length > 0 ? `only here: ${onlyA.join(', ')}` : '(none missing)', b: onlyB.length > 0 ? `only here: ${onlyB.join(', ')}` : '(none missing)' });
+  if (onlyA.length > 0 || onlyB.length > 0)
+    differences.push({
+      field: 'body fields',
+      a: onlyA.length > 0 ? `only here: ${onlyA.join(', ')}` : '(none missing)',
+      b: onlyB.length > 0 ? `only here: ${onlyB.join(', ')}` : '(none missing)',
+    });
   for (const { name } of DIFF_HEADERS) {
     const va = a.headers[name];
     const vb = b.headers[name];
@@ -317,11 +338,25 @@ export async function diffRuns(a: StoredRun, b: StoredRun): Promise<DiffReportBo
     else {
       if (ea) onlyInA += 1;
       else onlyInB += 1;
-      differences = [{ field: 'exchange', a: ea ? `${ea.shape.method} → ${ea.shape.status}` : '(not sent)', b: eb ? `${eb.shape.method} → ${eb.shape.status}` : '(not sent)' }];
+      differences = [
+        {
+          field: 'exchange',
+          a: ea ? `${ea.shape.method} → ${ea.shape.status}` : '(not sent)',
+          b: eb ? `${eb.shape.method} → ${eb.shape.status}` : '(not sent)',
+        },
+      ];
     }
     if (differences.length === 0) continue;
     const index = cases.length;
-    cases.push({ scenario: anchor.scenario, casePath: anchor.casePath, ordinal: anchor.ordinal, requirements, differences, a: ea?.shape ?? null, b: eb?.shape ?? null });
+    cases.push({
+      scenario: anchor.scenario,
+      casePath: anchor.casePath,
+      ordinal: anchor.ordinal,
+      requirements,
+      differences,
+      a: ea?.shape ?? null,
+      b: eb?.shape ?? null,
+    });
     for (const id of requirements) {
       const list = differingPerRequirement.get(id) ?? [];
       list.push(index);
@@ -329,7 +364,10 @@ export async function diffRuns(a: StoredRun, b: StoredRun): Promise<DiffReportBo
     }
   }
   const statusB = new Map(b.report.requirements.map((r) => [r.id, r]));
-  const ids = [...a.report.requirements.map((r) => r.id), ...b.report.requirements.map((r) => r.id).filter((id) => !a.report.requirements.some((r) => r.id === id))];
+  const ids = [
+    ...a.report.requirements.map((r) => r.id),
+    ...b.report.requirements.map((r) => r.id).filter((id) => !a.report.requirements.some((r) => r.id === id)),
+  ];
   const requirements: RequirementDiff[] = ids.map((id) => {
     const ra = a.report.requirements.find((r) => r.id === id);
     const rb = statusB.get(id);
@@ -345,8 +383,12 @@ export async function diffRuns(a: StoredRun, b: StoredRun): Promise<DiffReportBo
     };
   });
   const notes: string[] = [];
-  if (a.report.runs !== b.report.runs) notes.push(`the runs made different numbers of cases (--runs ${String(a.report.runs)} and ${String(b.report.runs)}): cases beyond the smaller count show as sent by one run only`);
-  if (a.report.microversion !== b.report.microversion) notes.push(`the runs asked for different microversions (${a.report.microversion} and ${b.report.microversion})`);
+  if (a.report.runs !== b.report.runs)
+    notes.push(
+      `the runs made different numbers of cases (--runs ${String(a.report.runs)} and ${String(b.report.runs)}): cases beyond the smaller count show as sent by one run only`,
+    );
+  if (a.report.microversion !== b.report.microversion)
+    notes.push(`the runs asked for different microversions (${a.report.microversion} and ${b.report.microversion})`);
   const untagged = cases.filter((c) => c.requirements.length === 0).length;
   if (untagged > 0) notes.push(`${untagged} differing exchange(s) were judged for no requirement (listed under "not judged")`);
   return {

@@ -97,7 +97,13 @@ export function harComment(report: Pick<ConformanceReport, 'target' | 'microvers
  * Finishes a run's recording: streams the part file into <reportDir>/exchanges.har, copies it to
  * `copyTo` (--har) when given, and removes the part file. Returns the HAR's path and entry count.
  */
-export async function assembleRunHar(partFile: string, reportDir: string, copyTo: string | null, creatorVersion: string, comment: string): Promise<{ file: string; entries: number }> {
+export async function assembleRunHar(
+  partFile: string,
+  reportDir: string,
+  copyTo: string | null,
+  creatorVersion: string,
+  comment: string,
+): Promise<{ file: string; entries: number }> {
   const file = join(reportDir, HAR_FILE);
   const entries = await writeHarFile(partFile, file, creatorVersion, comment);
   removeHarPart(partFile);
@@ -114,7 +120,12 @@ export async function assembleRunHar(partFile: string, reportDir: string, copyTo
  * exchanges are in the HAR too; the reporter under plain vitest). Removing OSI_HAR_PART from the
  * environment is what stops the recorder of this process. Null when nothing was recorded.
  */
-export async function finishHarRecording(reportDir: string, copyTo: string | null, creatorVersion: string, comment: string): Promise<{ file: string; entries: number } | null> {
+export async function finishHarRecording(
+  reportDir: string,
+  copyTo: string | null,
+  creatorVersion: string,
+  comment: string,
+): Promise<{ file: string; entries: number } | null> {
   const partFile = process.env[HAR_PART_ENV];
   if (!partFile) return null;
   delete process.env[HAR_PART_ENV];

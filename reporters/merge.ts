@@ -42,7 +42,9 @@ export function buildMatrix(reports: readonly ConformanceReport[], suite: SuiteI
     }
   }
   const rows: MatrixRow[] = order.map(({ id, level, title }) => ({
-    id, level, title,
+    id,
+    level,
+    title,
     cells: reports.map((report): MatrixCell => {
       const entry = report.requirements.find((r) => r.id === id);
       return entry === undefined ? { status: 'absent', message: null } : { status: entry.status, message: entry.messages[0]?.text ?? null };

@@ -3,19 +3,40 @@
  * everywhere and an exchange is always shown in the same curl -v like layout.
  */
 import type { Level } from '../specs/ledger-types.ts';
-import type { ConformanceReport, ReportEvidence, ReportSequence, RequirementResult, RequirementStatus, SignedStatement, Verdict, VerdictValue } from './report-types.ts';
+import type {
+  ConformanceReport,
+  ReportEvidence,
+  ReportSequence,
+  RequirementResult,
+  RequirementStatus,
+  SignedStatement,
+  Verdict,
+  VerdictValue,
+} from './report-types.ts';
 
 /** `observed`: a MAY that was exercised; MAYs are observed and reported, never judged. */
 export type CellStatus = RequirementStatus | 'observed' | 'absent';
 
 /** Emoji for Markdown, where colour is not available; each is distinct in shape too. */
 export const STATUS_EMOJI: Readonly<Record<CellStatus, string>> = {
-  pass: '✅', fail: '❌', error: '⛔', 'not-exercisable': '➖', 'not-run': '⬜', observed: '👁', absent: '·',
+  pass: '✅',
+  fail: '❌',
+  error: '⛔',
+  'not-exercisable': '➖',
+  'not-run': '⬜',
+  observed: '👁',
+  absent: '·',
 };
 
 /** Plain glyphs for the terminal and the HTML pills (colour carries the rest there). */
 export const STATUS_GLYPH: Readonly<Record<CellStatus, string>> = {
-  pass: '✓', fail: '✗', error: '!', 'not-exercisable': '–', 'not-run': '○', observed: '◦', absent: '·',
+  pass: '✓',
+  fail: '✗',
+  error: '!',
+  'not-exercisable': '–',
+  'not-run': '○',
+  observed: '◦',
+  absent: '·',
 };
 
 export const VERDICT_EMOJI: Readonly<Record<VerdictValue, string>> = { conformant: '✅', nonconformant: '❌', error: '⛔' };
@@ -50,11 +71,15 @@ export function firstReason(requirement: Pick<RequirementResult, 'messages'>): s
  * judged, so the check's pass/fail count would say nothing; the answers are the observation.
  */
 export function observation(requirement: Pick<RequirementResult, 'evidence' | 'messages'>): string | null {
-  const seen = [...new Set(requirement.evidence.map((e) => {
-    const type = Object.entries(e.request.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-    const answer = e.response ? `answered ${e.response.status}` : 'no answer';
-    return `${answer} to ${e.request.method}${type === undefined ? ' without Content-Type' : ` with Content-Type ${type}`}`;
-  }))];
+  const seen = [
+    ...new Set(
+      requirement.evidence.map((e) => {
+        const type = Object.entries(e.request.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+        const answer = e.response ? `answered ${e.response.status}` : 'no answer';
+        return `${answer} to ${e.request.method}${type === undefined ? ' without Content-Type' : ` with Content-Type ${type}`}`;
+      }),
+    ),
+  ];
   return seen.length > 0 ? seen.join('; ') : firstReason(requirement);
 }
 
@@ -80,8 +105,7 @@ export function sections(report: ConformanceReport): {
   readonly warnings: RequirementResult[];
   readonly observations: RequirementResult[];
 } {
-  const judged = (level: Level, status: RequirementStatus): RequirementResult[] =>
-    report.requirements.filter((r) => r.level === level && r.status === status);
+  const judged = (level: Level, status: RequirementStatus): RequirementResult[] => report.requirements.filter((r) => r.level === level && r.status === status);
   return {
     failures: judged('MUST', 'fail'),
     errors: report.requirements.filter((r) => r.level !== 'MAY' && r.status === 'error'),
@@ -139,7 +163,10 @@ export function signatureFacts(report: Pick<ConformanceReport, 'signature'>): Ar
   const { signed } = signature;
   return [
     ['Signed by', `Ed25519 key ${signature.keyFingerprint}, at ${signed.signedAt}`],
-    ['Signature covers', `report digest ${signed.reportDigest}; document sha256 ${signed.documentSha256 ?? 'unknown'}; ledger sha256 ${signed.ledgerSha256}; suite ${signed.suiteVersion}; ${describeSignedEnvironment(signed)}`],
+    [
+      'Signature covers',
+      `report digest ${signed.reportDigest}; document sha256 ${signed.documentSha256 ?? 'unknown'}; ledger sha256 ${signed.ledgerSha256}; suite ${signed.suiteVersion}; ${describeSignedEnvironment(signed)}`,
+    ],
     ['Check it with', 'npm run conformance -- verify --public-key SIGNER.pub.pem conformance.json'],
   ];
 }
@@ -156,12 +183,7 @@ export function stripForbiddenXmlChars(text: string): string {
 
 /** Escapes text for HTML and XML content and attribute values (both quote styles). */
 export function escapeMarkup(text: string): string {
-  return stripForbiddenXmlChars(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return stripForbiddenXmlChars(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Title of the matrix section that lists the requirements judged on generated sequences. */
@@ -182,7 +204,9 @@ export function sequenceCaption(sequence: ReportSequence): string {
 const SEQUENCE_BODY_SHOWN = 400;
 
 function shortBody(body: string): string {
-  return body.length <= SEQUENCE_BODY_SHOWN ? body : `${body.slice(0, SEQUENCE_BODY_SHOWN)}… (${body.length - SEQUENCE_BODY_SHOWN} more characters in conformance.json)`;
+  return body.length <= SEQUENCE_BODY_SHOWN
+    ? body
+    : `${body.slice(0, SEQUENCE_BODY_SHOWN)}… (${body.length - SEQUENCE_BODY_SHOWN} more characters in conformance.json)`;
 }
 
 /** A failing sequence as numbered steps, each request and its answer (long bodies cut). */
@@ -193,7 +217,11 @@ export function sequenceText(sequence: ReportSequence): string {
     for (const e of step.exchanges) {
       lines.push(`   > ${e.method} ${e.url}${e.together ? '   (sent together)' : ''}`);
       if (e.requestBody !== undefined) lines.push(`   > ${shortBody(e.requestBody)}`);
-      lines.push(e.status !== undefined ? `   < ${e.status}${e.responseBody ? ` ${shortBody(e.responseBody)}` : ''}` : `   < no answer: ${e.transportError ?? 'unknown transport error'}`);
+      lines.push(
+        e.status !== undefined
+          ? `   < ${e.status}${e.responseBody ? ` ${shortBody(e.responseBody)}` : ''}`
+          : `   < no answer: ${e.transportError ?? 'unknown transport error'}`,
+      );
     }
   }
   return lines.join('\n');

@@ -67,7 +67,10 @@ export function renderDiffMarkdown(diff: DiffReport): string {
     '',
     '| ID | Level | A | B | Differing cases | Title |',
     '|---|---|---|---|--:|---|',
-    ...diff.requirements.map((r) => `| ${r.id} | ${r.level} | ${statusCell(r.statusA)} | ${statusCell(r.statusB)} | ${r.differing.length} / ${r.compared} | ${escapeInline(r.title)} |`),
+    ...diff.requirements.map(
+      (r) =>
+        `| ${r.id} | ${r.level} | ${statusCell(r.statusA)} | ${statusCell(r.statusB)} | ${r.differing.length} / ${r.compared} | ${escapeInline(r.title)} |`,
+    ),
     '',
   ];
   for (const r of diff.requirements.filter((x) => x.differing.length > 0)) {
@@ -93,23 +96,35 @@ export function renderDiffHtml(diff: DiffReport): string {
   const { summary } = diff;
   const changed = (r: RequirementDiff): boolean => r.differing.length > 0 || r.statusA !== r.statusB;
   const rows = diff.requirements.map((r) => {
-    const listed = r.differing.slice(0, CASES_SHOWN_PER_REQUIREMENT).map((i) => diff.cases[i]).filter((c): c is CaseDifference => c !== undefined);
-    const detail = listed.length === 0 ? '' : `<ul class="plain">${listed.map((c) => `<li>${h(caseLabel(c))}: <strong>${h(differenceText(c))}</strong></li>`).join('')}${r.differing.length > listed.length ? `<li class="meta">… ${r.differing.length - listed.length} more in diff.json</li>` : ''}</ul>`;
+    const listed = r.differing
+      .slice(0, CASES_SHOWN_PER_REQUIREMENT)
+      .map((i) => diff.cases[i])
+      .filter((c): c is CaseDifference => c !== undefined);
+    const detail =
+      listed.length === 0
+        ? ''
+        : `<ul class="plain">${listed.map((c) => `<li>${h(caseLabel(c))}: <strong>${h(differenceText(c))}</strong></li>`).join('')}${r.differing.length > listed.length ? `<li class="meta">… ${r.differing.length - listed.length} more in diff.json</li>` : ''}</ul>`;
     return `<tr class="req" id="req-${h(r.id)}" data-level="${h(r.level)}" data-status="${changed(r) ? 'fail' : 'pass'}" data-failed="${changed(r)}">
 <td>${h(r.id)}</td><td><span class="level level-${h(r.level)}">${h(r.level)}</span></td><td class="cell">${pill(r.statusA)}</td><td class="cell">${pill(r.statusB)}</td><td class="n">${r.differing.length} / ${r.compared}</td><td class="title">${h(r.title)}${detail}</td></tr>`;
   });
-  const caseRows = diff.cases.slice(0, CASES_SHOWN).map((c) => `<tr><td>${h(caseLabel(c))}<br><span class="meta">${h(c.requirements.join(', ') || 'not judged')}</span></td><td>${h(differenceText(c))}</td><td>${shapeCell(c.a)}</td><td>${shapeCell(c.b)}</td></tr>`);
-  const side = (s: DiffSide): string => `<code>${h(s.target.url)}</code> @ <code>${h(s.microversion)}</code> · seed ${h(String(s.seed))} · ${h(String(s.runs))} runs · ${pill(s.verdict === 'conformant' ? 'pass' : s.verdict === 'nonconformant' ? 'fail' : 'error')} ${h(s.verdict)} · ${s.exchanges} exchanges · report digest <code>${h(s.reportDigest)}</code>`;
+  const caseRows = diff.cases
+    .slice(0, CASES_SHOWN)
+    .map(
+      (c) =>
+        `<tr><td>${h(caseLabel(c))}<br><span class="meta">${h(c.requirements.join(', ') || 'not judged')}</span></td><td>${h(differenceText(c))}</td><td>${shapeCell(c.a)}</td><td>${shapeCell(c.b)}</td></tr>`,
+    );
+  const side = (s: DiffSide): string =>
+    `<code>${h(s.target.url)}</code> @ <code>${h(s.microversion)}</code> · seed ${h(String(s.seed))} · ${h(String(s.runs))} runs · ${pill(s.verdict === 'conformant' ? 'pass' : s.verdict === 'nonconformant' ? 'fail' : 'error')} ${h(s.verdict)} · ${s.exchanges} exchanges · report digest <code>${h(s.reportDigest)}</code>`;
   const body = `<header class="page-head">
 <div><h1>Conformance diff</h1><p class="subtitle">${h(summary.differing === 0 && summary.requirementStatusChanges === 0 ? 'nothing differs' : `${summary.differing} case(s) differ, ${summary.requirementStatusChanges} requirement(s) with another status`)}</p></div>
 </header>
 ${facts([
-    ['A', side(diff.a)],
-    ['B', side(diff.b)],
-    ['Aligned', h(`${summary.compared} case exchanges by test, case path and position; ${summary.onlyInA} only in A, ${summary.onlyInB} only in B`)],
-    ['Compared', h('status, content type, body fields, error class, headers')],
-    ...summary.notes.map((n): [string, string] => ['Note', h(n)]),
-  ])}
+  ['A', side(diff.a)],
+  ['B', side(diff.b)],
+  ['Aligned', h(`${summary.compared} case exchanges by test, case path and position; ${summary.onlyInA} only in A, ${summary.onlyInB} only in B`)],
+  ['Compared', h('status, content type, body fields, error class, headers')],
+  ...summary.notes.map((n): [string, string] => ['Note', h(n)]),
+])}
 <h2>By requirement</h2>
 <table class="matrix" id="matrix">
 <thead><tr><th>ID</th><th>Level</th><th>A</th><th>B</th><th>Differing</th><th>Title and differing cases</th></tr></thead>

@@ -6,8 +6,19 @@
  */
 import { h, htmlPage } from './html-page.ts';
 import {
-  STATEFUL_SECTION_TITLE, STATUS_GLYPH, STATUS_MEANING, exchangeCaption, formatDuration, matrixSections, observation, sections, sequenceCaption, sequenceText,
-  shownStatus, type CellStatus, signatureFacts,
+  STATEFUL_SECTION_TITLE,
+  STATUS_GLYPH,
+  STATUS_MEANING,
+  exchangeCaption,
+  formatDuration,
+  matrixSections,
+  observation,
+  sections,
+  sequenceCaption,
+  sequenceText,
+  shownStatus,
+  type CellStatus,
+  signatureFacts,
 } from './present.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
 import type { ConformanceReport, MatrixReport, ReportCounts, ReportEvidence, RequirementResult, VerdictValue } from './report-types.ts';
@@ -59,12 +70,16 @@ ${withDetails ? '<span><button type="button" id="expand-failures">Expand failure
 }
 
 function exchange(evidence: ReportEvidence, index: number): string {
-  const headers = (hs: Readonly<Record<string, string>>): string => Object.entries(hs).map(([k, v]) => `${k}: ${v}`).join('\n');
-  const request = [`${evidence.request.method} ${evidence.request.url}`, headers(evidence.request.headers)].filter((s) => s !== '').join('\n')
-    + (evidence.request.body === undefined ? '' : `\n\n${evidence.request.body}`);
+  const headers = (hs: Readonly<Record<string, string>>): string =>
+    Object.entries(hs)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n');
+  const request =
+    [`${evidence.request.method} ${evidence.request.url}`, headers(evidence.request.headers)].filter((s) => s !== '').join('\n') +
+    (evidence.request.body === undefined ? '' : `\n\n${evidence.request.body}`);
   const response = evidence.response
-    ? [`${evidence.response.status} (${evidence.durationMs} ms)`, headers(evidence.response.headers)].filter((s) => s !== '').join('\n')
-      + (evidence.response.body === '' ? '' : `\n\n${evidence.response.body}`)
+    ? [`${evidence.response.status} (${evidence.durationMs} ms)`, headers(evidence.response.headers)].filter((s) => s !== '').join('\n') +
+      (evidence.response.body === '' ? '' : `\n\n${evidence.response.body}`)
     : `no answer after ${evidence.durationMs} ms: ${evidence.transportError ?? 'unknown transport error'}`;
   return `<details class="exchange"${index === 0 && evidence.status === 'fail' ? ' open' : ''}>
 <summary>${pill(evidence.status)} ${h(exchangeCaption(evidence))} <span class="meta">(${h(evidence.check)})</span></summary>
@@ -82,12 +97,19 @@ function requirementDetail(r: RequirementResult): string {
     return `<li>${pill(m.status)} ${h(m.text)} <span class="meta">— ${h(m.test)}${m.check ? ` · check ${h(m.check)}` : ''}${replay}</span></li>`;
   });
   if (r.messagesOmitted > 0) messages.push(`<li class="meta">${plural(r.messagesOmitted, 'more message', 'more messages')} in conformance.json</li>`);
-  const sequences = r.messages.flatMap(({ sequence }) => (sequence ? [`<details class="sequence" open><summary>${h(sequenceCaption(sequence))}</summary>
+  const sequences = r.messages.flatMap(({ sequence }) =>
+    sequence
+      ? [
+          `<details class="sequence" open><summary>${h(sequenceCaption(sequence))}</summary>
 <pre class="request">${h(sequenceText(sequence))}</pre>
 <h4>Reproduce, step by step</h4><pre class="curl">${h(sequence.script)}</pre>
-</details>`] : []));
+</details>`,
+        ]
+      : [],
+  );
   const tests = r.tests.map((t) => `<li><code>${h(t.file)}</code> › ${h(t.name)} <span class="meta">(${h(t.state)})</span></li>`);
-  const omitted = r.evidenceOmitted > 0 ? `<p class="meta">${plural(r.evidenceOmitted, 'more exchange is', 'more exchanges are')} not kept in the report.</p>` : '';
+  const omitted =
+    r.evidenceOmitted > 0 ? `<p class="meta">${plural(r.evidenceOmitted, 'more exchange is', 'more exchanges are')} not kept in the report.</p>` : '';
   return `<blockquote>${h(r.clause)}</blockquote>
 ${r.interpretations.length > 0 ? `<p class="meta">Interpretations: ${r.interpretations.map((id) => `<a href="#${h(id)}">${h(id)}</a>`).join(', ')}</p>` : ''}
 ${messages.length > 0 ? `<ul class="messages">${messages.join('')}</ul>` : '<p class="meta">No message recorded.</p>'}
@@ -113,7 +135,10 @@ function listSection(title: string, items: readonly string[]): string {
 function interpretationsSection(interpretations: ConformanceReport['interpretations']): string {
   if (interpretations.length === 0) return '';
   const items = interpretations
-    .map((i) => `<details class="interpretation" id="${h(i.id)}"><summary><strong>${h(i.id)}</strong> ${h(i.topic)}</summary><p class="meta">Clause: ${h(i.clause)}</p><p><strong>Decision.</strong> ${h(i.decision)}</p><p><strong>Reason.</strong> ${h(i.reason)}</p></details>`)
+    .map(
+      (i) =>
+        `<details class="interpretation" id="${h(i.id)}"><summary><strong>${h(i.id)}</strong> ${h(i.topic)}</summary><p class="meta">Clause: ${h(i.clause)}</p><p><strong>Decision.</strong> ${h(i.decision)}</p><p><strong>Reason.</strong> ${h(i.reason)}</p></details>`,
+    )
     .join('\n');
   return `<h2>Interpretations of the document</h2>\n${items}`;
 }
@@ -127,24 +152,27 @@ function linkNote(r: RequirementResult): string {
 export function renderReportHtml(report: ConformanceReport): string {
   const { failures, errors, warnings, observations } = sections(report);
   const { single, stateful } = matrixSections(report.requirements);
-  const linkList = (title: string, items: readonly RequirementResult[]): string => (items.length === 0 ? '' : `<h2>${h(title)}</h2><ul class="plain">${items.map((r) => `<li>${pill(shownStatus(r))} <a href="#${h(r.id)}">${h(r.id)}</a> ${h(r.title)}${linkNote(r)}</li>`).join('')}</ul>`);
+  const linkList = (title: string, items: readonly RequirementResult[]): string =>
+    items.length === 0
+      ? ''
+      : `<h2>${h(title)}</h2><ul class="plain">${items.map((r) => `<li>${pill(shownStatus(r))} <a href="#${h(r.id)}">${h(r.id)}</a> ${h(r.title)}${linkNote(r)}</li>`).join('')}</ul>`;
   const body = `<header class="page-head">
 <div><h1>Conformance report</h1><p class="subtitle">${h(report.document.name)}</p></div>
 ${verdictBox(report.verdict)}
 </header>
 <p class="reason">${h(report.verdict.reason)}</p>
 ${facts([
-    ['Target', `<code>${h(report.target.url)}</code> (${h(report.target.kind)})`],
-    ['Microversion', `<code>${h(report.microversion)}</code>`],
-    ['Seed', h(String(report.seed ?? 'unknown'))],
-    ['Runs', h(String(report.runs ?? 'unknown'))],
-    ['Started', `${h(report.startedAt ?? 'unknown')} · ${h(formatDuration(report.durationMs))}${report.source.mode === 'merged' ? ' (merged from shards)' : ''}`],
-    ['Tests', h(`${plural(report.source.tests, 'test', 'tests')} in ${plural(report.source.testFiles, 'file', 'files')}`)],
-    ['Document sha256', `<code>${h(report.document.sha256 ?? 'unknown')}</code>`],
-    ['Suite', h(`${report.suite.name} ${report.suite.version}`)],
-    ['Report digest', `<code>${h(report.digest)}</code>`],
-    ...signatureFacts(report).map(([label, text]): [string, string] => [label, `<code>${h(text)}</code>`]),
-  ])}
+  ['Target', `<code>${h(report.target.url)}</code> (${h(report.target.kind)})`],
+  ['Microversion', `<code>${h(report.microversion)}</code>`],
+  ['Seed', h(String(report.seed ?? 'unknown'))],
+  ['Runs', h(String(report.runs ?? 'unknown'))],
+  ['Started', `${h(report.startedAt ?? 'unknown')} · ${h(formatDuration(report.durationMs))}${report.source.mode === 'merged' ? ' (merged from shards)' : ''}`],
+  ['Tests', h(`${plural(report.source.tests, 'test', 'tests')} in ${plural(report.source.testFiles, 'file', 'files')}`)],
+  ['Document sha256', `<code>${h(report.document.sha256 ?? 'unknown')}</code>`],
+  ['Suite', h(`${report.suite.name} ${report.suite.version}`)],
+  ['Report digest', `<code>${h(report.digest)}</code>`],
+  ...signatureFacts(report).map(([label, text]): [string, string] => [label, `<code>${h(text)}</code>`]),
+])}
 ${listSection('Problems with the run', report.verdict.problems)}
 <h2>Counts</h2>
 ${countsTable(report.counts)}
@@ -170,17 +198,29 @@ ${listSection('Notes for the suite maintainers', report.notes)}
 }
 
 export function renderMatrixHtml(matrix: MatrixReport): string {
-  const columnHeads = matrix.columns.map((c, i) =>
-    `<th class="cell column" title="${h(`${c.verdict.value}: ${c.verdict.reason}`)}"><span class="column-label">${i + 1}. ${h(c.label)}</span>${verdictPill(c.verdict.value)}</th>`).join('');
+  const columnHeads = matrix.columns
+    .map(
+      (c, i) =>
+        `<th class="cell column" title="${h(`${c.verdict.value}: ${c.verdict.reason}`)}"><span class="column-label">${i + 1}. ${h(c.label)}</span>${verdictPill(c.verdict.value)}</th>`,
+    )
+    .join('');
   const rows = matrix.rows.map((row) => {
     // A MAY is observed, never judged: never a failure, and shown as "observed" like in the report.
     const failed = row.level !== 'MAY' && row.cells.some((c) => c.status === 'fail');
     const worst = REQUIREMENT_STATUSES.find((s) => row.cells.some((c) => c.status === s)) ?? 'not-run';
-    const cells = row.cells.map((c) => `<td class="cell"${c.message ? ` title="${h(c.message)}"` : ''}>${pill(c.status === 'absent' ? 'absent' : shownStatus({ level: row.level, status: c.status }))}</td>`).join('');
+    const cells = row.cells
+      .map(
+        (c) =>
+          `<td class="cell"${c.message ? ` title="${h(c.message)}"` : ''}>${pill(c.status === 'absent' ? 'absent' : shownStatus({ level: row.level, status: c.status }))}</td>`,
+      )
+      .join('');
     return `<tr class="req" id="req-${h(row.id)}" data-level="${h(row.level)}" data-status="${h(worst)}" data-failed="${failed}">
 <td>${h(row.id)}</td><td><span class="level level-${h(row.level)}">${h(row.level)}</span></td><td class="title">${h(row.title)}</td>${cells}</tr>`;
   });
-  const columnFacts = matrix.columns.map((c, i) => `<li><strong>${i + 1}.</strong> <code>${h(c.target.url)}</code> (${h(c.target.kind)}) @ <code>${h(c.microversion)}</code> · seed ${h(String(c.seed ?? 'unknown'))} · ${h(String(c.runs ?? 'unknown'))} runs · suite ${h(c.suiteVersion)} · ${verdictPill(c.verdict.value)} ${h(c.verdict.reason)} <span class="meta">report digest <code>${h(c.reportDigest)}</code></span></li>`);
+  const columnFacts = matrix.columns.map(
+    (c, i) =>
+      `<li><strong>${i + 1}.</strong> <code>${h(c.target.url)}</code> (${h(c.target.kind)}) @ <code>${h(c.microversion)}</code> · seed ${h(String(c.seed ?? 'unknown'))} · ${h(String(c.runs ?? 'unknown'))} runs · suite ${h(c.suiteVersion)} · ${verdictPill(c.verdict.value)} ${h(c.verdict.reason)} <span class="meta">report digest <code>${h(c.reportDigest)}</code></span></li>`,
+  );
   const body = `<header class="page-head">
 <div><h1>Conformance matrix</h1><p class="subtitle">${matrix.columns.length} reports side by side</p></div>
 </header>

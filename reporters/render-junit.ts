@@ -46,14 +46,18 @@ function detailText(requirement: RequirementResult): string {
     const replay = m.replay ? `; replay seed ${m.replay.seed}${m.replay.path ? ` path ${m.replay.path}` : ''}` : '';
     parts.push(`[${m.status}] ${m.text} (${m.test}${m.check ? `; check ${m.check}` : ''}${replay})`);
   }
-  for (const [i, e] of requirement.evidence.entries()) parts.push('', `--- evidence ${i + 1} (${e.status}, ${e.check}) ---`, exchangeText(e), '', `reproduce: ${e.curl}`);
+  for (const [i, e] of requirement.evidence.entries())
+    parts.push('', `--- evidence ${i + 1} (${e.status}, ${e.check}) ---`, exchangeText(e), '', `reproduce: ${e.curl}`);
   if (requirement.evidenceOmitted > 0) parts.push('', `(${requirement.evidenceOmitted} more exchanges not kept)`);
   return parts.join('\n');
 }
 
 function caseOfRequirement(requirement: RequirementResult): CaseInput {
   return {
-    id: requirement.id, level: requirement.level, title: requirement.title, status: requirement.status,
+    id: requirement.id,
+    level: requirement.level,
+    title: requirement.title,
+    status: requirement.status,
     message: requirement.messages[0]?.text ?? `${requirement.status} (no message recorded)`,
     detail: detailText(requirement),
   };
@@ -66,11 +70,16 @@ function testcase(c: CaseInput): string {
       return c.status === 'not-run' ? '' : `\n      <system-out>${xml(`observation (${c.status}):\n${c.detail}`)}</system-out>`;
     }
     switch (c.status) {
-      case 'pass': return '';
-      case 'fail': return `\n      <failure message="${attr(c.message)}" type="fail">${xml(c.detail)}</failure>`;
-      case 'error': return `\n      <error message="${attr(c.message)}" type="error">${xml(c.detail)}</error>`;
-      case 'not-exercisable': return `\n      <skipped message="${attr(`not exercisable: ${c.message}`)}"/>`;
-      case 'not-run': return `\n      <skipped message="${attr('not run: no test recorded an outcome for this requirement')}"/>`;
+      case 'pass':
+        return '';
+      case 'fail':
+        return `\n      <failure message="${attr(c.message)}" type="fail">${xml(c.detail)}</failure>`;
+      case 'error':
+        return `\n      <error message="${attr(c.message)}" type="error">${xml(c.detail)}</error>`;
+      case 'not-exercisable':
+        return `\n      <skipped message="${attr(`not exercisable: ${c.message}`)}"/>`;
+      case 'not-run':
+        return `\n      <skipped message="${attr('not run: no test recorded an outcome for this requirement')}"/>`;
     }
   };
   const inner = body();
@@ -85,7 +94,12 @@ function verdictCase(verdict: SuiteInput['verdict']): string {
   return `${open}\n      <${tag} message="${attr(`${value}: ${reason}`)}" type="${value}">${xml(reason)}</${tag}>\n    </testcase>`;
 }
 
-interface SuiteTotals { tests: number; failures: number; errors: number; skipped: number }
+interface SuiteTotals {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
 
 function totals(input: SuiteInput): SuiteTotals {
   const judged = input.cases.filter((c) => c.level !== 'MAY');
@@ -126,11 +140,17 @@ type RunFacts = Pick<ConformanceReport, 'target' | 'microversion' | 'seed' | 'ru
 
 function runProperties(facts: RunFacts, verdict: SuiteInput['verdict']): [string, string][] {
   return [
-    ['verdict', verdict.value], ['verdict.reason', verdict.reason],
-    ['target', facts.target.url], ['target.kind', facts.target.kind], ['microversion', facts.microversion],
-    ['seed', String(facts.seed ?? 'unknown')], ['runs', String(facts.runs ?? 'unknown')],
-    ['document', facts.document.name], ['document.sha256', facts.document.sha256 ?? 'unknown'],
-    ['suite.version', facts.suiteVersion], ['report.digest', facts.digest],
+    ['verdict', verdict.value],
+    ['verdict.reason', verdict.reason],
+    ['target', facts.target.url],
+    ['target.kind', facts.target.kind],
+    ['microversion', facts.microversion],
+    ['seed', String(facts.seed ?? 'unknown')],
+    ['runs', String(facts.runs ?? 'unknown')],
+    ['document', facts.document.name],
+    ['document.sha256', facts.document.sha256 ?? 'unknown'],
+    ['suite.version', facts.suiteVersion],
+    ['report.digest', facts.digest],
   ];
 }
 
@@ -148,18 +168,20 @@ export function renderReportJunit(report: ConformanceReport): string {
 
 /** One <testsuite> per column. Columns carry no evidence, so a failure holds its first message only. */
 export function renderMatrixJunit(matrix: MatrixReport): string {
-  const suites = matrix.columns.map((column, index) => testsuite({
-    name: `${index + 1}: ${column.label}`,
-    timeSeconds: 0,
-    startedAt: column.startedAt,
-    properties: runProperties({ ...column, digest: column.reportDigest }, column.verdict),
-    cases: matrix.rows.flatMap((row): CaseInput[] => {
-      const cell = row.cells[index];
-      if (cell === undefined || cell.status === 'absent') return [];
-      const message = cell.message ?? `${cell.status} (no message recorded)`;
-      return [{ id: row.id, level: row.level, title: row.title, status: cell.status, message, detail: message }];
+  const suites = matrix.columns.map((column, index) =>
+    testsuite({
+      name: `${index + 1}: ${column.label}`,
+      timeSeconds: 0,
+      startedAt: column.startedAt,
+      properties: runProperties({ ...column, digest: column.reportDigest }, column.verdict),
+      cases: matrix.rows.flatMap((row): CaseInput[] => {
+        const cell = row.cells[index];
+        if (cell === undefined || cell.status === 'absent') return [];
+        const message = cell.message ?? `${cell.status} (no message recorded)`;
+        return [{ id: row.id, level: row.level, title: row.title, status: cell.status, message, detail: message }];
+      }),
+      verdict: column.verdict,
     }),
-    verdict: column.verdict,
-  }));
+  );
   return document(`${matrix.suite.name} matrix`, suites, 0);
 }

@@ -9,20 +9,36 @@
 import type { ConformanceReport, MatrixReport, RequirementResult } from './report-types.ts';
 import { LEVELS, REQUIREMENT_STATUSES } from './report-types.ts';
 import {
-  STATUS_EMOJI, VERDICT_EMOJI, STATEFUL_SECTION_TITLE, exchangeCaption, exchangeText, formatDuration, matrixSections, runFacts, observation, sections,
-  sequenceCaption, sequenceText, shownStatus, signatureFacts, stripForbiddenXmlChars, verdictHeadline,
+  STATUS_EMOJI,
+  VERDICT_EMOJI,
+  STATEFUL_SECTION_TITLE,
+  exchangeCaption,
+  exchangeText,
+  formatDuration,
+  matrixSections,
+  runFacts,
+  observation,
+  sections,
+  sequenceCaption,
+  sequenceText,
+  shownStatus,
+  signatureFacts,
+  stripForbiddenXmlChars,
+  verdictHeadline,
 } from './present.ts';
 
 /** Escapes inline text: HTML, table pipes, Markdown emphasis and links, mentions and issue references. */
 export function escapeInline(text: string): string {
-  return stripForbiddenXmlChars(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // Enough to stop emphasis, code, links and images (all need one of these), and table cell splits.
-    .replace(/([\\`*_[\]|~])/g, '\\$1')
-    .replace(/@/g, '&#64;')
-    .replace(/\r?\n|\r/g, ' ');
+  return (
+    stripForbiddenXmlChars(text)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // Enough to stop emphasis, code, links and images (all need one of these), and table cell splits.
+      .replace(/([\\`*_[\]|~])/g, '\\$1')
+      .replace(/@/g, '&#64;')
+      .replace(/\r?\n|\r/g, ' ')
+  );
 }
 
 /** A fenced code block that no content can break out of. */
@@ -57,17 +73,30 @@ function countsTable(report: Pick<ConformanceReport, 'counts'>): string[] {
 function requirementDetails(requirement: RequirementResult, withEvidence: boolean): string[] {
   const lines = [`#### ${STATUS_EMOJI[shownStatus(requirement)]} ${requirement.id} (${requirement.level}) ${escapeInline(requirement.title)}`, ''];
   lines.push(`> ${escapeInline(requirement.clause)}`, '');
-  if (shownStatus(requirement) === 'observed') lines.push(`- **observed** (a MAY: reported, never judged) ${escapeInline(observation(requirement) ?? 'nothing recorded')}`);
+  if (shownStatus(requirement) === 'observed')
+    lines.push(`- **observed** (a MAY: reported, never judged) ${escapeInline(observation(requirement) ?? 'nothing recorded')}`);
   for (const message of requirement.messages) {
     const replay = message.replay ? ` (replay: seed ${message.replay.seed}${message.replay.path ? `, path ${code(message.replay.path)}` : ''})` : '';
     lines.push(`- **${message.status}** ${escapeInline(message.text)} — _${escapeInline(message.test)}_${replay}`);
   }
-  if (requirement.messagesOmitted > 0) lines.push(`- … ${requirement.messagesOmitted} more ${requirement.messagesOmitted === 1 ? 'message' : 'messages'} in conformance.json`);
+  if (requirement.messagesOmitted > 0)
+    lines.push(`- … ${requirement.messagesOmitted} more ${requirement.messagesOmitted === 1 ? 'message' : 'messages'} in conformance.json`);
   lines.push('');
   if (!withEvidence) return lines;
   for (const { sequence } of requirement.messages) {
     if (!sequence) continue;
-    lines.push(`<details open><summary>${escapeInline(sequenceCaption(sequence))}</summary>`, '', codeBlock(sequenceText(sequence)), '', 'Reproduce, step by step:', '', codeBlock(sequence.script, 'sh'), '', '</details>', '');
+    lines.push(
+      `<details open><summary>${escapeInline(sequenceCaption(sequence))}</summary>`,
+      '',
+      codeBlock(sequenceText(sequence)),
+      '',
+      'Reproduce, step by step:',
+      '',
+      codeBlock(sequence.script, 'sh'),
+      '',
+      '</details>',
+      '',
+    );
   }
   requirement.evidence.forEach((evidence, index) => {
     lines.push(
@@ -83,7 +112,8 @@ function requirementDetails(requirement: RequirementResult, withEvidence: boolea
       '',
     );
   });
-  if (requirement.evidenceOmitted > 0) lines.push(`_${requirement.evidenceOmitted} more ${requirement.evidenceOmitted === 1 ? 'exchange is' : 'exchanges are'} not kept in the report._`, '');
+  if (requirement.evidenceOmitted > 0)
+    lines.push(`_${requirement.evidenceOmitted} more ${requirement.evidenceOmitted === 1 ? 'exchange is' : 'exchanges are'} not kept in the report._`, '');
   return lines;
 }
 
@@ -142,7 +172,12 @@ export function renderReportMarkdown(report: ConformanceReport, options: Markdow
     // Where the document is unclear or contradicts itself, the report says which reading it judged by.
     lines.push('<details><summary>Interpretations of the document this report rests on</summary>', '');
     for (const i of report.interpretations) {
-      lines.push(`- **${i.id}: ${escapeInline(i.topic)}**`, `  - Clause: ${escapeInline(i.clause)}`, `  - Decision: ${escapeInline(i.decision)}`, `  - Reason: ${escapeInline(i.reason)}`);
+      lines.push(
+        `- **${i.id}: ${escapeInline(i.topic)}**`,
+        `  - Clause: ${escapeInline(i.clause)}`,
+        `  - Decision: ${escapeInline(i.decision)}`,
+        `  - Reason: ${escapeInline(i.reason)}`,
+      );
     }
     lines.push('', '</details>', '');
   }
@@ -157,7 +192,9 @@ export function renderMatrixMarkdown(matrix: MatrixReport): string {
   const lines = ['## Conformance matrix', ''];
   lines.push('| Column | Target | Microversion | Seed / runs | Verdict | Suite |', '|---|---|---|---|---|---|');
   matrix.columns.forEach((c, index) => {
-    lines.push(`| ${index + 1} | ${code(c.target.url)} (${escapeInline(c.target.kind)}) | ${code(c.microversion)} | ${escapeInline(runFacts(c))} | ${VERDICT_EMOJI[c.verdict.value]} **${c.verdict.value}** — ${escapeInline(c.verdict.reason)} | ${escapeInline(c.suiteVersion)} |`);
+    lines.push(
+      `| ${index + 1} | ${code(c.target.url)} (${escapeInline(c.target.kind)}) | ${code(c.microversion)} | ${escapeInline(runFacts(c))} | ${VERDICT_EMOJI[c.verdict.value]} **${c.verdict.value}** — ${escapeInline(c.verdict.reason)} | ${escapeInline(c.suiteVersion)} |`,
+    );
   });
   lines.push('');
   lines.push(`| ID | Level | Title | ${matrix.columns.map((c, i) => `${i + 1}: ${escapeInline(c.label)}`).join(' | ')} |`);

@@ -14,8 +14,16 @@ export interface Style {
 }
 
 const ANSI: Readonly<Record<RequirementStatus | Exclude<CellStatus, 'absent'> | VerdictValue | 'dim' | 'bold', string>> = {
-  pass: '32', fail: '31', error: '33', 'not-exercisable': '90', 'not-run': '90', observed: '36',
-  conformant: '1;32', nonconformant: '1;31', dim: '2', bold: '1',
+  pass: '32',
+  fail: '31',
+  error: '33',
+  'not-exercisable': '90',
+  'not-run': '90',
+  observed: '36',
+  conformant: '1;32',
+  nonconformant: '1;31',
+  dim: '2',
+  bold: '1',
 };
 
 function paint(style: Style, key: keyof typeof ANSI, text: string): string {
@@ -65,7 +73,8 @@ export function summaryLines(report: ConformanceReport, writtenTo: string, style
     lines.push(`  ${r.id}  ${r.level.padEnd(6)}  ${status}  ${fit(r.title, titleWidth)}`);
     // Why it failed (or could not be judged), and what a MAY showed: the first line of the first message.
     const reason = shown === 'observed' ? observation(r) : shown === 'fail' || shown === 'error' ? firstReason(r) : null;
-    if (reason !== null) lines.push(`  ${' '.repeat(r.id.length)}  ${' '.repeat(6)}  ${paint(style, 'dim', `↳ ${fit(`${r.id}: ${reason}`, minus(style.width, 20))}`)}`);
+    if (reason !== null)
+      lines.push(`  ${' '.repeat(r.id.length)}  ${' '.repeat(6)}  ${paint(style, 'dim', `↳ ${fit(`${r.id}: ${reason}`, minus(style.width, 20))}`)}`);
   }
   lines.push('');
   for (const level of [...LEVELS, 'all' as const]) {
@@ -75,6 +84,12 @@ export function summaryLines(report: ConformanceReport, writtenTo: string, style
   }
   if (report.verdict.warnings.length > 0) lines.push(`  warnings (failed SHOULD): ${report.verdict.warnings.join(', ')}`);
   for (const problem of report.verdict.problems) lines.push(`  problem: ${fit(problem, minus(style.width, 11))}`);
-  lines.push('', paint(style, report.verdict.value, `verdict: ${verdictHeadline(report.verdict)}`), `  ${report.verdict.reason}`, `  reports: ${writtenTo}`, '');
+  lines.push(
+    '',
+    paint(style, report.verdict.value, `verdict: ${verdictHeadline(report.verdict)}`),
+    `  ${report.verdict.reason}`,
+    `  reports: ${writtenTo}`,
+    '',
+  );
   return lines;
 }

@@ -29,7 +29,22 @@ export interface ResolvedRunInfo {
 /** Checks the shape, since RunInfo crosses process boundaries as untyped JSON. */
 export function asRunInfo(value: unknown): RunInfo | null {
   if (!isObject(value)) return null;
-  const { suiteVersion, target, targetKind, microversion, seed, runs, startedAt, document, setupError, selection, requireAll, microversionRange, offered, limits } = value;
+  const {
+    suiteVersion,
+    target,
+    targetKind,
+    microversion,
+    seed,
+    runs,
+    startedAt,
+    document,
+    setupError,
+    selection,
+    requireAll,
+    microversionRange,
+    offered,
+    limits,
+  } = value;
   if (typeof suiteVersion !== 'string' || typeof target !== 'string' || typeof targetKind !== 'string') return null;
   if (typeof microversion !== 'string' || typeof startedAt !== 'string') return null;
   if (typeof seed !== 'number' || !Number.isInteger(seed) || typeof runs !== 'number' || !Number.isInteger(runs)) return null;
@@ -39,9 +54,20 @@ export function asRunInfo(value: unknown): RunInfo | null {
   if (offered !== undefined && !(Array.isArray(offered) && offered.every((s) => typeof s === 'string'))) return null;
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
   if (selection !== undefined && (!isObject(selection) || !strings(selection.only) || !strings(selection.skip))) return null;
-  const range = isObject(microversionRange) ? { min: typeof microversionRange.min === 'string' ? microversionRange.min : null, max: typeof microversionRange.max === 'string' ? microversionRange.max : null } : undefined;
+  const range = isObject(microversionRange)
+    ? {
+        min: typeof microversionRange.min === 'string' ? microversionRange.min : null,
+        max: typeof microversionRange.max === 'string' ? microversionRange.max : null,
+      }
+    : undefined;
   return {
-    suiteVersion, target, targetKind, microversion, seed, runs, startedAt,
+    suiteVersion,
+    target,
+    targetKind,
+    microversion,
+    seed,
+    runs,
+    startedAt,
     document: { name: document.name, sha256: document.sha256 },
     ...(range === undefined ? {} : { microversionRange: range }),
     ...(setupError === undefined ? {} : { setupError }),
@@ -78,7 +104,9 @@ export function resolveRunInfo(envValue: string | undefined, fromMeta: readonly 
   }
   const first = copies[0];
   if (first === undefined) {
-    problems.push(`no RunInfo: neither ${envName} nor meta.runInfo of any test file was set, so target, microversion and seed are unknown (did the global setup run? under --merge-reports, is reporters/run-info-setup.ts in setupFiles?)`);
+    problems.push(
+      `no RunInfo: neither ${envName} nor meta.runInfo of any test file was set, so target, microversion and seed are unknown (did the global setup run? under --merge-reports, is reporters/run-info-setup.ts in setupFiles?)`,
+    );
     return { runInfo: null, problems };
   }
 

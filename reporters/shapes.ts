@@ -39,7 +39,9 @@ export function asExchange(value: unknown): ExchangeRecord | null {
   if (transportError !== undefined && typeof transportError !== 'string') return null;
   return {
     request: {
-      method: request.method, url: request.url, headers: requestHeaders,
+      method: request.method,
+      url: request.url,
+      headers: requestHeaders,
       ...(request.body === undefined ? {} : { body: request.body }),
     },
     ...(parsedResponse === undefined ? {} : { response: parsedResponse }),

@@ -36,7 +36,10 @@ export function ledgerSha256(): string {
 }
 
 export function keyFingerprint(publicKey: KeyObject): string {
-  return `SHA256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64').replace(/=+$/, '')}`;
+  return `SHA256:${createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64')
+    .replace(/=+$/, '')}`;
 }
 
 function readPem(file: string, role: string): string {
@@ -48,7 +51,10 @@ function readPem(file: string, role: string): string {
 }
 
 function requireEd25519(key: KeyObject, file: string, role: string): KeyObject {
-  if (key.asymmetricKeyType !== 'ed25519') throw new SigningKeyError(`${file} is ${key.asymmetricKeyType === undefined ? 'not an asymmetric key' : `an ${key.asymmetricKeyType} key`}; the ${role} must be Ed25519 (make a pair with: npm run conformance -- keygen DIR)`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new SigningKeyError(
+      `${file} is ${key.asymmetricKeyType === undefined ? 'not an asymmetric key' : `an ${key.asymmetricKeyType} key`}; the ${role} must be Ed25519 (make a pair with: npm run conformance -- keygen DIR)`,
+    );
   return key;
 }
 
@@ -65,7 +71,9 @@ export class ReportSigner {
     try {
       key = createPrivateKey(pem);
     } catch {
-      throw new SigningKeyError(`${file} is not a PEM private key; --sign-key needs an Ed25519 private key (make a pair with: npm run conformance -- keygen DIR)`);
+      throw new SigningKeyError(
+        `${file} is not a PEM private key; --sign-key needs an Ed25519 private key (make a pair with: npm run conformance -- keygen DIR)`,
+      );
     }
     requireEd25519(key, file, 'signing key');
     return new ReportSigner(key, keyFingerprint(createPublicKey(key)));
@@ -74,7 +82,12 @@ export class ReportSigner {
   /** The signature of a sealed report (its digest already computed). */
   sign(report: ConformanceReport, microversionRange: SignedStatement['environment']['microversionRange'], now: Date = new Date()): ReportSignature {
     const signed = statementOf(report, microversionRange, now.toISOString());
-    return { algorithm: 'ed25519', keyFingerprint: this.fingerprint, signed, value: sign(null, Buffer.from(canonicalJson(signed), 'utf8'), this.privateKey).toString('base64') };
+    return {
+      algorithm: 'ed25519',
+      keyFingerprint: this.fingerprint,
+      signed,
+      value: sign(null, Buffer.from(canonicalJson(signed), 'utf8'), this.privateKey).toString('base64'),
+    };
   }
 }
 
@@ -111,7 +124,8 @@ export function checkSignature(report: ConformanceReport, publicKey: KeyObject):
   const signature = report.signature;
   if (signature === undefined) return { ok: false, reason: 'the report is not signed' };
   const fingerprint = keyFingerprint(publicKey);
-  if (signature.keyFingerprint !== fingerprint) return { ok: false, reason: `signed with another key (${signature.keyFingerprint}), not with this one (${fingerprint})` };
+  if (signature.keyFingerprint !== fingerprint)
+    return { ok: false, reason: `signed with another key (${signature.keyFingerprint}), not with this one (${fingerprint})` };
   const { signed } = signature;
   const mismatches = [
     signed.reportDigest !== report.digest ? 'report digest' : null,
@@ -130,14 +144,18 @@ export function checkSignature(report: ConformanceReport, publicKey: KeyObject):
     valid = false;
   }
   if (!valid) return { ok: false, reason: `the signature does not match the signed statement (changed after signing, or not made with ${fingerprint})` };
-  return { ok: true, reason: `signed by ${fingerprint} at ${signed.signedAt}: digest ${signed.reportDigest.slice(0, 16)}…, document ${signed.documentSha256?.slice(0, 16) ?? '(unknown)'}…, ledger ${signed.ledgerSha256.slice(0, 16)}…, suite ${signed.suiteVersion}, ${describeSignedEnvironment(signed)}` };
+  return {
+    ok: true,
+    reason: `signed by ${fingerprint} at ${signed.signedAt}: digest ${signed.reportDigest.slice(0, 16)}…, document ${signed.documentSha256?.slice(0, 16) ?? '(unknown)'}…, ledger ${signed.ledgerSha256.slice(0, 16)}…, suite ${signed.suiteVersion}, ${describeSignedEnvironment(signed)}`,
+  };
 }
 
 /** Writes a new key pair into dir; refuses to overwrite an existing key. Returns the two paths. */
 export function generateKeyPair(dir: string): { privateKey: string; publicKey: string; fingerprint: string } {
   const privatePath = join(dir, PRIVATE_KEY_FILE);
   const publicPath = join(dir, PUBLIC_KEY_FILE);
-  for (const file of [privatePath, publicPath]) if (existsSync(file)) throw new SigningKeyError(`${file} exists; keygen does not overwrite a key (choose another directory)`);
+  for (const file of [privatePath, publicPath])
+    if (existsSync(file)) throw new SigningKeyError(`${file} exists; keygen does not overwrite a key (choose another directory)`);
   const pair = generateKeyPairSync('ed25519');
   mkdirSync(dir, { recursive: true });
   writeFileSync(privatePath, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { encoding: 'utf8', mode: 0o600 });

@@ -42,7 +42,10 @@ export function schemaValidator(kind: Kind): ValidateFunction {
 
 /** The first few schema errors as one line. */
 export function schemaErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+  return (validate.errors ?? [])
+    .slice(0, 3)
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+    .join('; ');
 }
 
 function fail(problem: VerifyProblem, reason: string, kind?: Kind): VerifyResult {
@@ -53,7 +56,8 @@ function fail(problem: VerifyProblem, reason: string, kind?: Kind): VerifyResult
 export function verifyDocument(document: unknown): VerifyResult {
   if (!isObject(document)) return fail('invalid', 'not a JSON object');
   const { kind, formatVersion } = document;
-  if (kind !== 'conformance-report' && kind !== 'matrix' && kind !== 'diff') return fail('invalid', `unknown kind ${JSON.stringify(kind)} (expected "conformance-report", "matrix" or "diff")`);
+  if (kind !== 'conformance-report' && kind !== 'matrix' && kind !== 'diff')
+    return fail('invalid', `unknown kind ${JSON.stringify(kind)} (expected "conformance-report", "matrix" or "diff")`);
   if (typeof document.digest !== 'string') return fail('invalid', 'no digest field', kind);
   const expected = computeDigest(document);
   if (expected !== document.digest) {
@@ -90,4 +94,3 @@ export function readVerifiedReport(input: string | object): ConformanceReport {
   if (result.kind !== 'conformance-report') throw new Error(`${label}: is a ${result.kind ?? 'unknown'} file, not a conformance report`);
   return (typeof input === 'string' ? JSON.parse(readFileSync(input, 'utf8')) : input) as ConformanceReport;
 }
-

@@ -69,7 +69,10 @@ function writeRenderings(outDir: string, names: Renderings, contents: Renderings
   const dir = resolve(outDir);
   makeDirectory(dir);
   const paths: Renderings = {
-    json: join(dir, names.json), markdown: join(dir, names.markdown), html: join(dir, names.html), junit: join(dir, names.junit),
+    json: join(dir, names.json),
+    markdown: join(dir, names.markdown),
+    html: join(dir, names.html),
+    junit: join(dir, names.junit),
   };
   for (const key of ['json', 'markdown', 'html', 'junit'] as const) writeAtomically(paths[key], contents[key]);
   return paths;
@@ -86,7 +89,10 @@ interface Renderers<T> {
 function writeSealed<T>(sealed: T, outDir: string, names: Renderings, render: Renderers<T>): Renderings {
   const markdown = render.markdown(sealed);
   const files = writeRenderings(outDir, names, {
-    json: `${JSON.stringify(sealed, null, 2)}\n`, markdown, html: render.html(sealed), junit: render.junit(sealed),
+    json: `${JSON.stringify(sealed, null, 2)}\n`,
+    markdown,
+    html: render.html(sealed),
+    junit: render.junit(sealed),
   });
   appendToStepSummary(markdown, () => render.shortMarkdown(sealed, markdown));
   return files;

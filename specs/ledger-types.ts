@@ -94,12 +94,12 @@ export interface Requirement extends RequirementDefinition {
 
 /** Capabilities a target may lack; a requirement needing one it lacks is "not-exercisable". */
 export type Need =
-  | 'port'          // a free port to attach
-  | 'network'       // a network id to attach to
-  | 'subnet-ip'     // a free address on that network's subnet (needs the network endpoint)
+  | 'port' // a free port to attach
+  | 'network' // a network id to attach to
+  | 'subnet-ip' // a free address on that network's subnet (needs the network endpoint)
   | 'network-endpoint' // the network (Neutron) endpoint, to read the project's networks
-  | 'reader-token'  // a token with a read-only role in the project
-  | 'alt-token'     // a token of another project
+  | 'reader-token' // a token with a read-only role in the project
+  | 'alt-token' // a token of another project
   | 'fault-injection' // the target can be asked to answer 503 (the embedded fake cloud)
   | 'microversion-2.49'
   | 'microversion-2.70';

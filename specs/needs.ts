@@ -10,10 +10,10 @@ import type { Need } from './ledger-types.ts';
 export const NEED_TEXT: Readonly<Record<Need, string>> = {
   port: 'a free port (--port-id)',
   network: 'a network (--net-id)',
-  'subnet-ip': 'a free address on the network\'s subnet (--net-id with --network-url)',
+  'subnet-ip': "a free address on the network's subnet (--net-id with --network-url)",
   'network-endpoint': 'the network endpoint (--network-url)',
   'reader-token': 'a read-only token (--reader-token)',
-  'alt-token': 'a second project\'s token (--alt-token)',
+  'alt-token': "a second project's token (--alt-token)",
   'fault-injection': 'a switch to make the target unavailable (--control-url)',
   'microversion-2.49': 'microversion 2.49 or later',
   'microversion-2.70': 'microversion 2.70 or later',

@@ -42,7 +42,6 @@ const ipAddress = (description: string): JsonSchema => ({
   anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }],
 });
 
-
 export const corrections: readonly Correction[] = [
   // ---- URI parameters --------------------------------------------------------------------------
   {
@@ -73,7 +72,10 @@ export const corrections: readonly Correction[] = [
       }
       const requiredInside = (body.required ?? []).filter((key) => moved.includes(key));
       if (requiredInside.length > 0) wrapper.required = requiredInside;
-      setRequired(body, (body.required ?? []).filter((key) => !moved.includes(key)));
+      setRequired(
+        body,
+        (body.required ?? []).filter((key) => !moved.includes(key)),
+      );
       annotate(wrapper, this.interpretation);
       annotate(body, this.interpretation);
     },
@@ -86,7 +88,10 @@ export const corrections: readonly Correction[] = [
       const wrapper = property(body, WRAPPER);
       const optional = ['port_id', 'net_id', 'fixed_ips'];
       for (const key of optional) property(wrapper, key); // each must still be documented
-      setRequired(wrapper, (wrapper.required ?? []).filter((key) => !optional.includes(key)));
+      setRequired(
+        wrapper,
+        (wrapper.required ?? []).filter((key) => !optional.includes(key)),
+      );
       annotate(wrapper, this.interpretation);
     },
   },
@@ -99,7 +104,10 @@ export const corrections: readonly Correction[] = [
     direction: 'request',
     apply(body, reading) {
       property(body, WRAPPER);
-      setRequired(body, (body.required ?? []).filter((key) => key !== WRAPPER));
+      setRequired(
+        body,
+        (body.required ?? []).filter((key) => key !== WRAPPER),
+      );
       if (reading === 'lenient') {
         // The empty property schema only declares the name for ajv's strictRequired; it constrains nothing.
         body.anyOf = [{ properties: { [WRAPPER]: {} }, required: [WRAPPER] }, { maxProperties: 0 }];
@@ -132,13 +140,18 @@ export const corrections: readonly Correction[] = [
     direction: 'request',
     since: '2.49',
     apply(body) {
-      addAttachmentField(body, 'tag', {
-        description: 'Device tag for the attached interface (not in the document: Nova microversion 2.49 and later).',
-        type: 'string',
-        minLength: 1,
-        maxLength: TAG_MAX_LENGTH,
-        pattern: TAG_PATTERN,
-      }, this.interpretation);
+      addAttachmentField(
+        body,
+        'tag',
+        {
+          description: 'Device tag for the attached interface (not in the document: Nova microversion 2.49 and later).',
+          type: 'string',
+          minLength: 1,
+          maxLength: TAG_MAX_LENGTH,
+          pattern: TAG_PATTERN,
+        },
+        this.interpretation,
+      );
     },
   },
   {
@@ -223,10 +236,15 @@ export const corrections: readonly Correction[] = [
     direction: 'response',
     since: '2.70',
     apply(body) {
-      addAttachmentField(body, 'tag', {
-        description: 'The device tag of the interface, or null (not in the document: Nova microversion 2.70 and later).',
-        type: ['string', 'null'],
-      }, this.interpretation);
+      addAttachmentField(
+        body,
+        'tag',
+        {
+          description: 'The device tag of the interface, or null (not in the document: Nova microversion 2.70 and later).',
+          type: ['string', 'null'],
+        },
+        this.interpretation,
+      );
       const wrapper = property(body, WRAPPER);
       wrapper.required = [...(wrapper.required ?? []), 'tag'];
     },
@@ -237,12 +255,7 @@ export const corrections: readonly Correction[] = [
  * Applies, to a copy of `raw`, every correction for `direction` that holds at `microversion` under
  * `reading` (null for responses, which have one reading).
  */
-export function applyCorrections(
-  raw: JsonSchema,
-  direction: Direction,
-  microversion: string,
-  reading: Reading | null,
-): JsonSchema {
+export function applyCorrections(raw: JsonSchema, direction: Direction, microversion: string, reading: Reading | null): JsonSchema {
   const schema = structuredClone(raw);
   for (const correction of correctionsFor(direction, microversion, reading)) correction.apply(schema, reading);
   return schema;

@@ -30,11 +30,7 @@ export function schemaForParameter(row: ParameterRow, sourceName: string): JsonS
   const typeSchema = DOCUMENT_TYPES[row.type];
   if (typeSchema === undefined) {
     // Guessing would hide a document the derivation does not understand; say where it is instead.
-    throw new CsapiParseError(
-      sourceName,
-      row.span.startLine,
-      `parameter ${row.name} has type '${row.type}', which has no JSON Schema mapping`,
-    );
+    throw new CsapiParseError(sourceName, row.span.startLine, `parameter ${row.name} has type '${row.type}', which has no JSON Schema mapping`);
   }
   return { description: row.description, ...structuredClone(typeSchema) };
 }

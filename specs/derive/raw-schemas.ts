@@ -23,11 +23,7 @@ export function deriveRawSchemas(model: OperationModel): RawSchemas {
   };
 }
 
-function objectOfRows(
-  rows: readonly ParameterRow[],
-  sourceName: string,
-  isRequired: (row: ParameterRow) => boolean,
-): JsonSchema {
+function objectOfRows(rows: readonly ParameterRow[], sourceName: string, isRequired: (row: ParameterRow) => boolean): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const row of rows) properties[row.name] = schemaForParameter(row, sourceName);
   const required = rows.filter(isRequired).map((row) => row.name);

@@ -20,15 +20,7 @@ import type { Example, OperationModel, ParameterRow, ResponseCodeRow } from '../
 import { isExampleHeading, readExample } from './examples.ts';
 import { stripInlineMarkup } from './inline-markup.ts';
 import { isUnderlined, SourceLines } from './source-lines.ts';
-import {
-  isTableSentence,
-  readGridTableAfter,
-  readTableIntro,
-  toParameterRows,
-  toResponseCodeRows,
-  type Section,
-  type TableKind,
-} from './tables.ts';
+import { isTableSentence, readGridTableAfter, readTableIntro, toParameterRows, toResponseCodeRows, type Section, type TableKind } from './tables.ts';
 
 /** Directives of the later os-api-ref output of the same converter; their parameters live in YAML files. */
 const LATER_FORMAT_DIRECTIVE = /^\.\. (rest_method|rest_parameters|rest_expand_all|literalinclude)::/;

@@ -13,11 +13,7 @@ export function isExampleHeading(line: string): boolean {
 }
 
 /** Reads the example whose heading is at `index`; `section` is the section it stands in. */
-export function readExample(
-  lines: SourceLines,
-  index: number,
-  section: Section | null,
-): { example: Example; next: number } {
+export function readExample(lines: SourceLines, index: number, section: Section | null): { example: Example; next: number } {
   const heading = EXAMPLE_HEADING.exec(lines.at(index).trim())?.[1] ?? '';
   if (section === null) {
     lines.fail(index, `example '${heading}' stands outside the Request and Response sections`);

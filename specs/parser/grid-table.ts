@@ -41,11 +41,7 @@ const RULE = /^\+(?:[-=]+\+)+$/;
  * Reads the lines of one grid table (from its top border to its last border, nothing else).
  * `firstLineNumber` is the 1-based line of `lines[0]` in the source, used in error messages.
  */
-export function parseGridTable(
-  lines: readonly string[],
-  firstLineNumber: number,
-  sourceName = '<grid table>',
-): GridTable {
+export function parseGridTable(lines: readonly string[], firstLineNumber: number, sourceName = '<grid table>'): GridTable {
   const fail = (index: number, detail: string): never => {
     throw new CsapiParseError(sourceName, firstLineNumber + index, detail);
   };
@@ -96,8 +92,7 @@ export function parseGridTable(
   if (unclosed !== null) {
     fail(
       lines.length - 1,
-      `the grid table ends inside a row: the row starting at line ${firstLineNumber + unclosed.start} ` +
-        "has no closing '+----+' border",
+      `the grid table ends inside a row: the row starting at line ${firstLineNumber + unclosed.start} ` + "has no closing '+----+' border",
     );
   }
 
@@ -129,11 +124,7 @@ export function parseGridTable(
     for (const position of borders) {
       if (line[position] !== border) {
         const found = position < line.length ? `'${line[position]}'` : 'the end of the line';
-        fail(
-          index,
-          `misaligned column border: expected '${border}' at character ${position + 1} ` +
-            `(where the top border has '+'), found ${found}`,
-        );
+        fail(index, `misaligned column border: expected '${border}' at character ${position + 1} ` + `(where the top border has '+'), found ${found}`);
       }
     }
     if (line.length > width) {

@@ -200,7 +200,7 @@ const notAServerError: Check<'not_a_server_error', Answered> = {
 };
 
 const documentedStatusConformance: Check<'documented_status_conformance', Answered> = {
-  description: 'Every answer below 500 carries a documented or ledger-accepted code (5xx are not_a_server_error\'s).',
+  description: "Every answer below 500 carries a documented or ledger-accepted code (5xx are not_a_server_error's).",
   observes: ['answer', 'refusal'],
   judge({ answer }, _args, accepted) {
     if (answer.status >= 500) return PASS;
@@ -256,7 +256,9 @@ const echoConformance: Check<'echo_conformance', 'answer'> = {
       if (!networksVisible) return PASS;
       const net = echoedField(answer, microversion, 'net_id');
       if (!('value' in net)) return net;
-      return networksVisible.includes(String(net.value)) ? PASS : fail(`the port was allocated on network ${String(net.value)}, which is not among the project's networks`);
+      return networksVisible.includes(String(net.value))
+        ? PASS
+        : fail(`the port was allocated on network ${String(net.value)}, which is not among the project's networks`);
     }
     const wanted = asked?.[args.asked];
     if (!wanted) return notExercisable(`no ${ASKED_ARGUMENT[args.asked]} was asked for`);
@@ -272,11 +274,11 @@ const echoConformance: Check<'echo_conformance', 'answer'> = {
 };
 
 const nothingAttached: Check<'nothing_attached', 'refusal'> = {
-  description: 'The server\'s interfaces are the same after the request as before it.',
+  description: "The server's interfaces are the same after the request as before it.",
   observes: ['refusal'],
   judge({ before, after }, { request = 'a refused request' }) {
-    if (before === null) return unobserved('the server\'s interface list could not be read before the request');
-    if (after === null) return unobserved('the server\'s interface list could not be read after the request');
+    if (before === null) return unobserved("the server's interface list could not be read before the request");
+    if (after === null) return unobserved("the server's interface list could not be read after the request");
     // A second attach must leave exactly the first attachment, which is already in "before".
     const added = after.filter((p) => !before.includes(p));
     if (added.length > 0) return fail(`${request} left ${added.length} new interface(s) attached: ${added.join(', ')}`);
@@ -286,7 +288,7 @@ const nothingAttached: Check<'nothing_attached', 'refusal'> = {
 };
 
 const attachmentVisible: Check<'attachment_visible', 'visibility'> = {
-  description: 'After a 200, the port is in the server\'s interface list, and show answers 200 for it.',
+  description: "After a 200, the port is in the server's interface list, and show answers 200 for it.",
   observes: ['visibility'],
   judge({ portId, listed, show, showUnanswered }) {
     if (listed === null) return unobserved(`the server's interface list could not be read after the 200, so whether port ${portId ?? ''} is listed is unknown`);
@@ -304,8 +306,9 @@ const detachRemoves: Check<'detach_removes', 'detach'> = {
   judge({ portId, answer, unanswered, gone, waitedMs }, _args, accepted) {
     if (!answer) return unobserved(`the detach got no answer: ${unanswered ?? 'no answer'}`);
     if (!accepted.includes(answer.status)) return fail(`detach answered ${answer.status}, expected ${accepted.join(' or ')}`);
-    if (gone === null) return unobserved('the server\'s interface list could not be read after the detach');
-    const waited = waitedMs === undefined ? 'after the detach deadline' : `${(waitedMs / 1000).toFixed(1)} s after the detach's ${answer.status} (--detach-timeout-s)`;
+    if (gone === null) return unobserved("the server's interface list could not be read after the detach");
+    const waited =
+      waitedMs === undefined ? 'after the detach deadline' : `${(waitedMs / 1000).toFixed(1)} s after the detach's ${answer.status} (--detach-timeout-s)`;
     return gone ? PASS : fail(`port ${portId} is still in the server's interface list ${waited}; it is not waited for again`);
   },
 };
@@ -370,12 +373,18 @@ export function answeredInFrontOfNova(answer: HttpAnswer): { layer: string; why:
 
 const faultBodyConformance: Check<'fault_body_conformance', Answered> = {
   readsBody: true,
-  description: 'An error answer is {"<faultName>": {"code": <status>, "message": "..."}} (or keystonemiddleware\'s {"error": {...}} on 401); answers of layers in front of Nova are exempt.',
+  description:
+    'An error answer is {"<faultName>": {"code": <status>, "message": "..."}} (or keystonemiddleware\'s {"error": {...}} on 401); answers of layers in front of Nova are exempt.',
   observes: ['answer', 'refusal'],
   judge({ answer }, { faultName }) {
     if (answer.status < 400) return notExercisable('no error answer');
     const front = answeredInFrontOfNova(answer);
-    if (front) return { status: 'not-exercisable', message: `the ${answer.status} came from ${front.layer} in front of Nova, not from Nova: ${front.why}`, exemptedLayer: front.layer };
+    if (front)
+      return {
+        status: 'not-exercisable',
+        message: `the ${answer.status} came from ${front.layer} in front of Nova, not from Nova: ${front.why}`,
+        exemptedLayer: front.layer,
+      };
     const body = answer.json;
     if (!isObject(body)) return fail(`the ${answer.status} body is not a JSON object`);
     const keys = Object.keys(body);
@@ -429,7 +438,8 @@ const concurrentAttachSingleWinner: Check<'concurrent_attach_single_winner', 'to
     if (missing > 0) return unobserved(`${missing} of ${answers.length} attaches sent together got no answer`);
     const statuses = answers.map((a) => a?.status ?? 0);
     const accepted = statuses.filter((s) => s === 200).length;
-    if (accepted === 0) return notExercisable(`none of ${answers.length} attaches was accepted (${statuses.join(', ')}); a free port refused is the single attach's requirement`);
+    if (accepted === 0)
+      return notExercisable(`none of ${answers.length} attaches was accepted (${statuses.join(', ')}); a free port refused is the single attach's requirement`);
     if (accepted > 1) return fail(`${accepted} of ${answers.length} attaches of one port sent together answered 200 (${statuses.join(', ')})`);
     const others = statuses.filter((s) => s !== 200 && s !== 409);
     return others.length === 0 ? PASS : fail(`one attach answered 200, the others ${statuses.filter((s) => s !== 200).join(', ')}; expected 409`);
@@ -481,7 +491,10 @@ const nothingUnknownAttached: Check<'nothing_unknown_attached', 'settled'> = {
     const listedUnknown = [...new Set(listed.filter((p) => !known.has(p)))];
     if (listedUnknown.length > 0) return fail(`listed port(s) the sequence did not attach: ${listedUnknown.join(', ')}`);
     const boundUnknown = (boundInNeutron ?? []).filter((p) => !known.has(p));
-    if (boundUnknown.length > 0) return fail(`Neutron port(s) bound to the server that the sequence did not attach or has detached: ${boundUnknown.join(', ')} (not listed: ${boundUnknown.filter((p) => !listed.includes(p)).join(', ') || 'none'})`);
+    if (boundUnknown.length > 0)
+      return fail(
+        `Neutron port(s) bound to the server that the sequence did not attach or has detached: ${boundUnknown.join(', ')} (not listed: ${boundUnknown.filter((p) => !listed.includes(p)).join(', ') || 'none'})`,
+      );
     for (const portId of released) {
       const answer = shown.find((s) => s.portId === portId)?.answer;
       if (answer?.status === 200) return fail(`show answers 200 for port ${portId}, which the sequence detached or never got attached`);
@@ -539,7 +552,8 @@ export function runCheck(call: CheckCall, observation: Observation, accepted: re
   }
   if (check.readsBody && (observation.kind === 'answer' || observation.kind === 'refusal')) {
     const { answer } = observation;
-    if (answer.cutShort !== undefined && answer.json === undefined) return unobserved(`the ${answer.status} answer's body was cut short (${answer.cutShort}), so it could not be read`);
+    if (answer.cutShort !== undefined && answer.json === undefined)
+      return unobserved(`the ${answer.status} answer's body was cut short (${answer.cutShort}), so it could not be read`);
   }
   const { check: _name, ...args } = call;
   return check.judge(observation as never, args as never, accepted);

@@ -63,7 +63,12 @@ export class AuthorizedSender {
     const origin = originOf(request.url);
     if (this.allowedOrigins !== null && (origin === null || !this.allowedOrigins.has(origin))) {
       return {
-        record: { request: { method: request.method, url: request.url, headers: {} }, transportError: `not sent: the suite's token goes only to the catalog's endpoints, not to ${origin ?? 'that URL'}`, durationMs: 0, curl: '' },
+        record: {
+          request: { method: request.method, url: request.url, headers: {} },
+          transportError: `not sent: the suite's token goes only to the catalog's endpoints, not to ${origin ?? 'that URL'}`,
+          durationMs: 0,
+          curl: '',
+        },
         transportCode: 'NOT_SENT',
       };
     }

@@ -11,7 +11,17 @@
  * and, on a server the suite was given to attach to, interfaces that were not there at the start.
  */
 import type { CloudApi } from './cloud-api.ts';
-import { compactLedger, isPortId, outstanding, readLedger, type BaselineEvent, type CreatedEvent, type CreatingEvent, type LedgerEvent, type ResourceLedger } from './ledger.ts';
+import {
+  compactLedger,
+  isPortId,
+  outstanding,
+  readLedger,
+  type BaselineEvent,
+  type CreatedEvent,
+  type CreatingEvent,
+  type LedgerEvent,
+  type ResourceLedger,
+} from './ledger.ts';
 import { sleep } from '../harness/async.ts';
 
 export interface CleanupOptions {
@@ -212,7 +222,16 @@ export class LedgerCleaner {
     const matches = items.filter((i) => i.name === intent.name && typeof i.id === 'string');
     for (const item of matches) {
       const base = intent.find_url.slice(0, intent.find_url.indexOf('?'));
-      const created: CreatedEvent = { v: 1, run: this.ledger.runId, at: new Date().toISOString(), event: 'created', kind: intent.kind, id: String(item.id), url: `${base}/${encodeURIComponent(String(item.id))}`, name: intent.name };
+      const created: CreatedEvent = {
+        v: 1,
+        run: this.ledger.runId,
+        at: new Date().toISOString(),
+        event: 'created',
+        kind: intent.kind,
+        id: String(item.id),
+        url: `${base}/${encodeURIComponent(String(item.id))}`,
+        name: intent.name,
+      };
       this.ledger.record({ event: 'created', kind: created.kind, id: created.id, url: created.url, name: intent.name });
       if (intent.kind === 'server') await this.removeServer(created);
       else await this.removeNeutron(created);
@@ -220,4 +239,3 @@ export class LedgerCleaner {
     if (matches.length === 0) this.ledger.record({ event: 'removed', kind: intent.kind, id: `name:${intent.name}` });
   }
 }
-

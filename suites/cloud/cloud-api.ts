@@ -16,7 +16,9 @@ export interface CloudEndpoints {
   readonly image: string | null;
 }
 
-export type CallResult = { readonly ok: true; readonly status: number; readonly json: unknown } | { readonly ok: false; readonly status: null; readonly error: string };
+export type CallResult =
+  | { readonly ok: true; readonly status: number; readonly json: unknown }
+  | { readonly ok: false; readonly status: null; readonly error: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -82,12 +84,18 @@ export class CloudApi {
     if (this.endpoints.network === null) return null;
     const items = await this.list(`${this.endpoints.network}/ports?project_id=${encodeURIComponent(projectId)}`, 'ports');
     if (items === null) return null;
-    return items.flatMap((p) => (typeof p.id === 'string' ? [{
-      id: p.id,
-      networkId: typeof p.network_id === 'string' ? p.network_id : '',
-      deviceId: typeof p.device_id === 'string' ? p.device_id : '',
-      deviceOwner: typeof p.device_owner === 'string' ? p.device_owner : '',
-      name: typeof p.name === 'string' ? p.name : '',
-    }] : []));
+    return items.flatMap((p) =>
+      typeof p.id === 'string'
+        ? [
+            {
+              id: p.id,
+              networkId: typeof p.network_id === 'string' ? p.network_id : '',
+              deviceId: typeof p.device_id === 'string' ? p.device_id : '',
+              deviceOwner: typeof p.device_owner === 'string' ? p.device_owner : '',
+              name: typeof p.name === 'string' ? p.name : '',
+            },
+          ]
+        : [],
+    );
   }
 }

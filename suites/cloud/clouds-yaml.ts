@@ -30,7 +30,11 @@ export type UserRef = { readonly id: string } | { readonly name: string; readonl
 export type AuthMethod =
   | { readonly kind: 'password'; readonly user: UserRef; readonly password: string; readonly scope: ProjectScope }
   | { readonly kind: 'token'; readonly token: string; readonly scope: ProjectScope }
-  | { readonly kind: 'application-credential'; readonly credential: { readonly id: string } | { readonly name: string; readonly user: UserRef }; readonly secret: string };
+  | {
+      readonly kind: 'application-credential';
+      readonly credential: { readonly id: string } | { readonly name: string; readonly user: UserRef };
+      readonly secret: string;
+    };
 
 export type EndpointInterface = 'public' | 'internal' | 'admin';
 
@@ -62,7 +66,16 @@ type Dict = Record<string, unknown>;
 
 const FILE_SUFFIXES = ['.yaml', '.yml', '.json'];
 /** OS_* variables that only select or locate a cloud: alone they do not describe one. */
-const SELECTORS = new Set(['OS_CLOUD', 'OS_REGION_NAME', 'OS_CLIENT_CONFIG_FILE', 'OS_CLIENT_SECURE_FILE', 'OS_CLOUD_NAME', 'OS_INTERFACE', 'OS_CACERT', 'OS_INSECURE']);
+const SELECTORS = new Set([
+  'OS_CLOUD',
+  'OS_REGION_NAME',
+  'OS_CLIENT_CONFIG_FILE',
+  'OS_CLIENT_SECURE_FILE',
+  'OS_CLOUD_NAME',
+  'OS_INTERFACE',
+  'OS_CACERT',
+  'OS_INSECURE',
+]);
 /** Variables of test tools that share the prefix (openstacksdk skips them too). */
 const NOT_OURS = /^OS_(TEST|STD|LOG)/;
 const ENVVARS_CLOUD = 'envvars';
@@ -94,7 +107,9 @@ function loadFirst(files: readonly string[]): { file: string; data: Dict } | nul
     } catch (error) {
       // The parser's first line names line and column; it quotes YAML text only around a syntax error.
       const where = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-      throw new CloudConfigError(`${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${where ? ` (line ${where.line}, column ${where.col})` : ''}`);
+      throw new CloudConfigError(
+        `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${where ? ` (line ${where.line}, column ${where.col})` : ''}`,
+      );
     }
     if (!isDict(data)) throw new CloudConfigError(`${file} is empty or not a mapping`);
     return { file, data };
@@ -161,7 +176,10 @@ export function loadCloudProfile(options: LoadOptions): CloudProfile {
   let source: string;
   if (overrides.cloud !== null) {
     name = overrides.cloud;
-    if (!clouds) throw new CloudConfigError(`cloud "${name}" asked for, but no clouds.yaml was found (looked in ${dirs.join(', ')}${env.OS_CLIENT_CONFIG_FILE ? ` and ${env.OS_CLIENT_CONFIG_FILE}` : ''})`);
+    if (!clouds)
+      throw new CloudConfigError(
+        `cloud "${name}" asked for, but no clouds.yaml was found (looked in ${dirs.join(', ')}${env.OS_CLIENT_CONFIG_FILE ? ` and ${env.OS_CLIENT_CONFIG_FILE}` : ''})`,
+      );
     if (!Object.hasOwn(merged, name)) throw new CloudConfigError(`cloud "${name}" is not in ${fileName} (clouds there: ${names.join(', ') || 'none'})`);
     raw = merged[name];
     source = fileName;
@@ -174,7 +192,11 @@ export function loadCloudProfile(options: LoadOptions): CloudProfile {
     raw = merged[name];
     source = fileName;
   } else {
-    throw new CloudConfigError(names.length > 1 ? `several clouds in ${fileName} (${names.join(', ')}): choose one with --os-cloud NAME` : 'no cloud configured: give --os-cloud NAME (clouds.yaml) or set OS_AUTH_URL and the other OS_* variables');
+    throw new CloudConfigError(
+      names.length > 1
+        ? `several clouds in ${fileName} (${names.join(', ')}): choose one with --os-cloud NAME`
+        : 'no cloud configured: give --os-cloud NAME (clouds.yaml) or set OS_AUTH_URL and the other OS_* variables',
+    );
   }
   if (!isDict(raw)) throw new CloudConfigError(`cloud "${name}" in ${source} is not a mapping`);
   return profileFrom(name, source, normalizeKeys(raw), overrides);
@@ -298,7 +320,12 @@ function authMethodOf(cloud: Dict, auth: Dict, where: string): AuthMethod {
 }
 
 const INTERFACES: Readonly<Record<string, EndpointInterface>> = {
-  public: 'public', publicurl: 'public', internal: 'internal', internalurl: 'internal', admin: 'admin', adminurl: 'admin',
+  public: 'public',
+  publicurl: 'public',
+  internal: 'internal',
+  internalurl: 'internal',
+  admin: 'admin',
+  adminurl: 'admin',
 };
 
 function interfaceOf(value: string | null, where: string): EndpointInterface {
@@ -314,7 +341,12 @@ function regionsOf(cloud: Dict): string[] {
     return cloud.regions.map((r) => (isDict(r) ? text(r.name) : text(r))).filter((r): r is string => r !== null);
   }
   const single = text(cloud.region_name);
-  return single === null ? [] : single.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  return single === null
+    ? []
+    : single
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== '');
 }
 
 function profileFrom(name: string, source: string, cloud: Dict, overrides: ProfileOverrides): CloudProfile {
@@ -336,7 +368,7 @@ function profileFrom(name: string, source: string, cloud: Dict, overrides: Profi
   }
   if (regionName === '') regionName = null;
   const verify = booleanish(cloud.verify);
-  const insecure = overrides.insecure ?? booleanish(cloud.insecure) ?? (verify === false);
+  const insecure = overrides.insecure ?? booleanish(cloud.insecure) ?? verify === false;
   return {
     name,
     source,

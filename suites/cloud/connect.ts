@@ -38,7 +38,13 @@ export async function connectCloud(config: SuiteConfig, manners: Manners, env: R
   const selection = config.cloud;
   const profile = loadCloudProfile({
     env,
-    overrides: { cloud: selection?.name ?? null, regionName: selection?.regionName ?? null, interface: selection?.interface ?? null, cacert: config.cacert, insecure: config.insecure },
+    overrides: {
+      cloud: selection?.name ?? null,
+      regionName: selection?.regionName ?? null,
+      interface: selection?.interface ?? null,
+      cacert: config.cacert,
+      insecure: config.insecure,
+    },
   });
   const tls: TlsSettings = { caFile: profile.cacert, insecure: profile.insecure };
   const client = new HttpClient(new Redactor(authSecrets(profile.auth)), { timeoutMs: config.timeoutMs, tls, manners });

@@ -43,7 +43,9 @@ function scopeBody(scope: ProjectScope): Record<string, unknown> {
 export function authRequestBody(auth: AuthMethod): Record<string, unknown> {
   switch (auth.kind) {
     case 'password':
-      return { auth: { identity: { methods: ['password'], password: { user: { ...userBody(auth.user), password: auth.password } } }, scope: scopeBody(auth.scope) } };
+      return {
+        auth: { identity: { methods: ['password'], password: { user: { ...userBody(auth.user), password: auth.password } } }, scope: scopeBody(auth.scope) },
+      };
     case 'token':
       return { auth: { identity: { methods: ['token'], token: { id: auth.token } }, scope: scopeBody(auth.scope) } };
     case 'application-credential': {
@@ -72,7 +74,12 @@ function describeAuth(auth: AuthMethod): string {
 /** Authenticates; throws CloudAccessError with one line (never quoting a secret) when it cannot. */
 export async function authenticate(client: HttpClient, authUrl: string, auth: AuthMethod): Promise<KeystoneToken> {
   const url = `${identityV3(authUrl)}/auth/tokens`;
-  const exchange = await client.send({ method: 'POST', url, headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(authRequestBody(auth)) });
+  const exchange = await client.send({
+    method: 'POST',
+    url,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(authRequestBody(auth)),
+  });
   const { answer } = exchange;
   if (!answer) throw new CloudAccessError(`identity: ${explainUnreachable(url, exchange.transportCode, exchange.record.transportError)}`);
   if (answer.status === 401) throw new CloudAccessError(`identity refused the ${describeAuth(auth)} credentials (401 from ${url})`);

@@ -21,7 +21,10 @@ export interface StateSnapshot {
 }
 
 export async function takeSnapshot(api: CloudApi, scope: LeakScope): Promise<StateSnapshot> {
-  const [interfaces, ports] = await Promise.all([api.interfaces(scope.serverId), scope.projectId === null ? Promise.resolve(null) : api.ports(scope.projectId)]);
+  const [interfaces, ports] = await Promise.all([
+    api.interfaces(scope.serverId),
+    scope.projectId === null ? Promise.resolve(null) : api.ports(scope.projectId),
+  ]);
   return { interfaces, ports };
 }
 
@@ -41,7 +44,8 @@ export function compareSnapshots(before: StateSnapshot, after: StateSnapshot, sc
   const notes: string[] = [];
   /** Ports already named through the server's interfaces: one line per port is enough. */
   const named = new Set<string>();
-  if (before.interfaces === null || after.interfaces === null) notes.push(`the interfaces of server ${scope.serverId} could not be read ${before.interfaces === null ? 'before' : 'after'} the run: not compared`);
+  if (before.interfaces === null || after.interfaces === null)
+    notes.push(`the interfaces of server ${scope.serverId} could not be read ${before.interfaces === null ? 'before' : 'after'} the run: not compared`);
   else {
     for (const port of after.interfaces) {
       if (before.interfaces.includes(port)) continue;
@@ -55,7 +59,7 @@ export function compareSnapshots(before: StateSnapshot, after: StateSnapshot, sc
     }
   }
   if (before.ports === null || after.ports === null) {
-    if (scope.projectId !== null) notes.push('the project\'s ports could not be read (no network endpoint?): not compared');
+    if (scope.projectId !== null) notes.push("the project's ports could not be read (no network endpoint?): not compared");
     return { leaks, notes };
   }
   const start = new Map(before.ports.map((p) => [p.id, p]));
@@ -64,7 +68,8 @@ export function compareSnapshots(before: StateSnapshot, after: StateSnapshot, sc
     if (!inScope(port, scope) || named.has(port.id)) continue;
     const was = start.get(port.id);
     if (!was) leaks.push(`leak: port ${port.id}${port.name ? ` (${port.name})` : ''} on network ${port.networkId} did not exist before the run`);
-    else if (was.deviceId !== port.deviceId) leaks.push(`leak: port ${port.id} is bound to ${port.deviceId || 'nothing'} and was bound to ${was.deviceId || 'nothing'} before the run`);
+    else if (was.deviceId !== port.deviceId)
+      leaks.push(`leak: port ${port.id} is bound to ${port.deviceId || 'nothing'} and was bound to ${was.deviceId || 'nothing'} before the run`);
   }
   for (const port of before.ports) {
     if (inScope(port, scope) && !named.has(port.id) && !end.has(port.id)) leaks.push(`port ${port.id} existed before the run and is gone`);

@@ -175,9 +175,15 @@ export function outstanding(events: readonly LedgerEvent[]): Outstanding {
   const removed = new Set(events.filter((e): e is RemovedEvent => e.event === 'removed').map((e) => `${e.kind}:${e.id}`));
   const created = new Map<string, CreatedEvent>();
   for (const event of events) if (event.event === 'created' && !removed.has(`${event.kind}:${event.id}`)) created.set(`${event.kind}:${event.id}`, event);
-  const confirmedNames = new Set(events.filter((e): e is CreatedEvent => e.event === 'created' && e.name !== undefined).map((e) => `${e.kind}:${e.name ?? ''}`));
-  const removedNames = new Set(events.filter((e): e is RemovedEvent => e.event === 'removed' && e.id.startsWith('name:')).map((e) => `${e.kind}:${e.id.slice(5)}`));
-  const unconfirmed = events.filter((e): e is CreatingEvent => e.event === 'creating' && !confirmedNames.has(`${e.kind}:${e.name}`) && !removedNames.has(`${e.kind}:${e.name}`));
+  const confirmedNames = new Set(
+    events.filter((e): e is CreatedEvent => e.event === 'created' && e.name !== undefined).map((e) => `${e.kind}:${e.name ?? ''}`),
+  );
+  const removedNames = new Set(
+    events.filter((e): e is RemovedEvent => e.event === 'removed' && e.id.startsWith('name:')).map((e) => `${e.kind}:${e.id.slice(5)}`),
+  );
+  const unconfirmed = events.filter(
+    (e): e is CreatingEvent => e.event === 'creating' && !confirmedNames.has(`${e.kind}:${e.name}`) && !removedNames.has(`${e.kind}:${e.name}`),
+  );
   const baselines = new Map<string, BaselineEvent>();
   for (const event of events) if (event.event === 'baseline') baselines.set(event.server_id, event);
   return { created: [...created.values()], unconfirmed, baselines: [...baselines.values()] };

@@ -16,7 +16,16 @@
 import { ConfigError, type SuiteConfig } from '../harness/config.ts';
 import { HttpClient } from '../harness/http.ts';
 import { Redactor } from '../harness/redact.ts';
-import { allSecretsOf, mannersOf, newRunId, resolveTarget, startEmbeddedCloud, type EmbeddedCloudHandle, type ResolvedTarget, type TargetHandoff } from '../harness/target.ts';
+import {
+  allSecretsOf,
+  mannersOf,
+  newRunId,
+  resolveTarget,
+  startEmbeddedCloud,
+  type EmbeddedCloudHandle,
+  type ResolvedTarget,
+  type TargetHandoff,
+} from '../harness/target.ts';
 import { AuthorizedSender, FixedToken } from './authorized.ts';
 import { LedgerCleaner, type CleanupReport } from './cleanup.ts';
 import { CloudApi, networkApi } from './cloud-api.ts';
@@ -96,7 +105,9 @@ export class RunLifecycle {
     const { events } = readLedger(this.ledgerPath);
     if (events.length === 0) return;
     if (!isSettled(outstanding(events))) {
-      throw new ConfigError(`${this.ledgerPath} lists resources an earlier run did not remove: run \`npm run conformance -- --cleanup-only ${this.ledgerPath}\` (same cloud credentials) first`);
+      throw new ConfigError(
+        `${this.ledgerPath} lists resources an earlier run did not remove: run \`npm run conformance -- --cleanup-only ${this.ledgerPath}\` (same cloud credentials) first`,
+      );
     }
     compactLedger(this.ledgerPath, []);
   }
@@ -127,10 +138,18 @@ export class RunLifecycle {
 
   /** Reads and cleanup for a target with a fixed token (the embedded cloud, --target). */
   private fixedTokenApi(target: ResolvedTarget): CloudApi {
-    const client = new HttpClient(new Redactor(allSecretsOf(target)), { timeoutMs: target.timeoutMs, tls: target.tls, manners: sharedManners(this.cleanupManners()) });
+    const client = new HttpClient(new Redactor(allSecretsOf(target)), {
+      timeoutMs: target.timeoutMs,
+      tls: target.tls,
+      manners: sharedManners(this.cleanupManners()),
+    });
     const tokens = new FixedToken(target.token);
     const compute = target.useProjectSegment && target.projectId ? `${target.computeBase}/${target.projectId}` : target.computeBase;
-    return new CloudApi(new AuthorizedSender(client, tokens, null), tokens, { compute, network: target.networkUrl ? networkApi(target.networkUrl) : null, image: null });
+    return new CloudApi(new AuthorizedSender(client, tokens, null), tokens, {
+      compute,
+      network: target.networkUrl ? networkApi(target.networkUrl) : null,
+      image: null,
+    });
   }
 
   private async provision(target: ResolvedTarget): Promise<ResolvedTarget> {
@@ -153,16 +172,25 @@ export class RunLifecycle {
     this.scope = { serverId: target.serverId, projectId: target.projectId, networkIds: target.netId ? [target.netId] : [] };
     this.before = await takeSnapshot(api, this.scope);
     if (this.ledger && this.before.interfaces !== null) {
-      this.ledger.record({ event: 'baseline', kind: 'server-interfaces', server_id: target.serverId, url: api.interfacesUrl(target.serverId), port_ids: this.before.interfaces });
+      this.ledger.record({
+        event: 'baseline',
+        kind: 'server-interfaces',
+        server_id: target.serverId,
+        url: api.interfacesUrl(target.serverId),
+        port_ids: this.before.interfaces,
+      });
     }
   }
 
   /** Leaks, as run problems for the report; [] when interrupted by a signal (cleanup comes first then). */
   async runEndChecks(): Promise<string[]> {
     // The report says which deadline cut the run short (the default one may surprise a reader).
-    const cutShort = this.interrupts.reason === 'deadline'
-      ? [`the ${this.config.deadlineIsDefault ? 'default deadline for a cloud or --target' : '--deadline-s'} of ${this.config.deadlineS ?? 0} s cut the run short`]
-      : [];
+    const cutShort =
+      this.interrupts.reason === 'deadline'
+        ? [
+            `the ${this.config.deadlineIsDefault ? 'default deadline for a cloud or --target' : '--deadline-s'} of ${this.config.deadlineS ?? 0} s cut the run short`,
+          ]
+        : [];
     if (!this.api || !this.before || !this.scope || this.interrupts.signalExitCode !== null) return cutShort;
     const after = await takeSnapshot(this.api, this.scope);
     return [...cutShort, ...compareSnapshots(this.before, after, this.scope).leaks];
@@ -192,7 +220,9 @@ export class RunLifecycle {
         const pending = outstanding(readLedger(this.ledger.file).events);
         const count = pending.created.length + pending.unconfirmed.length;
         if (signal && count > 0) {
-          progress?.(`${signal}: removing ${count} resource(s) the run created, for at most ${Math.round((deadlineAt - Date.now()) / 1000)} s (signal again to exit at once; what is left stays in ${this.ledger.file} for --cleanup-only)`);
+          progress?.(
+            `${signal}: removing ${count} resource(s) the run created, for at most ${Math.round((deadlineAt - Date.now()) / 1000)} s (signal again to exit at once; what is left stays in ${this.ledger.file} for --cleanup-only)`,
+          );
         }
         report = await new LedgerCleaner(this.api, this.ledger, { settleMs, deadlineAt, afterRun: true, ...(signal && progress ? { progress } : {}) }).run();
       } else if (this.ledger && this.ledger.written > 0 && this.ledgerPath !== null && !isSettled(outstanding(readLedger(this.ledgerPath).events))) {

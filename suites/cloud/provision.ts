@@ -83,7 +83,15 @@ export class Provisioner {
   }
 
   /** Announce, create, confirm: the create answer's `key` object must carry an id. */
-  private async create(kind: 'network' | 'subnet' | 'port' | 'server', collectionUrl: string, findUrl: string, name: string, key: string, body: Record<string, unknown>, expected: number): Promise<Record<string, unknown>> {
+  private async create(
+    kind: 'network' | 'subnet' | 'port' | 'server',
+    collectionUrl: string,
+    findUrl: string,
+    name: string,
+    key: string,
+    body: Record<string, unknown>,
+    expected: number,
+  ): Promise<Record<string, unknown>> {
     this.checkpoint();
     this.ledger.record({ event: 'creating', kind, name, find_url: findUrl });
     const result = await this.api.call('POST', collectionUrl, { [key]: { name, ...body } });
@@ -104,7 +112,15 @@ export class Provisioner {
 
     const net = await this.create('network', `${network}/networks`, find('networks', 'net'), name('net'), 'network', {}, 201);
     const cidr = subnetCidrFor(runId);
-    const subnet = await this.create('subnet', `${network}/subnets`, find('subnets', 'subnet'), name('subnet'), 'subnet', { network_id: net.id, cidr, ip_version: 4 }, 201);
+    const subnet = await this.create(
+      'subnet',
+      `${network}/subnets`,
+      find('subnets', 'subnet'),
+      name('subnet'),
+      'subnet',
+      { network_id: net.id, cidr, ip_version: 4 },
+      201,
+    );
     const portIds: string[] = [];
     for (let i = 1; i <= this.options.portCount; i++) {
       const port = await this.create('port', `${network}/ports`, find('ports', `port-${i}`), name(`port-${i}`), 'port', { network_id: net.id }, 201);
@@ -115,11 +131,26 @@ export class Provisioner {
     const flavor = await this.chooseFlavor(image);
     const compute = this.api.endpoints.compute;
     const serverName = name('server');
-    const server = await this.create('server', `${compute}/servers`, `${compute}/servers?name=${encodeURIComponent(serverName)}`, serverName, 'server', {
-      flavorRef: flavor.id, imageRef: image.id, networks: [{ port: bootPort.id }],
-    }, 202);
+    const server = await this.create(
+      'server',
+      `${compute}/servers`,
+      `${compute}/servers?name=${encodeURIComponent(serverName)}`,
+      serverName,
+      'server',
+      {
+        flavorRef: flavor.id,
+        imageRef: image.id,
+        networks: [{ port: bootPort.id }],
+      },
+      202,
+    );
     await this.waitActive(String(server.id));
-    return { serverId: String(server.id), portIds, netId: String(net.id), subnet: { id: String(subnet.id), cidr: typeof subnet.cidr === 'string' ? subnet.cidr : cidr } };
+    return {
+      serverId: String(server.id),
+      portIds,
+      netId: String(net.id),
+      subnet: { id: String(subnet.id), cidr: typeof subnet.cidr === 'string' ? subnet.cidr : cidr },
+    };
   }
 
   private async chooseImage(): Promise<Image> {
@@ -130,11 +161,25 @@ export class Provisioner {
     if (items === null) throw new CloudAccessError('the image list could not be read');
     const images: Image[] = items
       .filter((i) => typeof i.id === 'string' && (i.status === undefined || i.status === 'active'))
-      .map((i) => ({ id: String(i.id), name: typeof i.name === 'string' ? i.name : '', size: numberOr(i.size, Number.MAX_SAFE_INTEGER), minRam: numberOr(i.min_ram, 0), minDisk: numberOr(i.min_disk, 0) }));
+      .map((i) => ({
+        id: String(i.id),
+        name: typeof i.name === 'string' ? i.name : '',
+        size: numberOr(i.size, Number.MAX_SAFE_INTEGER),
+        minRam: numberOr(i.min_ram, 0),
+        minDisk: numberOr(i.min_disk, 0),
+      }));
     const wanted = this.options.image;
     if (wanted !== null) {
       const found = images.find((i) => i.id === wanted) ?? images.find((i) => i.name === wanted);
-      if (!found) throw new CloudAccessError(`image "${wanted}" is not an active image of the cloud (images: ${images.map((i) => i.name || i.id).slice(0, 10).join(', ') || 'none'})`);
+      if (!found)
+        throw new CloudAccessError(
+          `image "${wanted}" is not an active image of the cloud (images: ${
+            images
+              .map((i) => i.name || i.id)
+              .slice(0, 10)
+              .join(', ') || 'none'
+          })`,
+        );
       return found;
     }
     const smallest = [...images].sort((a, b) => a.size - b.size)[0];
@@ -148,11 +193,25 @@ export class Provisioner {
     if (items === null) throw new CloudAccessError('the flavor list could not be read');
     const flavors: Flavor[] = items
       .filter((f) => typeof f.id === 'string' && f['OS-FLV-DISABLED:disabled'] !== true)
-      .map((f) => ({ id: String(f.id), name: typeof f.name === 'string' ? f.name : '', ram: numberOr(f.ram, 0), vcpus: numberOr(f.vcpus, 0), disk: numberOr(f.disk, 0) }));
+      .map((f) => ({
+        id: String(f.id),
+        name: typeof f.name === 'string' ? f.name : '',
+        ram: numberOr(f.ram, 0),
+        vcpus: numberOr(f.vcpus, 0),
+        disk: numberOr(f.disk, 0),
+      }));
     const wanted = this.options.flavor;
     if (wanted !== null) {
       const found = flavors.find((f) => f.id === wanted) ?? flavors.find((f) => f.name === wanted);
-      if (!found) throw new CloudAccessError(`flavor "${wanted}" is not a flavor of the cloud (flavors: ${flavors.map((f) => f.name || f.id).slice(0, 10).join(', ') || 'none'})`);
+      if (!found)
+        throw new CloudAccessError(
+          `flavor "${wanted}" is not a flavor of the cloud (flavors: ${
+            flavors
+              .map((f) => f.name || f.id)
+              .slice(0, 10)
+              .join(', ') || 'none'
+          })`,
+        );
       return found;
     }
     // The smallest that fits the image: least RAM, then vCPUs, then disk.
@@ -172,14 +231,21 @@ export class Provisioner {
       const result = await this.api.call('GET', `${this.api.endpoints.compute}/servers/${encodeURIComponent(serverId)}`);
       // A cloud that stopped answering will not say ACTIVE either: stop rather than poll until the boot timeout.
       unanswered = result.ok ? 0 : unanswered + 1;
-      if (!result.ok && unanswered >= UNANSWERED_POLLS) throw new CloudAccessError(`the cloud stopped answering while the provisioned server booted: ${result.error}`);
+      if (!result.ok && unanswered >= UNANSWERED_POLLS)
+        throw new CloudAccessError(`the cloud stopped answering while the provisioned server booted: ${result.error}`);
       const server = result.ok && isRecord(result.json) && isRecord(result.json.server) ? result.json.server : null;
       if (server) {
         status = typeof server.status === 'string' ? server.status : 'unknown';
         if (status === 'ACTIVE') return;
-        if (status === 'ERROR') throw new CloudAccessError(`the provisioned server went to ERROR${isRecord(server.fault) && typeof server.fault.message === 'string' ? `: ${server.fault.message.slice(0, 200)}` : ''}`);
+        if (status === 'ERROR')
+          throw new CloudAccessError(
+            `the provisioned server went to ERROR${isRecord(server.fault) && typeof server.fault.message === 'string' ? `: ${server.fault.message.slice(0, 200)}` : ''}`,
+          );
       }
-      if (Date.now() + pause > deadline) throw new CloudAccessError(`the provisioned server was not ACTIVE within ${Math.round(this.options.bootTimeoutMs / 1000)} s (status ${status}); see --boot-timeout-s`);
+      if (Date.now() + pause > deadline)
+        throw new CloudAccessError(
+          `the provisioned server was not ACTIVE within ${Math.round(this.options.bootTimeoutMs / 1000)} s (status ${status}); see --boot-timeout-s`,
+        );
       await sleep(pause, this.options.signal);
       pause = Math.min(5000, Math.round(pause * 1.5));
     }

@@ -25,16 +25,26 @@ async function refuseAll(scenario: Scenario, requirement: RequirementId, family:
 }
 
 describe('mutual exclusion', () => {
-  conformanceTest('net_id and port_id together are refused', ['CI-020'], async (scenario) => {
-    if (!scenario.canExercise(['CI-020'])) return;
-    const resources = await resourcesOf(scenario.session);
-    const cases = bothIdsCases(scenario.session.resolvedMicroversion, resources);
-    if (cases === null) throw new Error('no cases of both ids although the target offers a port and a network');
-    await refuseAll(scenario, 'CI-020', cases);
-  }, session);
+  conformanceTest(
+    'net_id and port_id together are refused',
+    ['CI-020'],
+    async (scenario) => {
+      if (!scenario.canExercise(['CI-020'])) return;
+      const resources = await resourcesOf(scenario.session);
+      const cases = bothIdsCases(scenario.session.resolvedMicroversion, resources);
+      if (cases === null) throw new Error('no cases of both ids although the target offers a port and a network');
+      await refuseAll(scenario, 'CI-020', cases);
+    },
+    session,
+  );
 
-  conformanceTest('fixed_ips without net_id is refused', ['CI-021'], async (scenario) => {
-    const resources = await resourcesOf(scenario.session);
-    await refuseAll(scenario, 'CI-021', fixedIpsWithoutNetCases(scenario.session.resolvedMicroversion, resources));
-  }, session);
+  conformanceTest(
+    'fixed_ips without net_id is refused',
+    ['CI-021'],
+    async (scenario) => {
+      const resources = await resourcesOf(scenario.session);
+      await refuseAll(scenario, 'CI-021', fixedIpsWithoutNetCases(scenario.session.resolvedMicroversion, resources));
+    },
+    session,
+  );
 });

@@ -50,51 +50,56 @@ async function sequenceResources(scenario: Scenario): Promise<SequenceResources>
 }
 
 describe('stateful sequences', () => {
-  conformanceTest('generated sequences of attaches and detaches, some sent together', SEQUENCE_REQUIREMENTS, async (scenario) => {
-    const { target } = scenario.session;
-    const given = target.portIds;
-    // Every sequence attaches a port, so this scenario needs one for each of its requirements.
-    if (!scenario.canExercise(SEQUENCE_REQUIREMENTS, ['port'])) return;
-    const baseline = await scenario.session.interfaces();
-    if (baseline === null) {
-      for (const id of SEQUENCE_REQUIREMENTS) scenario.unobserved(id, 'the server\'s interface list could not be read');
-      return;
-    }
-    const resources = await sequenceResources(scenario);
-    // Requests sent together go through a session of their own: under --concurrency 1 (the default)
-    // the run's bound would send them one after another, and there would be no race to see.
-    const burst = new TargetSession({ ...target, manners: { ...target.manners, concurrency: Math.max(target.manners.concurrency, MAX_TOGETHER) } });
-    let lastFailure: { failed: RequirementId[]; record: SequenceRecord } | null = null;
-    const judged = new Set<RequirementId>();
-    const result = await checkProperty({
-      scenario,
-      requirements: SEQUENCE_REQUIREMENTS,
-      arbitrary: fc.tuple(fc.commands(commandArbitraries(resources), { maxCommands: MAX_COMMANDS }), fc.scheduler()),
-      numRuns: sequenceRuns(scenario),
-      independent: false,
-      run: async ([commands, scheduler]) => {
-        // The commands run as given (fast-check shrinks by the ones that ran); the scheduler is copied, as
-        // the replay of the smallest counterexample runs the same value once more.
-        const ctx = new SequenceContext(scenario, burst, fc.cloneIfNeeded(scheduler), resources, baseline, judged);
-        const model = new SequenceModel(given, baseline);
-        try {
-          await fc.asyncModelRun(() => ({ model, real: ctx }), commands);
-        } catch (error) {
-          if (!(error instanceof SequenceFailed)) throw error;
-        } finally {
-          if (process.env.OSI_DEBUG_SEQ) console.log('SEQ', String(commands), ctx.log.steps.length, [...ctx.failed].join());
-          await ctx.cleanUp(model);
-        }
-        // The last failing run is the smallest counterexample fast-check found (or its replay).
-        if (ctx.failed.size > 0) lastFailure = { failed: [...ctx.failed], record: ctx.log.record(target.seed, undefined) };
-        return ctx.failed.size === 0;
-      },
-    });
-    for (const id of SEQUENCE_REQUIREMENTS.filter((r) => !judged.has(r))) scenario.notExercisable(id, NOT_EXERCISED[id]);
-    const failure = lastFailure as { failed: RequirementId[]; record: SequenceRecord } | null;
-    if (result.failed && failure) {
-      const record = { ...failure.record, ...(result.path !== undefined ? { path: result.path } : {}) };
-      for (const id of failure.failed) scenario.sequence(id, record);
-    }
-  }, session);
+  conformanceTest(
+    'generated sequences of attaches and detaches, some sent together',
+    SEQUENCE_REQUIREMENTS,
+    async (scenario) => {
+      const { target } = scenario.session;
+      const given = target.portIds;
+      // Every sequence attaches a port, so this scenario needs one for each of its requirements.
+      if (!scenario.canExercise(SEQUENCE_REQUIREMENTS, ['port'])) return;
+      const baseline = await scenario.session.interfaces();
+      if (baseline === null) {
+        for (const id of SEQUENCE_REQUIREMENTS) scenario.unobserved(id, "the server's interface list could not be read");
+        return;
+      }
+      const resources = await sequenceResources(scenario);
+      // Requests sent together go through a session of their own: under --concurrency 1 (the default)
+      // the run's bound would send them one after another, and there would be no race to see.
+      const burst = new TargetSession({ ...target, manners: { ...target.manners, concurrency: Math.max(target.manners.concurrency, MAX_TOGETHER) } });
+      let lastFailure: { failed: RequirementId[]; record: SequenceRecord } | null = null;
+      const judged = new Set<RequirementId>();
+      const result = await checkProperty({
+        scenario,
+        requirements: SEQUENCE_REQUIREMENTS,
+        arbitrary: fc.tuple(fc.commands(commandArbitraries(resources), { maxCommands: MAX_COMMANDS }), fc.scheduler()),
+        numRuns: sequenceRuns(scenario),
+        independent: false,
+        run: async ([commands, scheduler]) => {
+          // The commands run as given (fast-check shrinks by the ones that ran); the scheduler is copied, as
+          // the replay of the smallest counterexample runs the same value once more.
+          const ctx = new SequenceContext(scenario, burst, fc.cloneIfNeeded(scheduler), resources, baseline, judged);
+          const model = new SequenceModel(given, baseline);
+          try {
+            await fc.asyncModelRun(() => ({ model, real: ctx }), commands);
+          } catch (error) {
+            if (!(error instanceof SequenceFailed)) throw error;
+          } finally {
+            if (process.env.OSI_DEBUG_SEQ) console.log('SEQ', String(commands), ctx.log.steps.length, [...ctx.failed].join());
+            await ctx.cleanUp(model);
+          }
+          // The last failing run is the smallest counterexample fast-check found (or its replay).
+          if (ctx.failed.size > 0) lastFailure = { failed: [...ctx.failed], record: ctx.log.record(target.seed, undefined) };
+          return ctx.failed.size === 0;
+        },
+      });
+      for (const id of SEQUENCE_REQUIREMENTS.filter((r) => !judged.has(r))) scenario.notExercisable(id, NOT_EXERCISED[id]);
+      const failure = lastFailure as { failed: RequirementId[]; record: SequenceRecord } | null;
+      if (result.failed && failure) {
+        const record = { ...failure.record, ...(result.path !== undefined ? { path: result.path } : {}) };
+        for (const id of failure.failed) scenario.sequence(id, record);
+      }
+    },
+    session,
+  );
 });

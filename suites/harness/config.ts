@@ -111,7 +111,8 @@ export function isLoopbackUrl(url: string): boolean {
  * at 10 requests/s a default run on loopback took minutes); the polite default for a remote one.
  */
 export function rateLimitFor(config: Pick<SuiteConfig, 'maxRps' | 'mode'>, computeUrl: string | null): { maxRps: number; applied: string } {
-  if (config.maxRps !== null) return { maxRps: config.maxRps, applied: config.maxRps === 0 ? 'no rate limit (--max-rps 0)' : `at most ${config.maxRps} requests/s (--max-rps)` };
+  if (config.maxRps !== null)
+    return { maxRps: config.maxRps, applied: config.maxRps === 0 ? 'no rate limit (--max-rps 0)' : `at most ${config.maxRps} requests/s (--max-rps)` };
   if (config.mode === 'embedded') return { maxRps: 0, applied: 'no rate limit (the embedded fake cloud)' };
   if (computeUrl !== null && isLoopbackUrl(computeUrl)) return { maxRps: 0, applied: 'no rate limit (a loopback target; --max-rps sets one)' };
   return { maxRps: DEFAULT_REMOTE_MAX_RPS, applied: `at most ${DEFAULT_REMOTE_MAX_RPS} requests/s (the default for a remote target; --max-rps changes it)` };
@@ -121,7 +122,6 @@ export function rateLimitFor(config: Pick<SuiteConfig, 'maxRps' | 'mode'>, compu
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
-
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -181,7 +181,12 @@ function modeOf(env: Env, target: string | null): TargetMode {
 
 function list(env: Env, flag: OptionFlag): string[] {
   const value = raw(env, flag);
-  return value === null ? [] : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return value === null
+    ? []
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
 }
 
 function httpUrl(env: Env, flag: OptionFlag): string | null {
@@ -206,7 +211,8 @@ function uuidLike(env: Env, flag: OptionFlag): string | null {
 
 export function readConfig(env: Env): SuiteConfig {
   const microversion = raw(env, 'microversion') ?? '2.1';
-  if (microversion !== 'latest' && !isMicroversion(microversion)) throw new ConfigError(`--microversion must look like 2.1, 2.70 or latest, got "${microversion}"`);
+  if (microversion !== 'latest' && !isMicroversion(microversion))
+    throw new ConfigError(`--microversion must look like 2.1, 2.70 or latest, got "${microversion}"`);
   const profile = raw(env, 'profile') ?? 'document';
   if (profile !== 'document' && profile !== 'nova') throw new ConfigError(`--profile must be "document" or "nova", got "${profile}"`);
   const portIds = list(env, 'port-id');
@@ -260,16 +266,21 @@ export function readConfig(env: Env): SuiteConfig {
   const selectionError = selectionProblem(config.selection, ledger.requirements);
   if (selectionError !== null) throw new ConfigError(selectionError);
   if (mode !== 'embedded' && (config.faults.length > 0 || raw(env, 'profile') !== null)) {
-    throw new ConfigError(`--fault and --profile apply to the embedded fake cloud only; drop them or drop ${mode === 'given' ? '--target' : 'the cloud (--os-cloud / OS_*)'}`);
+    throw new ConfigError(
+      `--fault and --profile apply to the embedded fake cloud only; drop them or drop ${mode === 'given' ? '--target' : 'the cloud (--os-cloud / OS_*)'}`,
+    );
   }
   if (config.cleanupOnly !== null) {
-    if (mode === 'embedded') throw new ConfigError('--cleanup-only needs the credentials of the cloud the ledger belongs to (--os-cloud or OS_*, or --target with --token)');
+    if (mode === 'embedded')
+      throw new ConfigError('--cleanup-only needs the credentials of the cloud the ledger belongs to (--os-cloud or OS_*, or --target with --token)');
     if (mode === 'given' && config.token === null) throw new ConfigError('--cleanup-only with --target needs --token');
     return config;
   }
   if (config.provision) {
-    if (mode !== 'cloud') throw new ConfigError('--provision works with a cloud (--os-cloud or OS_* variables), whose catalog gives the network and image endpoints');
-    if (config.serverId !== null || portIds.length > 0 || config.netId !== null) throw new ConfigError('--provision creates the server, ports and network itself: drop --server-id, --port-id and --net-id, or drop --provision');
+    if (mode !== 'cloud')
+      throw new ConfigError('--provision works with a cloud (--os-cloud or OS_* variables), whose catalog gives the network and image endpoints');
+    if (config.serverId !== null || portIds.length > 0 || config.netId !== null)
+      throw new ConfigError('--provision creates the server, ports and network itself: drop --server-id, --port-id and --net-id, or drop --provision');
   } else if (config.flavor !== null || config.image !== null) {
     throw new ConfigError('--flavor and --image choose what --provision boots: add --provision, or drop them');
   }
@@ -281,7 +292,9 @@ export function readConfig(env: Env): SuiteConfig {
     throw new ConfigError('--token goes with --target; with a cloud the suite authenticates itself (for token auth set OS_TOKEN, or token: in clouds.yaml)');
   }
   if (mode === 'cloud' && !config.provision && config.serverId === null) {
-    throw new ConfigError('a cloud is configured (--os-cloud or OS_*): add --provision to let the suite create what it needs, or --server-id (with --port-id and --net-id) to use what exists');
+    throw new ConfigError(
+      'a cloud is configured (--os-cloud or OS_*): add --provision to let the suite create what it needs, or --server-id (with --port-id and --net-id) to use what exists',
+    );
   }
   return config;
 }

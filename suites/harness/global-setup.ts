@@ -46,7 +46,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // The CLI resolved the target (and owns the embedded cloud, if any): use it as is.
       handoff = prepared;
     } else {
-      if (config.provision || config.cleanupOnly !== null) throw new ConfigError('--provision and --cleanup-only need the CLI (npm run conformance), which owns the cleanup');
+      if (config.provision || config.cleanupOnly !== null)
+        throw new ConfigError('--provision and --cleanup-only need the CLI (npm run conformance), which owns the cleanup');
       const resolved = await resolveTarget(config, startEmbeddedCloud);
       handoff = resolved.handoff;
       if (resolved.handle) {
@@ -80,7 +81,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (config && handoff.ok) {
     // The seed is printed on every run: it is what replays the run's requests.
     // With --json, stdout carries only the JSON summary.
-    (config.json ? process.stderr : process.stdout).write(`os-interface conformance: target ${info.target}, microversion ${info.microversion}, runs ${info.runs}, seed ${info.seed} (replay with --seed ${info.seed}); ${target?.limits ?? ''}\n`);
+    (config.json ? process.stderr : process.stdout).write(
+      `os-interface conformance: target ${info.target}, microversion ${info.microversion}, runs ${info.runs}, seed ${info.seed} (replay with --seed ${info.seed}); ${target?.limits ?? ''}\n`,
+    );
   }
   project.provide('handoff', handoff);
   return close;

@@ -53,12 +53,27 @@ class Recorder {
       return;
     }
     const seed = Number(process.env.OSI_SEED);
-    this.append([this.line(exchange, startedAt, { scenario: '(outside a test: setup or cleanup)', casePath: null, seed: Number.isSafeInteger(seed) ? seed : null, requirements: [], kind: 'support' })]);
+    this.append([
+      this.line(exchange, startedAt, {
+        scenario: '(outside a test: setup or cleanup)',
+        casePath: null,
+        seed: Number.isSafeInteger(seed) ? seed : null,
+        requirements: [],
+        kind: 'support',
+      }),
+    ]);
   }
 
   flush(recording: ScenarioRecording, facts: ScenarioFacts): void {
     const lines = recording.pending.map(({ exchange, startedAt, casePath }) =>
-      this.line(exchange, startedAt, { scenario: recording.name, casePath, seed: recording.seed, requirements: facts.requirementsOf(exchange), kind: facts.kindOf(exchange) }));
+      this.line(exchange, startedAt, {
+        scenario: recording.name,
+        casePath,
+        seed: recording.seed,
+        requirements: facts.requirementsOf(exchange),
+        kind: facts.kindOf(exchange),
+      }),
+    );
     recording.pending.length = 0;
     this.append(lines);
   }

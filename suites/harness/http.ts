@@ -183,7 +183,11 @@ export class HttpClient {
       if (tries >= manners.settings.retries || wait > manners.settings.maxRetryWaitMs || wait >= manners.remainingMs()) {
         retried.push(`${reason} → gave up`);
         manners.noteRefusedThroughout(status, tries + 1);
-        attempt = { ...attempt, transportError: `still ${status} after ${tries + 1} attempt(s) (${retried.join('; ')}): the service would not serve the request`, transportCode: `HTTP_${status}` };
+        attempt = {
+          ...attempt,
+          transportError: `still ${status} after ${tries + 1} attempt(s) (${retried.join('; ')}): the service would not serve the request`,
+          transportCode: `HTTP_${status}`,
+        };
         break;
       }
       retried.push(`${reason} → waited ${wait} ms`);
@@ -203,7 +207,14 @@ export class HttpClient {
   }
 
   /** The redacted record of one exchange, with its curl reproduction. */
-  private record(request: HttpRequest, headers: Record<string, string>, body: Buffer | undefined, attempt: Attempt, retried: readonly string[], durationMs: number): ExchangeRecord {
+  private record(
+    request: HttpRequest,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    attempt: Attempt,
+    retried: readonly string[],
+    durationMs: number,
+  ): ExchangeRecord {
     const shown = attempt.answer;
     const responseHeaders = shown
       ? {
@@ -231,7 +242,7 @@ export class HttpClient {
   private refusalBeforeSending(retry: boolean): string | null {
     const manners = this.manners;
     if (!manners) return null;
-    if (manners.remainingMs() <= 0) return 'not sent: the run\'s deadline has passed';
+    if (manners.remainingMs() <= 0) return "not sent: the run's deadline has passed";
     if (retry && manners.stormReason !== null) return `not sent: ${manners.stormReason}`;
     return null;
   }
@@ -275,7 +286,14 @@ export class HttpClient {
    * Sends once on `agent` (the shared keep-alive pool by default). A failure on a reused socket
    * before the answer began is a StaleSocketError, for attempt() to send again.
    */
-  private transmit(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number, agent?: http.Agent): Promise<HttpAnswer> {
+  private transmit(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    timeoutMs: number,
+    agent?: http.Agent,
+  ): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
       const target = new URL(url);
       const isHttps = target.protocol === 'https:';
@@ -365,11 +383,16 @@ class LazyExchange implements Exchange {
 /** A one-request agent with the pool's settings (TLS trust included), so the bytes sent are the same. */
 function freshAgentLike(pool: http.Agent): http.Agent {
   const options = (pool as http.Agent & { options?: https.AgentOptions }).options ?? {};
-  return pool instanceof https.Agent ? new https.Agent({ ...options, keepAlive: true, maxSockets: 1 }) : new http.Agent({ ...options, keepAlive: true, maxSockets: 1 });
+  return pool instanceof https.Agent
+    ? new https.Agent({ ...options, keepAlive: true, maxSockets: 1 })
+    : new http.Agent({ ...options, keepAlive: true, maxSockets: 1 });
 }
 
 function transportFailure(error: unknown, timeoutMs: number): Attempt {
-  return { transportError: describeTransportError(error, timeoutMs), transportCode: error instanceof TimeoutError ? 'TIMEOUT' : ((error as NodeJS.ErrnoException).code ?? 'ERROR') };
+  return {
+    transportError: describeTransportError(error, timeoutMs),
+    transportCode: error instanceof TimeoutError ? 'TIMEOUT' : ((error as NodeJS.ErrnoException).code ?? 'ERROR'),
+  };
 }
 
 class TimeoutError extends Error {

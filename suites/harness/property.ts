@@ -50,7 +50,9 @@ export interface PropertyResult {
 async function allPassConcurrently<T>(options: PropertyOptions<T>, numRuns: number, examples: ReadonlyArray<[T]>, concurrency: number): Promise<boolean> {
   const { scenario, arbitrary, run } = options;
   // The values fc.check would try, in its order: the examples, then the seed's.
-  const cases = fc.sample(fc.tuple(arbitrary), { seed: scenario.session.target.seed, numRuns, examples: [...examples] }).map(([value], index) => ({ value, path: String(index) }));
+  const cases = fc
+    .sample(fc.tuple(arbitrary), { seed: scenario.session.target.seed, numRuns, examples: [...examples] })
+    .map(([value], index) => ({ value, path: String(index) }));
   const checkpoint = scenario.checkpoint();
   let failed = false;
   scenario.startQuietPhase();
@@ -83,7 +85,10 @@ export async function checkProperty<T>(options: PropertyOptions<T>): Promise<Pro
   if (independent && concurrency > 1 && (await allPassConcurrently(options, numRuns, examples, concurrency))) return { failed: false };
   if (shrink) scenario.startQuietPhase();
   const paths = new CasePaths();
-  const details = await fc.check(fc.asyncProperty(arbitrary, (value) => paths.run(options.run, value)), { seed, numRuns, endOnFailure: !shrink, examples });
+  const details = await fc.check(
+    fc.asyncProperty(arbitrary, (value) => paths.run(options.run, value)),
+    { seed, numRuns, endOnFailure: !shrink, examples },
+  );
   scenario.endQuietPhase();
   if (!details.failed) return { failed: false };
   if (details.counterexample === null) {

@@ -77,7 +77,12 @@ export class Scenario {
   /** Sends a create (POST to the collection) and logs it. */
   async create(body: unknown, options: Parameters<TargetSession['create']>[1] & { readonly asked?: AskedFor } = {}): Promise<Exchange> {
     const exchange = await this.session.create(body, options);
-    this.log.push({ kind: 'create', exchange, microversion: this.effectiveMicroversion(options.microversion), ...(options.asked ? { asked: options.asked } : {}) });
+    this.log.push({
+      kind: 'create',
+      exchange,
+      microversion: this.effectiveMicroversion(options.microversion),
+      ...(options.asked ? { asked: options.asked } : {}),
+    });
     if (exchange.answer?.status === 200) this.rememberAttached(exchange, options.asked);
     return exchange;
   }
@@ -121,17 +126,29 @@ export class Scenario {
    * Judges a requirement on the answer to one logged exchange (`around`: what the create's checks
    * also need). No answer at all is an "error" (the suite could not judge), not a failure.
    */
-  judgeAnswer(requirementId: RequirementId, logged: LoggedExchange, around: { readonly before?: readonly string[] | null; readonly networksVisible?: readonly string[] } = {}): Verdict {
+  judgeAnswer(
+    requirementId: RequirementId,
+    logged: LoggedExchange,
+    around: { readonly before?: readonly string[] | null; readonly networksVisible?: readonly string[] } = {},
+  ): Verdict {
     const { answer } = logged.exchange;
     if (!answer) return this.noAnswer(requirementId, logged);
-    return this.judge(requirementId, { kind: 'answer', answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), ...around }, [logged.exchange]);
+    return this.judge(
+      requirementId,
+      { kind: 'answer', answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), ...around },
+      [logged.exchange],
+    );
   }
 
   /** Judges a requirement on a request that must be refused, with the server's interfaces before and after it. */
   judgeRefusal(requirementId: RequirementId, logged: LoggedExchange, before: readonly string[] | null, after: readonly string[] | null): Verdict {
     const { answer } = logged.exchange;
     if (!answer) return this.noAnswer(requirementId, logged);
-    return this.judge(requirementId, { kind: 'refusal', answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), before, after }, [logged.exchange]);
+    return this.judge(
+      requirementId,
+      { kind: 'refusal', answer, microversion: logged.microversion, ...(logged.asked ? { asked: logged.asked } : {}), before, after },
+      [logged.exchange],
+    );
   }
 
   private noAnswer(requirementId: RequirementId, logged: LoggedExchange): Verdict {
@@ -228,7 +245,8 @@ export class Scenario {
       if (tally.fail === 0) tally.evidence = []; // failing evidence replaces passing evidence
       tally.fail += 1;
       tally.firstFailure ??= { check, message };
-      if (tally.evidence.length < EVIDENCE_PER_OUTCOME) tally.evidence.push(...evidence.slice(0, EVIDENCE_PER_OUTCOME - tally.evidence.length).map((e) => e.record));
+      if (tally.evidence.length < EVIDENCE_PER_OUTCOME)
+        tally.evidence.push(...evidence.slice(0, EVIDENCE_PER_OUTCOME - tally.evidence.length).map((e) => e.record));
       return;
     }
     if (verdict.status === 'not-exercisable' && verdict.exemptedLayer !== undefined) {
@@ -337,7 +355,12 @@ function testIsSelected(requirementIds: readonly RequirementId[]): boolean {
   return selection.only.length > 0 && CROSS_CUTTING.some((requirement) => isSelected(requirement, selection));
 }
 
-export function conformanceTest(title: string, requirementIds: readonly RequirementId[], body: (scenario: Scenario) => Promise<void>, getSession: () => TargetSession): void {
+export function conformanceTest(
+  title: string,
+  requirementIds: readonly RequirementId[],
+  body: (scenario: Scenario) => Promise<void>,
+  getSession: () => TargetSession,
+): void {
   if (!testIsSelected(requirementIds)) {
     test.skip(`${title} [${requirementIds.join(', ')}]`, { meta: { requirements: [...requirementIds] } }, () => undefined);
     return;
@@ -345,21 +368,26 @@ export function conformanceTest(title: string, requirementIds: readonly Requirem
   test(`${title} [${requirementIds.join(', ')}]`, { meta: { requirements: [...requirementIds] } }, async ({ task }: TestContext) => {
     const scenario = new Scenario(getSession());
     // Every exchange of the test goes to exchanges.har tagged with the test and what it was judged for.
-    await recordScenario(task.fullTestName, scenario.session.target.seed, async () => {
-      try {
-        await body(scenario);
-      } finally {
-        const leftovers = await scenario.session.cleanup();
-        scenario.judgeCrossCutting();
-        task.meta.outcomes = scenario.outcomes();
-        noteJudged([...requirementIds, ...task.meta.outcomes.map((o) => o.requirement)]);
-        // biome-ignore lint/correctness/noUnsafeFinally: a port left attached fails the test even when its body threw; the outcomes are recorded above first.
-        if (leftovers.length > 0) throw new Error(`could not detach port(s) the suite attached: ${leftovers.join(', ')}`);
-      }
-    }, () => {
-      const kindOf = new Map<Exchange, ExchangeKind>(scenario.log.map((logged) => [logged.exchange, logged.kind]));
-      return { kindOf: (exchange) => kindOf.get(exchange) ?? 'support', requirementsOf: (exchange) => scenario.requirementsJudgedOn(exchange) };
-    });
+    await recordScenario(
+      task.fullTestName,
+      scenario.session.target.seed,
+      async () => {
+        try {
+          await body(scenario);
+        } finally {
+          const leftovers = await scenario.session.cleanup();
+          scenario.judgeCrossCutting();
+          task.meta.outcomes = scenario.outcomes();
+          noteJudged([...requirementIds, ...task.meta.outcomes.map((o) => o.requirement)]);
+          // biome-ignore lint/correctness/noUnsafeFinally: a port left attached fails the test even when its body threw; the outcomes are recorded above first.
+          if (leftovers.length > 0) throw new Error(`could not detach port(s) the suite attached: ${leftovers.join(', ')}`);
+        }
+      },
+      () => {
+        const kindOf = new Map<Exchange, ExchangeKind>(scenario.log.map((logged) => [logged.exchange, logged.kind]));
+        return { kindOf: (exchange) => kindOf.get(exchange) ?? 'support', requirementsOf: (exchange) => scenario.requirementsJudgedOn(exchange) };
+      },
+    );
     const failed = failedMusts(task.meta.outcomes ?? []);
     if (failed.length > 0) throw new Error(failed.map((o) => `${o.requirement}: ${o.message}`).join('\n'));
   });

@@ -69,7 +69,10 @@ export function requestKind(method: string, url: string): string {
   } catch {
     where = url;
   }
-  return `${method} ${where.split('/').map((segment) => (/^[0-9a-f-]{16,}$/i.test(segment) ? '{id}' : segment)).join('/')}`;
+  return `${method} ${where
+    .split('/')
+    .map((segment) => (/^[0-9a-f-]{16,}$/i.test(segment) ? '{id}' : segment))
+    .join('/')}`;
 }
 
 /**
@@ -199,13 +202,19 @@ export class TargetSession {
     if (exchange.transportCode !== 'NOT_SENT') noteRequestSent();
     if (exchange.answer) silentKinds.delete(kind);
     // Not sent, or refused through every retry (the storm breaker's business): no silence.
-    else if (exchange.transportCode !== 'NOT_SENT' && !exchange.transportCode?.startsWith('HTTP_')) silentKinds.set(kind, { inARow: (silentKinds.get(kind)?.inARow ?? 0) + 1, reason: exchange.record.transportError ?? 'no answer' });
+    else if (exchange.transportCode !== 'NOT_SENT' && !exchange.transportCode?.startsWith('HTTP_'))
+      silentKinds.set(kind, { inARow: (silentKinds.get(kind)?.inARow ?? 0) + 1, reason: exchange.record.transportError ?? 'no answer' });
     return exchange;
   }
 
   private notSent(request: HttpRequest, reason: string): Exchange {
     return {
-      record: { request: { method: request.method, url: this.redactor.text(request.url), headers: this.redactor.headers(request.headers ?? {}) }, transportError: reason, durationMs: 0, curl: '' },
+      record: {
+        request: { method: request.method, url: this.redactor.text(request.url), headers: this.redactor.headers(request.headers ?? {}) },
+        transportError: reason,
+        durationMs: 0,
+        curl: '',
+      },
       transportCode: 'NOT_SENT',
     };
   }
@@ -262,7 +271,14 @@ export class TargetSession {
     this.attachedBySuite.add(portId);
     if (this.ledgered.has(portId)) return;
     this.ledgered.add(portId);
-    this.ledger?.record({ event: 'created', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId), url: this.itemUrl(portId), server_id: this.target.serverId, port_id: portId });
+    this.ledger?.record({
+      event: 'created',
+      kind: 'attachment',
+      id: this.ledger.attachmentId(this.target.serverId, portId),
+      url: this.itemUrl(portId),
+      server_id: this.target.serverId,
+      port_id: portId,
+    });
   }
 
   /** Ports that are attached now but were not in `before`: the suite's request attached them. */
@@ -276,7 +292,9 @@ export class TargetSession {
    * eventually consistent, so an attach may show in the list, and a detach leave it, a while after
    * the answer. Returns the last list read (null when none could be) and whether it settled.
    */
-  async waitForInterfaces(settled: (list: readonly string[]) => boolean | Promise<boolean>): Promise<{ list: string[] | null; settled: boolean; waitedMs: number }> {
+  async waitForInterfaces(
+    settled: (list: readonly string[]) => boolean | Promise<boolean>,
+  ): Promise<{ list: string[] | null; settled: boolean; waitedMs: number }> {
     const started = Date.now();
     const budget = this.target.detachTimeoutMs;
     const deadlineAt = this.target.manners.deadlineAt;
@@ -311,13 +329,23 @@ export class TargetSession {
     const { list, settled, waitedMs } = await this.waitForInterfaces(async (now) => !now.includes(portId) && (await this.show(portId)).answer?.status !== 200);
     if (settled) {
       this.attachedBySuite.delete(portId);
-      if (this.ledgered.delete(portId)) this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
+      if (this.ledgered.delete(portId))
+        this.ledger?.record({ event: 'removed', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId) });
       return { exchange, gone: true, waitedMs };
     }
     if (list !== null && !this.cancellation?.aborted) {
       stuckPorts.add(portId);
       // The final cleanup reads this and does not wait for the port again.
-      if (this.ledgered.has(portId)) this.ledger?.record({ event: 'created', kind: 'attachment', id: this.ledger.attachmentId(this.target.serverId, portId), url: this.itemUrl(portId), server_id: this.target.serverId, port_id: portId, stuck: true });
+      if (this.ledgered.has(portId))
+        this.ledger?.record({
+          event: 'created',
+          kind: 'attachment',
+          id: this.ledger.attachmentId(this.target.serverId, portId),
+          url: this.itemUrl(portId),
+          server_id: this.target.serverId,
+          port_id: portId,
+          stuck: true,
+        });
     }
     return { exchange, gone: list === null ? null : false, waitedMs };
   }
@@ -376,7 +404,11 @@ export class TargetSession {
     const { networkUrl, netId } = this.target;
     if (!networkUrl || !netId) return null;
     const base = networkApi(networkUrl);
-    const { answer } = await this.send({ method: 'GET', url: `${base}/ports?network_id=${encodeURIComponent(netId)}`, headers: this.headers({ microversion: null }, false) });
+    const { answer } = await this.send({
+      method: 'GET',
+      url: `${base}/ports?network_id=${encodeURIComponent(netId)}`,
+      headers: this.headers({ microversion: null }, false),
+    });
     const ports = (answer?.json as { ports?: Array<{ fixed_ips?: Array<{ ip_address?: unknown }> }> } | undefined)?.ports;
     if (!Array.isArray(ports)) return null;
     const used = new Set<string>();
@@ -399,12 +431,15 @@ export class TargetSession {
     const { controlUrl, controlToken } = this.target;
     if (!controlUrl || !controlToken) return false;
     if (enabled) this.deliberatelyUnavailable = true;
-    const { answer } = await this.send({
-      method: 'POST',
-      url: `${controlUrl}/unavailable`,
-      headers: { 'Content-Type': 'application/json', 'X-Control-Token': controlToken },
-      body: JSON.stringify({ enabled, retry_after: 1 }),
-    }, { retry: false });
+    const { answer } = await this.send(
+      {
+        method: 'POST',
+        url: `${controlUrl}/unavailable`,
+        headers: { 'Content-Type': 'application/json', 'X-Control-Token': controlToken },
+        body: JSON.stringify({ enabled, retry_after: 1 }),
+      },
+      { retry: false },
+    );
     const switched = answer !== undefined && answer.status >= 200 && answer.status < 300;
     // Back to retrying once the target is available again (or if it could not be switched at all).
     if (!enabled || !switched) this.deliberatelyUnavailable = false;

@@ -63,7 +63,13 @@ export async function expectRefused(scenario: Scenario, request: RefusalRequest,
 }
 
 /** The judgement half of expectRefused, for requests sent another way (other methods). */
-export async function judgeRefusal(scenario: Scenario, requirements: readonly RequirementId[], exchange: Exchange, baseline: readonly string[] | null, microversion?: string | null): Promise<boolean> {
+export async function judgeRefusal(
+  scenario: Scenario,
+  requirements: readonly RequirementId[],
+  exchange: Exchange,
+  baseline: readonly string[] | null,
+  microversion?: string | null,
+): Promise<boolean> {
   const after = await detachAnythingNew(scenario, baseline);
   const logged = { kind: 'create' as const, exchange, microversion: scenario.effectiveMicroversion(microversion) };
   let ok = true;
@@ -131,9 +137,11 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   // An id from the body counts only if it can be a port: never a DELETE to `…/os-interface/` or to garbage.
   const answeredPort = typeof answered === 'string' && isPortId(answered) ? answered : undefined;
   const expected = request.asked.portId ?? answeredPort;
-  const listed = (list: readonly string[]): boolean => (expected !== undefined ? list.includes(expected) : before === null || TargetSession.added(before, list).length > 0);
+  const listed = (list: readonly string[]): boolean =>
+    expected !== undefined ? list.includes(expected) : before === null || TargetSession.added(before, list).length > 0;
   // Once an attachment never showed within the bound (CI-013 failed), later cases read the list once.
-  const { list: after, settled } = TargetSession.neverListed === null ? await scenario.session.waitForInterfaces(listed) : { list: await scenario.session.interfaces(), settled: true };
+  const { list: after, settled } =
+    TargetSession.neverListed === null ? await scenario.session.waitForInterfaces(listed) : { list: await scenario.session.interfaces(), settled: true };
   if (!settled && after !== null && expected !== undefined) TargetSession.noteNeverListed(expected);
   const added = before && after ? TargetSession.added(before, after) : [];
   const portId = request.asked.portId ?? added[0] ?? answeredPort;
@@ -145,7 +153,11 @@ export async function attachAndDetach(scenario: Scenario, request: AttachRequest
   if (portId === undefined) {
     // Nothing names the port: the answer has no port_id and the list showed nothing new, or could
     // not be read (then nobody saw whether anything was attached: an error, not a failure).
-    const verdict = scenario.judge('CI-013', { kind: 'visibility', portId: request.asked.portId, listed: after === null ? null : false, show: exchange.answer }, [exchange]);
+    const verdict = scenario.judge(
+      'CI-013',
+      { kind: 'visibility', portId: request.asked.portId, listed: after === null ? null : false, show: exchange.answer },
+      [exchange],
+    );
     return { ok: verdict.status !== 'fail', exchange };
   }
   const show = await scenario.session.show(portId);

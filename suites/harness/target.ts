@@ -116,7 +116,8 @@ export function describeUrl(url: string): string {
 /** Reads the compute version document: proves the target answers, is a compute endpoint, and gives the microversion range. */
 async function readVersionDocument(client: HttpClient, base: string, token: string): Promise<VersionRange | string> {
   const { answer, record, transportCode } = await client.send({ method: 'GET', url: base, headers: { 'X-Auth-Token': token, Accept: 'application/json' } });
-  if (!answer) return `${brokenAnswer(transportCode) ? 'target answered, but not with HTTP' : 'target unreachable'}: ${transportCode ? explainUnreachable(base, transportCode, record.transportError) : (record.transportError ?? 'no answer')} (${describeUrl(base)})`;
+  if (!answer)
+    return `${brokenAnswer(transportCode) ? 'target answered, but not with HTTP' : 'target unreachable'}: ${transportCode ? explainUnreachable(base, transportCode, record.transportError) : (record.transportError ?? 'no answer')} (${describeUrl(base)})`;
   return judgeVersionDocument(answer, describeUrl(base));
 }
 
@@ -139,7 +140,10 @@ export interface EmbeddedCloudHandle {
  */
 export function chooseMicroversion(requested: string, min: string | null, max: string | null): string {
   if (requested === 'latest') return max ?? 'latest';
-  if (max !== null && compareMicroversions(requested, max) > 0) throw new CloudConfigError(`--microversion ${requested} is above the target's maximum ${max} (it supports ${min ?? '2.1'} to ${max}): choose one in that range, or latest`);
+  if (max !== null && compareMicroversions(requested, max) > 0)
+    throw new CloudConfigError(
+      `--microversion ${requested} is above the target's maximum ${max} (it supports ${min ?? '2.1'} to ${max}): choose one in that range, or latest`,
+    );
   if (min !== null && compareMicroversions(requested, min) < 0) throw new CloudConfigError(`--microversion ${requested} is below the target's minimum ${min}`);
   return requested;
 }
@@ -161,7 +165,10 @@ export function mannersOf(config: SuiteConfig, deadlineAt: number | null, comput
 
 /** The run's limits in words: the rate that applied (and why) and the deadline. */
 export function limitsOf(config: SuiteConfig, computeUrl: string | null): string {
-  const deadline = config.deadlineS === null ? 'no deadline' : `deadline ${config.deadlineS} s${config.deadlineIsDefault ? ' (the default for a cloud or --target; --deadline-s changes it)' : ' (--deadline-s)'}`;
+  const deadline =
+    config.deadlineS === null
+      ? 'no deadline'
+      : `deadline ${config.deadlineS} s${config.deadlineIsDefault ? ' (the default for a cloud or --target; --deadline-s changes it)' : ' (--deadline-s)'}`;
   return `${rateLimitFor(config, computeUrl).applied}; ${deadline}`;
 }
 
@@ -172,7 +179,9 @@ export function newRunId(): string {
 type PartialTarget = Omit<ResolvedTarget, 'minMicroversion' | 'maxMicroversion' | 'subnet'>;
 
 /** What the command line gives about a cloud or a target: extra tokens, the control switch, the resources to use. */
-function givenResources(config: SuiteConfig): Pick<ResolvedTarget, 'altToken' | 'readerToken' | 'controlUrl' | 'controlToken' | 'serverId' | 'portIds' | 'netId'> {
+function givenResources(
+  config: SuiteConfig,
+): Pick<ResolvedTarget, 'altToken' | 'readerToken' | 'controlUrl' | 'controlToken' | 'serverId' | 'portIds' | 'netId'> {
   return {
     altToken: config.altToken,
     readerToken: config.readerToken,
@@ -185,7 +194,11 @@ function givenResources(config: SuiteConfig): Pick<ResolvedTarget, 'altToken' | 
   };
 }
 
-function cloudPartial(config: SuiteConfig, connection: CloudConnection, common: Pick<ResolvedTarget, 'manners' | 'ledgerPath' | 'runId' | 'runs' | 'seed' | 'timeoutMs' | 'detachTimeoutMs' | 'microversion'>): PartialTarget {
+function cloudPartial(
+  config: SuiteConfig,
+  connection: CloudConnection,
+  common: Pick<ResolvedTarget, 'manners' | 'ledgerPath' | 'runId' | 'runs' | 'seed' | 'timeoutMs' | 'detachTimeoutMs' | 'microversion'>,
+): PartialTarget {
   const { base, projectFromUrl } = splitComputeUrl(connection.computeUrl, connection.projectId);
   // The catalog names the compute endpoint: only now is it known whether it is on loopback.
   const rate = rateLimitFor(config, connection.computeUrl);
@@ -288,7 +301,11 @@ export async function resolveTarget(
     };
   }
   try {
-    const client = new HttpClient(new Redactor(allSecretsOf(partial)), { timeoutMs: Math.min(config.timeoutMs, 10_000), tls: partial.tls, manners: sharedManners(manners) });
+    const client = new HttpClient(new Redactor(allSecretsOf(partial)), {
+      timeoutMs: Math.min(config.timeoutMs, 10_000),
+      tls: partial.tls,
+      manners: sharedManners(manners),
+    });
     const versions = await readVersionDocument(client, partial.computeBase, partial.token);
     if (typeof versions === 'string') return { handoff: { ok: false, setupError: versions }, handle, connection };
     const microversion = chooseMicroversion(config.microversion, versions.min, versions.max);

@@ -32,7 +32,10 @@ function header(answer: VersionAnswer, name: string): string | undefined {
 function describeEntry(entry: unknown): { id: string; types: string } {
   if (!isObject(entry)) return { id: '', types: '' };
   const media = Array.isArray(entry['media-types']) ? entry['media-types'] : [];
-  const types = media.map((m) => (isObject(m) && typeof m.type === 'string' ? m.type : '')).join(' ').toLowerCase();
+  const types = media
+    .map((m) => (isObject(m) && typeof m.type === 'string' ? m.type : ''))
+    .join(' ')
+    .toLowerCase();
   return { id: typeof entry.id === 'string' ? entry.id.toLowerCase() : '', types };
 }
 
@@ -57,11 +60,13 @@ export function judgeVersionDocument(answer: VersionAnswer, url: string): Versio
   if (answer.status === 503) return { min: null, max: null };
   if (answer.status >= 500) return `the target answered ${answer.status} to GET ${url}: not a working compute endpoint`;
   const doc = answer.json;
-  if (!isObject(doc)) return `the target answered ${answer.status} to GET ${url} without a JSON version document: not a compute endpoint (it ends in /v2.1 or /v2.1/{project_id})`;
+  if (!isObject(doc))
+    return `the target answered ${answer.status} to GET ${url} without a JSON version document: not a compute endpoint (it ends in /v2.1 or /v2.1/{project_id})`;
   if (isObject(doc.version)) {
     const entry = describeEntry(doc.version);
     const service = serviceOf(entry);
-    if (service === 'identity') return `${url} is an identity (Keystone) endpoint (version ${entry.id}), not compute: take the compute URL from the catalog (openstack endpoint list --service compute)`;
+    if (service === 'identity')
+      return `${url} is an identity (Keystone) endpoint (version ${entry.id}), not compute: take the compute URL from the catalog (openstack endpoint list --service compute)`;
     if (service === 'network') return `${url} is a network (Neutron) endpoint, not compute`;
     if (service !== 'compute' && !COMPUTE_ID.test(entry.id)) return `${url} serves version ${entry.id || '(no id)'}, not a compute version (v2.1)`;
     const version = doc.version;
@@ -73,8 +78,12 @@ export function judgeVersionDocument(answer: VersionAnswer, url: string): Versio
   const versions = Array.isArray(doc.versions) ? doc.versions : isObject(doc.versions) && Array.isArray(doc.versions.values) ? doc.versions.values : null;
   if (versions !== null) {
     const entries = versions.map(describeEntry);
-    const ids = entries.map((e) => e.id).filter((id) => id !== '').join(', ');
-    if (entries.some((e) => serviceOf(e) === 'identity')) return `${url} is the root of an identity (Keystone) service (versions ${ids}), not a compute endpoint`;
+    const ids = entries
+      .map((e) => e.id)
+      .filter((id) => id !== '')
+      .join(', ');
+    if (entries.some((e) => serviceOf(e) === 'identity'))
+      return `${url} is the root of an identity (Keystone) service (versions ${ids}), not a compute endpoint`;
     if (entries.some((e) => e.id === 'v2.1')) return `${url} is the root of a compute service (it lists versions ${ids}): add /v2.1 to --target`;
     return `${url} lists versions ${ids || '(none)'} of a service that is not compute (Neutron's root lists v2.0)`;
   }

@@ -24,7 +24,7 @@ function statusOf(exchange: Exchange): string {
 
 function pickFrom<T>(items: readonly T[], pick: number): T {
   const item = items[pick % items.length];
-  if (item === undefined) throw new Error('pick from an empty list (the command\'s check should have refused)');
+  if (item === undefined) throw new Error("pick from an empty list (the command's check should have refused)");
   return item;
 }
 
@@ -34,7 +34,14 @@ function attachedPort(exchange: Exchange, asked: string | undefined): string | u
   return asked ?? answeredPort(exchange);
 }
 
-async function attachAndRecord(model: SequenceModel, ctx: SequenceContext, step: SequenceStepBuilder, body: unknown, via: AttachedVia, asked: { portId?: string; netId?: string; ip?: string }): Promise<void> {
+async function attachAndRecord(
+  model: SequenceModel,
+  ctx: SequenceContext,
+  step: SequenceStepBuilder,
+  body: unknown,
+  via: AttachedVia,
+  asked: { portId?: string; netId?: string; ip?: string },
+): Promise<void> {
   const exchange = await ctx.create(step, body, asked);
   let portId = attachedPort(exchange, asked.portId);
   if (portId === undefined && exchange.answer?.status === 200) portId = await ctx.portFromList(step, model);
@@ -59,7 +66,10 @@ class AttachPort implements SequenceCommand {
 }
 
 class AttachNetwork implements SequenceCommand {
-  constructor(readonly withIp: boolean, readonly pick: number) {}
+  constructor(
+    readonly withIp: boolean,
+    readonly pick: number,
+  ) {}
   check = (): boolean => true;
   async run(m: SequenceModel, ctx: SequenceContext): Promise<void> {
     const netId = ctx.resources.netId as string;
@@ -101,7 +111,15 @@ class Detach implements SequenceCommand {
     ctx.stopIfFailed();
   }
 
-  private async judgeDetach(step: SequenceStepBuilder, ctx: SequenceContext, portId: string, created: boolean, exchange: Exchange, before: string[] | null, after: string[] | null): Promise<void> {
+  private async judgeDetach(
+    step: SequenceStepBuilder,
+    ctx: SequenceContext,
+    portId: string,
+    created: boolean,
+    exchange: Exchange,
+    before: string[] | null,
+    after: string[] | null,
+  ): Promise<void> {
     ctx.judge(step, 'CI-102', { kind: 'detach-settled', portId, before, after }, [exchange]);
     // Judged once the detach took effect (the port left the list); a detach that did not is CI-014's.
     if (created && ctx.session.target.networkUrl && after !== null && !after.includes(portId)) {
@@ -153,7 +171,10 @@ class AttachAttached implements SequenceCommand {
 }
 
 class AttachSameTogether implements SequenceCommand {
-  constructor(readonly count: number, readonly pick: number) {}
+  constructor(
+    readonly count: number,
+    readonly pick: number,
+  ) {}
   check = (m: Readonly<SequenceModel>): boolean => m.free.length > 0;
   async run(m: SequenceModel, ctx: SequenceContext): Promise<void> {
     const portId = pickFrom(m.free, this.pick);
@@ -179,7 +200,8 @@ class AttachDetachTogether implements SequenceCommand {
     const portId = pickFrom(m.free, this.pick);
     const step = ctx.log.begin(`attach and detach port ${portId} at once`);
     const [attach, detach] = await ctx.together(step, ['attach', 'detach'], (index) =>
-      index === 0 ? ctx.create(step, { interfaceAttachment: { port_id: portId } }, { portId }, true) : ctx.detach(step, portId, true));
+      index === 0 ? ctx.create(step, { interfaceAttachment: { port_id: portId } }, { portId }, true) : ctx.detach(step, portId, true),
+    );
     if (!attach || !detach) throw new Error('a request sent together went missing');
     const attached = attach.answer?.status === 200;
     const detachAccepted = detach.answer?.status === 202;
@@ -187,7 +209,9 @@ class AttachDetachTogether implements SequenceCommand {
     // fails later). The cloud decides: wait within the budget for the port to be gone (neither listed
     // nor shown); if it is still listed or shown then, the detach came first and the port is attached.
     if (attached && detachAccepted) {
-      await ctx.session.waitForInterfaces(async (listed) => !listed.includes(portId) && ctx.matchesModel(m, listed) && (await ctx.show(portId)).answer?.status !== 200);
+      await ctx.session.waitForInterfaces(
+        async (listed) => !listed.includes(portId) && ctx.matchesModel(m, listed) && (await ctx.show(portId)).answer?.status !== 200,
+      );
       const [view, show] = [await ctx.list(), await ctx.show(portId)];
       step.add(view.exchange);
       step.add(show);
@@ -205,13 +229,20 @@ class AttachDifferentTogether implements SequenceCommand {
   check = (m: Readonly<SequenceModel>): boolean => m.free.length > 1;
   async run(m: SequenceModel, ctx: SequenceContext): Promise<void> {
     const first = pickFrom(m.free, this.pick);
-    const second = pickFrom(m.free.filter((p) => p !== first), this.pick);
+    const second = pickFrom(
+      m.free.filter((p) => p !== first),
+      this.pick,
+    );
     const ports = [first, second];
     const step = ctx.log.begin(`attach ports ${first} and ${second} at once`);
-    const exchanges = await ctx.together(step, ports.map((p) => `attach ${p}`), (index) => {
-      const portId = ports[index] as string;
-      return ctx.create(step, { interfaceAttachment: { port_id: portId } }, { portId }, true);
-    });
+    const exchanges = await ctx.together(
+      step,
+      ports.map((p) => `attach ${p}`),
+      (index) => {
+        const portId = ports[index] as string;
+        return ctx.create(step, { interfaceAttachment: { port_id: portId } }, { portId }, true);
+      },
+    );
     const released: string[] = [];
     exchanges.forEach((exchange, index) => {
       const portId = ports[index] as string;
@@ -239,7 +270,9 @@ export function commandArbitraries(resources: SequenceResources): Array<fc.Arbit
   ];
   return [
     pick.map((p) => new AttachPort(p)),
-    ...(resources.netId !== null ? [fc.tuple(fc.boolean(), pick).map(([withIp, p]) => new AttachNetwork(withIp && resources.freeAddresses.length > 0, p))] : []),
+    ...(resources.netId !== null
+      ? [fc.tuple(fc.boolean(), pick).map(([withIp, p]) => new AttachNetwork(withIp && resources.freeAddresses.length > 0, p))]
+      : []),
     ...(resources.allocates ? [fc.constant(new Allocate())] : []),
     pick.map((p) => new Detach(p)),
     pick.map((p) => new Detach(p)),

@@ -35,7 +35,10 @@ export class SequenceModel {
   /** Fixed IPs the sequence has asked for (a second ask would be refused as in use). */
   readonly usedAddresses = new Set<string>();
 
-  constructor(readonly given: readonly string[], baseline: readonly string[]) {
+  constructor(
+    readonly given: readonly string[],
+    baseline: readonly string[],
+  ) {
     this.free = given.filter((p) => !baseline.includes(p));
   }
 
@@ -188,10 +191,12 @@ export class SequenceContext {
    */
   async together<T>(step: SequenceStepBuilder, labels: readonly string[], send: (index: number) => Promise<T>): Promise<T[]> {
     const order: number[] = [];
-    const sent = labels.map((label, index) => this.scheduler.schedule(Promise.resolve(index), label).then(() => {
-      order.push(index + 1);
-      return send(index);
-    }));
+    const sent = labels.map((label, index) =>
+      this.scheduler.schedule(Promise.resolve(index), label).then(() => {
+        order.push(index + 1);
+        return send(index);
+      }),
+    );
     await this.scheduler.waitNext(labels.length);
     const results = await Promise.all(sent);
     step.title = `${step.view.title} (sent in the order ${order.map((i) => `#${i}`).join(', ')})`;
@@ -319,7 +324,11 @@ export class SequenceContext {
 
   /** Judges one stateful requirement; a failure is remembered for the property and noted in the step. */
   judge(step: SequenceStepBuilder, id: RequirementId, observation: Observation, evidence: readonly (Exchange | undefined)[]): Verdict {
-    const verdict = this.scenario.judge(id, observation, evidence.filter((e): e is Exchange => e !== undefined));
+    const verdict = this.scenario.judge(
+      id,
+      observation,
+      evidence.filter((e): e is Exchange => e !== undefined),
+    );
     this.judged.add(id);
     if (verdict.status === 'fail') {
       this.failed.add(id);
@@ -350,7 +359,13 @@ export class SequenceContext {
     const bound = await this.boundInNeutron();
     if (bound.exchange) step.add(bound.exchange);
     const observation: Observation = {
-      kind: 'settled', modelAttached, baseline: this.baseline, listed: view.listed, shown, released, boundInNeutron: bound.ids,
+      kind: 'settled',
+      modelAttached,
+      baseline: this.baseline,
+      listed: view.listed,
+      shown,
+      released,
+      boundInNeutron: bound.ids,
     };
     this.judge(step, 'CI-101', observation, [view.exchange, ...shows]);
     this.judge(step, 'CI-103', observation, [view.exchange, bound.exchange, ...shows]);

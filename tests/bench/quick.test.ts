@@ -63,7 +63,14 @@ describe('npm run bench -- --quick', () => {
     expect(code, stderr).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toMatch(/^suite\/raw exchanges-per-second ratio: \d+\.\d\d$/);
-    for (const heading of ['Suite against a bare keep-alive loop', 'Cost per case in the exchange loop', 'Whole CLI runs by --runs', 'Where the wall time of a default run goes', '--concurrency', 'The fake cloud against a bare node:http server']) {
+    for (const heading of [
+      'Suite against a bare keep-alive loop',
+      'Cost per case in the exchange loop',
+      'Whole CLI runs by --runs',
+      'Where the wall time of a default run goes',
+      '--concurrency',
+      'The fake cloud against a bare node:http server',
+    ]) {
       expect(stdout).toContain(heading);
     }
     expect(readdirSync(tempDir).filter((name) => name.startsWith('osi-bench-'))).toEqual([]);

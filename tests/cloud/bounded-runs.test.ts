@@ -17,7 +17,10 @@ afterEach(async () => {
 });
 
 /** A session on a fresh fake cloud, as a test file of the suite would have it. */
-async function sessionOn(options: FakeCloudOptions, env: Record<string, string> = {}): Promise<{ session: TargetSession; target: ResolvedTarget; cloud: RunningFakeCloud }> {
+async function sessionOn(
+  options: FakeCloudOptions,
+  env: Record<string, string> = {},
+): Promise<{ session: TargetSession; target: ResolvedTarget; cloud: RunningFakeCloud }> {
   const started = await startFakeCloud(options);
   cloud = started;
   const { handoff } = await resolveTarget(readConfig({ OSI_SEED: '1', ...env }), async () => ({ handle: started, seed: started.seed }));
@@ -26,7 +29,10 @@ async function sessionOn(options: FakeCloudOptions, env: Record<string, string> 
 }
 
 function settings(running: RunningFakeCloud, body: Record<string, unknown>): Promise<unknown> {
-  return call('POST', `${running.seed.control_url}/settings`, { headers: { 'X-Control-Token': running.seed.control_token, 'Content-Type': 'application/json' }, body });
+  return call('POST', `${running.seed.control_url}/settings`, {
+    headers: { 'X-Control-Token': running.seed.control_token, 'Content-Type': 'application/json' },
+    body,
+  });
 }
 
 const attachBody = (portId: string): unknown => ({ interfaceAttachment: { port_id: portId } });
@@ -40,7 +46,9 @@ describe('a target that stops answering creates', () => {
     for (let i = 0; i < 6; i++) exchanges.push(await session.create(attachBody(port)));
     expect(running.state().disruptions.hung_requests).toBe(3);
     expect(exchanges.map((e) => e.transportCode)).toEqual(['TIMEOUT', 'TIMEOUT', 'TIMEOUT', 'NOT_SENT', 'NOT_SENT', 'NOT_SENT']);
-    expect(exchanges[5]?.record.transportError).toMatch(/the target stopped answering POST .*os-interface \(3 requests in a row got no answer; last: no answer within 300 ms\)/);
+    expect(exchanges[5]?.record.transportError).toMatch(
+      /the target stopped answering POST .*os-interface \(3 requests in a row got no answer; last: no answer within 300 ms\)/,
+    );
     // Reads of another kind still go out.
     expect(await session.interfaces()).not.toBeNull();
   });

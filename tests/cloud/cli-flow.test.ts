@@ -38,7 +38,13 @@ describe.concurrent('a cloud from clouds.yaml, provisioned by the suite', () => 
     try {
       const result = await runCli(['--provision', '--runs', '12', '--max-rps', '0', '--seed', '12', '--report-dir', 'out', '--microversion', 'latest'], {
         cwd: elsewhere,
-        env: { OS_AUTH_URL: seed.identity_url, OS_AUTH_TYPE: 'v3applicationcredential', OS_APPLICATION_CREDENTIAL_ID: seed.application_credential_id, OS_APPLICATION_CREDENTIAL_SECRET: seed.application_credential_secret, OS_REGION_NAME: 'RegionOne' },
+        env: {
+          OS_AUTH_URL: seed.identity_url,
+          OS_AUTH_TYPE: 'v3applicationcredential',
+          OS_APPLICATION_CREDENTIAL_ID: seed.application_credential_id,
+          OS_APPLICATION_CREDENTIAL_SECRET: seed.application_credential_secret,
+          OS_REGION_NAME: 'RegionOne',
+        },
       });
       const report = readReport(path.join(elsewhere, 'out'));
       expect(result.code, result.stderr).toBe(0);
@@ -57,8 +63,22 @@ describe.concurrent('a cloud from clouds.yaml, provisioned by the suite', () => 
     const fixture = await cloudFixture();
     const { seed } = fixture.cloud;
     try {
-      const args = ['--target', seed.compute_url_with_project, '--token', seed.token, '--server-id', seed.server_id, '--net-id', seed.network_id, '--network-url', seed.network_url, ...seed.port_ids.flatMap((p) => ['--port-id', p])];
-      const result = await runCli([...args, ...FAST, '--report-dir', 'out', '--control-url', seed.control_url, '--control-token', seed.control_token], { cwd: fixture.dir });
+      const args = [
+        '--target',
+        seed.compute_url_with_project,
+        '--token',
+        seed.token,
+        '--server-id',
+        seed.server_id,
+        '--net-id',
+        seed.network_id,
+        '--network-url',
+        seed.network_url,
+        ...seed.port_ids.flatMap((p) => ['--port-id', p]),
+      ];
+      const result = await runCli([...args, ...FAST, '--report-dir', 'out', '--control-url', seed.control_url, '--control-token', seed.control_token], {
+        cwd: fixture.dir,
+      });
       const report = readReport(path.join(fixture.dir, 'out'));
       expect(result.code, result.stderr).toBe(0);
       expect(report?.verdict.value).toBe('conformant');
@@ -80,16 +100,53 @@ describe('bad input and unusable clouds: one line on stderr, exit 2', () => {
   afterAll(() => fixture.close());
 
   const cases: ReadonlyArray<{ name: string; args: string[]; env?: Record<string, string>; message: RegExp }> = [
-    { name: 'an unknown cloud', args: ['--os-cloud', 'nope', '--provision'], message: /cloud "nope" is not in .*clouds\.yaml \(clouds there: fake, nopass, other\)/ },
-    { name: 'a region the cloud does not have', args: ['--os-cloud', 'fake', '--provision', '--os-region-name', 'Mars'], message: /region "Mars" is not a region of cloud "fake"/ },
-    { name: 'a cloud without its password', args: ['--os-cloud', 'nopass', '--provision'], message: /cloud "nopass" in .*: password is missing \(put it in secure\.yaml or OS_PASSWORD\)/ },
-    { name: 'an identity endpoint that refuses connections', args: ['--os-cloud', 'other', '--provision'], message: /^conformance: error: identity: connection refused by http:\/\/127\.0\.0\.1:1$/m },
-    { name: 'a cloud and a server to provision at once', args: ['--os-cloud', 'fake', '--provision', '--server-id', '6b8f1c2e-3b0e-4d43-9a45-6d7c3f0f9a10'], message: /--provision creates the server/ },
-    { name: 'a fault for a real cloud', args: ['--os-cloud', 'fake', '--provision', '--fault', 'hang'], message: /--fault and --profile apply to the embedded fake cloud only/ },
+    {
+      name: 'an unknown cloud',
+      args: ['--os-cloud', 'nope', '--provision'],
+      message: /cloud "nope" is not in .*clouds\.yaml \(clouds there: fake, nopass, other\)/,
+    },
+    {
+      name: 'a region the cloud does not have',
+      args: ['--os-cloud', 'fake', '--provision', '--os-region-name', 'Mars'],
+      message: /region "Mars" is not a region of cloud "fake"/,
+    },
+    {
+      name: 'a cloud without its password',
+      args: ['--os-cloud', 'nopass', '--provision'],
+      message: /cloud "nopass" in .*: password is missing \(put it in secure\.yaml or OS_PASSWORD\)/,
+    },
+    {
+      name: 'an identity endpoint that refuses connections',
+      args: ['--os-cloud', 'other', '--provision'],
+      message: /^conformance: error: identity: connection refused by http:\/\/127\.0\.0\.1:1$/m,
+    },
+    {
+      name: 'a cloud and a server to provision at once',
+      args: ['--os-cloud', 'fake', '--provision', '--server-id', '6b8f1c2e-3b0e-4d43-9a45-6d7c3f0f9a10'],
+      message: /--provision creates the server/,
+    },
+    {
+      name: 'a fault for a real cloud',
+      args: ['--os-cloud', 'fake', '--provision', '--fault', 'hang'],
+      message: /--fault and --profile apply to the embedded fake cloud only/,
+    },
     { name: 'a cloud without --provision or --server-id', args: ['--os-cloud', 'fake'], message: /add --provision .* or --server-id/ },
-    { name: 'a microversion above the cloud\'s maximum', args: ['--os-cloud', 'fake', '--provision', '--microversion', '2.200'], message: /--microversion 2\.200 is above the target's maximum 2\.96/ },
-    { name: 'a switch given a value', args: ['--os-cloud', 'fake', '--server-id', '6b8f1c2e-3b0e-4d43-9a45-6d7c3f0f9a10'], env: { OSI_PROVISION: 'maybe' }, message: /--provision is a switch/ },
-    { name: 'an unreadable CA bundle', args: ['--os-cloud', 'fake', '--provision', '--cacert', '/nonexistent/ca.pem'], message: /--cacert \/nonexistent\/ca\.pem cannot be read/ },
+    {
+      name: "a microversion above the cloud's maximum",
+      args: ['--os-cloud', 'fake', '--provision', '--microversion', '2.200'],
+      message: /--microversion 2\.200 is above the target's maximum 2\.96/,
+    },
+    {
+      name: 'a switch given a value',
+      args: ['--os-cloud', 'fake', '--server-id', '6b8f1c2e-3b0e-4d43-9a45-6d7c3f0f9a10'],
+      env: { OSI_PROVISION: 'maybe' },
+      message: /--provision is a switch/,
+    },
+    {
+      name: 'an unreadable CA bundle',
+      args: ['--os-cloud', 'fake', '--provision', '--cacert', '/nonexistent/ca.pem'],
+      message: /--cacert \/nonexistent\/ca\.pem cannot be read/,
+    },
   ];
 
   it.concurrent.each(cases)('$name', async ({ name, args, env, message }) => {
@@ -104,7 +161,14 @@ describe('bad input and unusable clouds: one line on stderr, exit 2', () => {
   it('a host that does not resolve: one DNS line', async () => {
     const result = await runCli(['--provision', '--report-dir', 'out-dns', '--timeout-ms', '3000'], {
       cwd: path.join(fixture.dir, '..'),
-      env: { OS_AUTH_URL: 'http://osi-no-such-host.invalid:5000/v3', OS_USERNAME: 'u', OS_PASSWORD: 'p4ssw0rd-not-printed', OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_NAME: 'p', OS_PROJECT_DOMAIN_NAME: 'Default' },
+      env: {
+        OS_AUTH_URL: 'http://osi-no-such-host.invalid:5000/v3',
+        OS_USERNAME: 'u',
+        OS_PASSWORD: 'p4ssw0rd-not-printed',
+        OS_USER_DOMAIN_NAME: 'Default',
+        OS_PROJECT_NAME: 'p',
+        OS_PROJECT_DOMAIN_NAME: 'Default',
+      },
     });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^conformance: error: identity: DNS: cannot resolve osi-no-such-host\.invalid/)]);
@@ -113,16 +177,24 @@ describe('bad input and unusable clouds: one line on stderr, exit 2', () => {
 
   it('a ledger an earlier run left resources in: refuses to start, pointing at --cleanup-only', async () => {
     mkdirSync(path.join(fixture.dir, 'out-left'), { recursive: true });
-    writeFileSync(path.join(fixture.dir, 'out-left', 'resources.jsonl'), `${JSON.stringify({ v: 1, run: 'old', at: 'x', event: 'created', kind: 'port', id: 'p1', url: `${fixture.cloud.seed.network_url}/ports/p1` })}\n`);
+    writeFileSync(
+      path.join(fixture.dir, 'out-left', 'resources.jsonl'),
+      `${JSON.stringify({ v: 1, run: 'old', at: 'x', event: 'created', kind: 'port', id: 'p1', url: `${fixture.cloud.seed.network_url}/ports/p1` })}\n`,
+    );
     const result = await runCli(['--os-cloud', 'fake', '--provision', '--report-dir', 'out-left'], { cwd: fixture.dir });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(['conformance: out-left/resources.jsonl lists resources an earlier run did not remove: run `npm run conformance -- --cleanup-only out-left/resources.jsonl` (same cloud credentials) first']);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'conformance: out-left/resources.jsonl lists resources an earlier run did not remove: run `npm run conformance -- --cleanup-only out-left/resources.jsonl` (same cloud credentials) first',
+    ]);
   });
 
   it('--cleanup-only sends the token to no origin outside the catalog: such a line stays in the ledger', async () => {
     mkdirSync(path.join(fixture.dir, 'out-foreign'), { recursive: true });
     const ledger = path.join(fixture.dir, 'out-foreign', 'resources.jsonl');
-    writeFileSync(ledger, `${JSON.stringify({ v: 1, run: 'old', at: 'x', event: 'created', kind: 'port', id: 'p1', url: 'http://127.0.0.2:9/v2.0/ports/p1' })}\n`);
+    writeFileSync(
+      ledger,
+      `${JSON.stringify({ v: 1, run: 'old', at: 'x', event: 'created', kind: 'port', id: 'p1', url: 'http://127.0.0.2:9/v2.0/ports/p1' })}\n`,
+    );
     const result = await runCli(['--os-cloud', 'fake', '--cleanup-only', 'out-foreign/resources.jsonl'], { cwd: fixture.dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/not removed: port p1: not sent: the suite's token goes only to the catalog's endpoints, not to http:\/\/127\.0\.0\.2:9/);
@@ -133,7 +205,14 @@ describe('bad input and unusable clouds: one line on stderr, exit 2', () => {
     const { seed } = fixture.cloud;
     const result = await runCli(['--provision', '--report-dir', 'out-401'], {
       cwd: path.join(fixture.dir, '..'),
-      env: { OS_AUTH_URL: seed.identity_url, OS_USERNAME: seed.username, OS_PASSWORD: 'wrong-password-value', OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_NAME: seed.project_name, OS_PROJECT_DOMAIN_NAME: 'Default' },
+      env: {
+        OS_AUTH_URL: seed.identity_url,
+        OS_USERNAME: seed.username,
+        OS_PASSWORD: 'wrong-password-value',
+        OS_USER_DOMAIN_NAME: 'Default',
+        OS_PROJECT_NAME: seed.project_name,
+        OS_PROJECT_DOMAIN_NAME: 'Default',
+      },
     });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^conformance: error: identity refused the password credentials \(401 from http/)]);

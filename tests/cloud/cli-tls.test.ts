@@ -20,7 +20,27 @@ beforeAll(async () => {
   const key = path.join(fixture.dir, 'key.pem');
   const cert = path.join(fixture.dir, 'ca.pem');
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
   } catch {
     hasOpenssl = false;
     return;
@@ -50,12 +70,16 @@ describe('Keystone over https with a private CA', () => {
     if (!hasOpenssl) return context.skip('openssl is not installed');
     const result = await runCli(['--os-cloud', 'fake', '--provision', '--report-dir', 'out-untrusted'], { cwd: fixture.dir });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^conformance: error: identity: TLS: the certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted \(\w+\); give --cacert FILE/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^conformance: error: identity: TLS: the certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted \(\w+\); give --cacert FILE/),
+    ]);
   });
 
   it('trusted with --cacert: the run goes through and leaves nothing', async (context) => {
     if (!hasOpenssl) return context.skip('openssl is not installed');
-    const result = await runCli(['--os-cloud', 'fake', '--provision', '--cacert', 'ca.pem', '--runs', '3', '--max-rps', '0', '--report-dir', 'out-trusted'], { cwd: fixture.dir });
+    const result = await runCli(['--os-cloud', 'fake', '--provision', '--cacert', 'ca.pem', '--runs', '3', '--max-rps', '0', '--report-dir', 'out-trusted'], {
+      cwd: fixture.dir,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(readReport(path.join(fixture.dir, 'out-trusted'))?.verdict.value).toBe('conformant');
     expect(leftovers(fixture)).toEqual([]);

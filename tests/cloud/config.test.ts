@@ -5,7 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { planDeadlines } from '../../suites/cloud/lifecycle.ts';
 import { helpText } from '../../cli/help.ts';
-import { ConfigError, DEFAULT_REMOTE_DEADLINE_S, DEFAULT_REMOTE_RUNS, conformanceTestTimeoutMs, isLoopbackUrl, rateLimitFor, readConfig } from '../../suites/harness/config.ts';
+import {
+  ConfigError,
+  DEFAULT_REMOTE_DEADLINE_S,
+  DEFAULT_REMOTE_RUNS,
+  conformanceTestTimeoutMs,
+  isLoopbackUrl,
+  rateLimitFor,
+  readConfig,
+} from '../../suites/harness/config.ts';
 import { OPTIONS } from '../../suites/harness/options.ts';
 import { chooseMicroversion, limitsOf, mannersOf } from '../../suites/harness/target.ts';
 
@@ -19,30 +27,58 @@ describe('which target', () => {
   });
 
   it('--os-cloud or OS_AUTH_URL: a cloud, with a 30-minute deadline and a one-minute detach bound unless told otherwise', () => {
-    expect(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toMatchObject({ mode: 'cloud', cloud: { name: 'prod' }, provision: true, maxRps: null, deadlineS: DEFAULT_REMOTE_DEADLINE_S, deadlineIsDefault: true, detachTimeoutS: 60, runs: DEFAULT_REMOTE_RUNS });
+    expect(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toMatchObject({
+      mode: 'cloud',
+      cloud: { name: 'prod' },
+      provision: true,
+      maxRps: null,
+      deadlineS: DEFAULT_REMOTE_DEADLINE_S,
+      deadlineIsDefault: true,
+      detachTimeoutS: 60,
+      runs: DEFAULT_REMOTE_RUNS,
+    });
     expect(readConfig({ OSI_TARGET: 'http://h/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER }).runs).toBe(DEFAULT_REMOTE_RUNS);
     expect(readConfig({ OSI_TARGET: 'http://h/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER, OSI_RUNS: '100' }).runs).toBe(100);
-    expect(readConfig({ OS_AUTH_URL: 'https://k/v3', OSI_SERVER_ID: SERVER, OS_REGION_NAME: 'R2', OSI_MAX_RPS: '0', OSI_DEADLINE_S: '600', OSI_DETACH_TIMEOUT_S: '5' })).toMatchObject({ mode: 'cloud', cloud: { name: null, regionName: 'R2' }, maxRps: 0, deadlineS: 600, deadlineIsDefault: false, detachTimeoutS: 5 });
+    expect(
+      readConfig({
+        OS_AUTH_URL: 'https://k/v3',
+        OSI_SERVER_ID: SERVER,
+        OS_REGION_NAME: 'R2',
+        OSI_MAX_RPS: '0',
+        OSI_DEADLINE_S: '600',
+        OSI_DETACH_TIMEOUT_S: '5',
+      }),
+    ).toMatchObject({ mode: 'cloud', cloud: { name: null, regionName: 'R2' }, maxRps: 0, deadlineS: 600, deadlineIsDefault: false, detachTimeoutS: 5 });
   });
 
   it('the rate limit: 10 requests/s for a remote compute endpoint, none on loopback, --max-rps whatever the target', () => {
     const cloud = readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' });
-    expect(rateLimitFor(cloud, 'https://compute.example.com/v2.1')).toMatchObject({ maxRps: 10, applied: expect.stringMatching(/default for a remote target/) });
+    expect(rateLimitFor(cloud, 'https://compute.example.com/v2.1')).toMatchObject({
+      maxRps: 10,
+      applied: expect.stringMatching(/default for a remote target/),
+    });
     for (const url of ['http://127.0.0.1:8774/v2.1', 'http://127.3.2.1/compute/v2.1', 'http://[::1]:8774/v2.1', 'http://localhost:8774/v2.1']) {
       expect(rateLimitFor(cloud, url)).toMatchObject({ maxRps: 0, applied: expect.stringMatching(/loopback/) });
     }
-    expect(rateLimitFor(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true', OSI_MAX_RPS: '5' }), 'http://127.0.0.1/v2.1')).toMatchObject({ maxRps: 5, applied: 'at most 5 requests/s (--max-rps)' });
+    expect(rateLimitFor(readConfig({ OS_CLOUD: 'prod', OSI_PROVISION: 'true', OSI_MAX_RPS: '5' }), 'http://127.0.0.1/v2.1')).toMatchObject({
+      maxRps: 5,
+      applied: 'at most 5 requests/s (--max-rps)',
+    });
     const given = readConfig({ OSI_TARGET: 'http://127.0.0.1:8774/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER });
     expect(mannersOf(given, null).maxRps).toBe(0);
     expect(mannersOf(readConfig({ OSI_TARGET: 'https://nova.example.org/v2.1', OSI_TOKEN: 't', OSI_SERVER_ID: SERVER }), null).maxRps).toBe(10);
-    expect(limitsOf(given, given.target)).toBe('no rate limit (a loopback target; --max-rps sets one); deadline 1800 s (the default for a cloud or --target; --deadline-s changes it)');
+    expect(limitsOf(given, given.target)).toBe(
+      'no rate limit (a loopback target; --max-rps sets one); deadline 1800 s (the default for a cloud or --target; --deadline-s changes it)',
+    );
     expect(isLoopbackUrl('http://128.0.0.1/')).toBe(false);
   });
 
-  it('the conformance tests\' timeout is longer than every wait in them and than the run\'s deadline', () => {
+  it("the conformance tests' timeout is longer than every wait in them and than the run's deadline", () => {
     expect(conformanceTestTimeoutMs({})).toBe(120_000);
     expect(conformanceTestTimeoutMs({ OS_CLOUD: 'prod', OSI_PROVISION: 'true' })).toBe(DEFAULT_REMOTE_DEADLINE_S * 1000);
-    expect(conformanceTestTimeoutMs({ OS_CLOUD: 'prod', OSI_PROVISION: 'true', OSI_DEADLINE_S: '60', OSI_DETACH_TIMEOUT_S: '100' })).toBeGreaterThan(100_000 + 10_000);
+    expect(conformanceTestTimeoutMs({ OS_CLOUD: 'prod', OSI_PROVISION: 'true', OSI_DEADLINE_S: '60', OSI_DETACH_TIMEOUT_S: '100' })).toBeGreaterThan(
+      100_000 + 10_000,
+    );
   });
 
   it('--target wins over an OS_AUTH_URL left in the environment', () => {
@@ -50,7 +86,10 @@ describe('which target', () => {
   });
 
   it('--cleanup-only needs credentials, and nothing else', () => {
-    expect(readConfig({ OS_CLOUD: 'prod', OSI_CLEANUP_ONLY: 'reports/resources.jsonl' })).toMatchObject({ mode: 'cloud', cleanupOnly: 'reports/resources.jsonl' });
+    expect(readConfig({ OS_CLOUD: 'prod', OSI_CLEANUP_ONLY: 'reports/resources.jsonl' })).toMatchObject({
+      mode: 'cloud',
+      cleanupOnly: 'reports/resources.jsonl',
+    });
   });
 });
 
@@ -73,7 +112,7 @@ describe('one line per mistake', () => {
   });
 });
 
-describe('microversion inside the target\'s range', () => {
+describe("microversion inside the target's range", () => {
   it('"latest" becomes the maximum; out of range is a configuration error', () => {
     expect(chooseMicroversion('latest', '2.1', '2.96')).toBe('2.96');
     expect(chooseMicroversion('latest', null, null)).toBe('latest');

@@ -22,7 +22,9 @@ describe('Ctrl-C: SIGINT to the whole process group', () => {
     const run = collectRun([], { mode: 'run', unhandledErrors: [{ message: '[vitest-pool]: Worker forks emitted error.' }], interrupted: true, wallTimeMs: 1 });
     expect(run.problems).toEqual(['the run was interrupted before every test finished']);
     // Without an interrupt the same error is a problem of the run.
-    expect(collectRun([], { mode: 'run', unhandledErrors: [{ message: '[vitest-pool]: Worker forks emitted error.' }], interrupted: false, wallTimeMs: 1 }).problems).toEqual(['unhandled error: [vitest-pool]: Worker forks emitted error.']);
+    expect(
+      collectRun([], { mode: 'run', unhandledErrors: [{ message: '[vitest-pool]: Worker forks emitted error.' }], interrupted: false, wallTimeMs: 1 }).problems,
+    ).toEqual(['unhandled error: [vitest-pool]: Worker forks emitted error.']);
   });
 
   it('stops the run, leaves the server as it was, exits 130, and the report holds no worker error', async () => {
@@ -31,10 +33,30 @@ describe('Ctrl-C: SIGINT to the whole process group', () => {
       const { seed } = cloud;
       const before = cloud.state().attachments_by_server[seed.server_id];
       const reportDir = path.join(work, 'report');
-      const args = ['--target', seed.compute_url_with_project, '--server-id', seed.server_id, '--net-id', seed.network_id, '--network-url', seed.network_url,
-        ...seed.port_ids.flatMap((p) => ['--port-id', p]), '--runs', '400', '--max-rps', '0', '--report-dir', reportDir];
+      const args = [
+        '--target',
+        seed.compute_url_with_project,
+        '--server-id',
+        seed.server_id,
+        '--net-id',
+        seed.network_id,
+        '--network-url',
+        seed.network_url,
+        ...seed.port_ids.flatMap((p) => ['--port-id', p]),
+        '--runs',
+        '400',
+        '--max-rps',
+        '0',
+        '--report-dir',
+        reportDir,
+      ];
       // Its own process group, as a terminal's foreground job is.
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv({ OSI_TOKEN: seed.token }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args], {
+        cwd: ROOT,
+        env: cleanEnv({ OSI_TOKEN: seed.token }),
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
       await new Promise<void>((resolve) => {

@@ -37,11 +37,14 @@ describe('a cloud that refuses, slows down and hangs', () => {
       let left = 4;
       let bursts: NodeJS.Timeout | undefined;
       const run = runCli([...BASE, '--runs', '4', '--control-url', seed.control_url, '--control-token', seed.control_token], { cwd: fixture.dir });
-      void serverProvisioned(fixture).then(() => {
-        bursts = setInterval(() => {
-          if (left-- > 0) void settings(fixture, { unavailable_burst: 2 });
-        }, 3_000);
-      }, () => undefined);
+      void serverProvisioned(fixture).then(
+        () => {
+          bursts = setInterval(() => {
+            if (left-- > 0) void settings(fixture, { unavailable_burst: 2 });
+          }, 3_000);
+        },
+        () => undefined,
+      );
       const result = await run.finally(() => clearInterval(bursts));
       const report = readReport(path.join(fixture.dir, 'out'));
       expect(result.code, result.stderr).toBe(0);

@@ -23,7 +23,10 @@ function issueToken(auth: unknown): ReturnType<typeof call> {
 
 describe('disruption switches', () => {
   it('an unavailable burst answers 503 with Retry-After N times, then serves again', async () => {
-    expect((await c.control('POST', 'settings', { unavailable_burst: 2, burst_retry_after_s: 3 })).json).toMatchObject({ unavailable_burst: 2, burst_retry_after_s: 3 });
+    expect((await c.control('POST', 'settings', { unavailable_burst: 2, burst_retry_after_s: 3 })).json).toMatchObject({
+      unavailable_burst: 2,
+      burst_retry_after_s: 3,
+    });
     for (let i = 0; i < 2; i++) {
       const refused = await c.get(c.interfacesUrl());
       expect(refused.status).toBe(503);
@@ -69,11 +72,13 @@ describe('disruption switches', () => {
     // Resolves once the answer has been read and the server has closed its connection.
     const get = (url: string): Promise<{ status: number; connection: string | undefined }> =>
       new Promise((resolve, reject) => {
-        http.get(url, { agent, headers: { 'X-Auth-Token': c.seed.token } }, (res) => {
-          const closed = new Promise((done) => res.socket.once('close', done));
-          res.resume();
-          res.on('end', () => void closed.then(() => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection })));
-        }).on('error', reject);
+        http
+          .get(url, { agent, headers: { 'X-Auth-Token': c.seed.token } }, (res) => {
+            const closed = new Promise((done) => res.socket.once('close', done));
+            res.resume();
+            res.on('end', () => void closed.then(() => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection })));
+          })
+          .on('error', reject);
       });
     try {
       for (let i = 0; i < 3; i++) {
@@ -97,13 +102,22 @@ describe('disruption switches', () => {
 
 describe('application credentials', () => {
   it('by id or by name with the user: a token of the main project', async () => {
-    const byId = await issueToken({ identity: { methods: ['application_credential'], application_credential: { id: c.seed.application_credential_id, secret: c.seed.application_credential_secret } } });
+    const byId = await issueToken({
+      identity: {
+        methods: ['application_credential'],
+        application_credential: { id: c.seed.application_credential_id, secret: c.seed.application_credential_secret },
+      },
+    });
     expect(byId.status).toBe(201);
     expect(byId.json).toMatchObject({ token: { project: { id: c.seed.project_id }, methods: ['application_credential'] } });
     const byName = await issueToken({
       identity: {
         methods: ['application_credential'],
-        application_credential: { name: c.seed.application_credential_name, secret: c.seed.application_credential_secret, user: { name: c.seed.username, domain: { name: 'Default' } } },
+        application_credential: {
+          name: c.seed.application_credential_name,
+          secret: c.seed.application_credential_secret,
+          user: { name: c.seed.username, domain: { name: 'Default' } },
+        },
       },
     });
     expect(byName.status).toBe(201);
@@ -114,7 +128,10 @@ describe('application credentials', () => {
   it('a wrong secret, or a scope beside the credential, is 401', async () => {
     const credential = { id: c.seed.application_credential_id, secret: 'wrong' };
     expect((await issueToken({ identity: { methods: ['application_credential'], application_credential: credential } })).status).toBe(401);
-    const scoped = { identity: { methods: ['application_credential'], application_credential: { ...credential, secret: c.seed.application_credential_secret } }, scope: { project: { id: c.seed.project_id } } };
+    const scoped = {
+      identity: { methods: ['application_credential'], application_credential: { ...credential, secret: c.seed.application_credential_secret } },
+      scope: { project: { id: c.seed.project_id } },
+    };
     expect((await issueToken(scoped)).status).toBe(401);
   });
 });

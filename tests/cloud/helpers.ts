@@ -26,31 +26,34 @@ export async function cloudFixture(options: FakeCloudOptions = {}): Promise<Clou
   const cloud = await startFakeCloud({ buildDelayMs: 20, ...options });
   const dir = mkdtempSync(path.join(tmpdir(), 'osi-cloud-'));
   const { seed } = cloud;
-  writeFileSync(path.join(dir, 'clouds.yaml'), [
-    'clouds:',
-    '  fake:',
-    '    auth:',
-    `      auth_url: ${seed.identity_url}`,
-    `      username: ${seed.username}`,
-    `      project_name: ${seed.project_name}`,
-    '      user_domain_name: Default',
-    '      project_domain_name: Default',
-    '    region_name: RegionOne',
-    '    interface: public',
-    '  nopass:',
-    '    auth:',
-    `      auth_url: ${seed.identity_url}`,
-    '      username: demo',
-    '      user_domain_name: Default',
-    '      project_name: demo',
-    '      project_domain_name: Default',
-    '  other:',
-    '    auth:',
-    '      auth_url: http://127.0.0.1:1/v3',
-    '      token: not-used',
-    '      project_id: 0123',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'clouds.yaml'),
+    [
+      'clouds:',
+      '  fake:',
+      '    auth:',
+      `      auth_url: ${seed.identity_url}`,
+      `      username: ${seed.username}`,
+      `      project_name: ${seed.project_name}`,
+      '      user_domain_name: Default',
+      '      project_domain_name: Default',
+      '    region_name: RegionOne',
+      '    interface: public',
+      '  nopass:',
+      '    auth:',
+      `      auth_url: ${seed.identity_url}`,
+      '      username: demo',
+      '      user_domain_name: Default',
+      '      project_name: demo',
+      '      project_domain_name: Default',
+      '  other:',
+      '    auth:',
+      '      auth_url: http://127.0.0.1:1/v3',
+      '      token: not-used',
+      '      project_id: 0123',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(path.join(dir, 'secure.yaml'), `clouds:\n  fake:\n    auth:\n      password: ${seed.password}\n`, { mode: 0o600 });
   return {
     cloud,
@@ -151,7 +154,8 @@ export function leftovers(fixture: CloudFixture): string[] {
   extra('network', now.network_ids, was.network_ids);
   extra('subnet', now.subnet_ids, was.subnet_ids);
   extra('port', Object.keys(now.port_devices), Object.keys(was.port_devices));
-  for (const [port, device] of Object.entries(now.port_devices)) if (was.port_devices[port] !== undefined && was.port_devices[port] !== device) out.push(`port ${port} bound to "${device}"`);
+  for (const [port, device] of Object.entries(now.port_devices))
+    if (was.port_devices[port] !== undefined && was.port_devices[port] !== device) out.push(`port ${port} bound to "${device}"`);
   return out;
 }
 
@@ -195,4 +199,6 @@ export const OPTIONAL_RESOURCES = ['port-id', 'net-id', 'network-url', 'reader-t
 export type OptionalResource = (typeof OPTIONAL_RESOURCES)[number];
 
 /** Every subset of them (64), the empty one first. */
-export const RESOURCE_SUBSETS: OptionalResource[][] = Array.from({ length: 2 ** OPTIONAL_RESOURCES.length }, (_, mask) => OPTIONAL_RESOURCES.filter((_, bit) => (mask & (1 << bit)) !== 0));
+export const RESOURCE_SUBSETS: OptionalResource[][] = Array.from({ length: 2 ** OPTIONAL_RESOURCES.length }, (_, mask) =>
+  OPTIONAL_RESOURCES.filter((_, bit) => (mask & (1 << bit)) !== 0),
+);

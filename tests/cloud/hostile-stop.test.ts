@@ -30,7 +30,17 @@ beforeAll(async () => {
       requests.push({ method: req.method ?? '', url: req.url ?? '' });
       res.setHeader('content-type', 'application/json');
       if (req.method === 'GET' && /\/v2\.1\/?$/.test(req.url ?? '')) {
-        res.end(JSON.stringify({ version: { id: 'v2.1', status: 'CURRENT', version: '2.90', min_version: '2.1', 'media-types': [{ type: 'application/vnd.openstack.compute+json;version=2.1' }] } }));
+        res.end(
+          JSON.stringify({
+            version: {
+              id: 'v2.1',
+              status: 'CURRENT',
+              version: '2.90',
+              min_version: '2.1',
+              'media-types': [{ type: 'application/vnd.openstack.compute+json;version=2.1' }],
+            },
+          }),
+        );
         return;
       }
       let asked: unknown;
@@ -40,7 +50,17 @@ beforeAll(async () => {
         asked = undefined;
       }
       // 200 to everything, whatever was asked, with the request's port id (or an empty one).
-      res.end(JSON.stringify({ interfaceAttachment: { port_id: typeof asked === 'string' ? asked : '', port_state: 'ACTIVE', fixed_ips: [], mac_addr: 'fa:16:3e:00:00:01', net_id: '' } }));
+      res.end(
+        JSON.stringify({
+          interfaceAttachment: {
+            port_id: typeof asked === 'string' ? asked : '',
+            port_state: 'ACTIVE',
+            fixed_ips: [],
+            mac_addr: 'fa:16:3e:00:00:01',
+            net_id: '',
+          },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,7 +83,24 @@ describe('SIGTERM during a run against a server that answers 200 to everything',
   it('cleanup states its budget and each step, ends, and never sends a DELETE to an id that is not a port', async () => {
     const reportDir = path.join(work, 'out');
     const ledger = path.join(reportDir, 'resources.jsonl');
-    const args = ['--target', `${base}/v2.1`, '--server-id', SERVER, '--port-id', PORT, '--runs', '4', '--max-rps', '0', '--timeout-ms', '1000', '--detach-timeout-s', '2', '--report-dir', reportDir];
+    const args = [
+      '--target',
+      `${base}/v2.1`,
+      '--server-id',
+      SERVER,
+      '--port-id',
+      PORT,
+      '--runs',
+      '4',
+      '--max-rps',
+      '0',
+      '--timeout-ms',
+      '1000',
+      '--detach-timeout-s',
+      '2',
+      '--report-dir',
+      reportDir,
+    ];
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv({ OSI_TOKEN: 'tok-hostile' }), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

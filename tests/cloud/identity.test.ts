@@ -23,7 +23,12 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 function password(secret = cloud.seed.password): AuthMethod {
-  return { kind: 'password', user: { name: cloud.seed.username, domain: { name: 'Default' } }, password: secret, scope: { name: cloud.seed.project_name, domain: { id: 'default' } } };
+  return {
+    kind: 'password',
+    user: { name: cloud.seed.username, domain: { name: 'Default' } },
+    password: secret,
+    scope: { name: cloud.seed.project_name, domain: { id: 'default' } },
+  };
 }
 
 describe('authentication', () => {
@@ -38,7 +43,11 @@ describe('authentication', () => {
   it('token and application-credential methods; an auth_url without /v3 works too', async () => {
     const byToken = await authenticate(client, cloud.url, { kind: 'token', token: cloud.seed.token, scope: { id: cloud.seed.project_id } });
     expect(byToken.projectId).toBe(cloud.seed.project_id);
-    const byCredential = await authenticate(client, cloud.seed.identity_url, { kind: 'application-credential', credential: { id: cloud.seed.application_credential_id }, secret: cloud.seed.application_credential_secret });
+    const byCredential = await authenticate(client, cloud.seed.identity_url, {
+      kind: 'application-credential',
+      credential: { id: cloud.seed.application_credential_id },
+      secret: cloud.seed.application_credential_secret,
+    });
     expect(byCredential.projectId).toBe(cloud.seed.project_id);
     expect(identityV3('https://k.example/identity/')).toBe('https://k.example/identity/v3');
   });
@@ -46,14 +55,20 @@ describe('authentication', () => {
   it('refused credentials: one line that names the method and never the secret', async () => {
     const attempt = authenticate(client, cloud.seed.identity_url, password('not-the-password-1234'));
     await expect(attempt).rejects.toThrow(CloudAccessError);
-    await expect(authenticate(client, cloud.seed.identity_url, password('not-the-password-1234'))).rejects.toThrow(/^identity refused the password credentials \(401 from http/);
+    await expect(authenticate(client, cloud.seed.identity_url, password('not-the-password-1234'))).rejects.toThrow(
+      /^identity refused the password credentials \(401 from http/,
+    );
     await attempt.catch((error: unknown) => expect(String(error)).not.toContain('not-the-password-1234'));
   });
 
   it('an endpoint the catalog lacks: the message says what it offers', async () => {
     const { catalog } = await authenticate(client, cloud.seed.identity_url, password());
-    expect(() => findEndpoint(catalog, 'compute', { regionName: 'Mars', interface: 'public' })).toThrow(/no compute endpoint public in region Mars \(it offers public\/RegionOne, internal\/RegionOne\)/);
-    expect(() => findEndpoint(catalog, 'block-storage', { regionName: null, interface: 'public' })).toThrow(/no block-storage service \(services: identity, compute, network, image\)/);
+    expect(() => findEndpoint(catalog, 'compute', { regionName: 'Mars', interface: 'public' })).toThrow(
+      /no compute endpoint public in region Mars \(it offers public\/RegionOne, internal\/RegionOne\)/,
+    );
+    expect(() => findEndpoint(catalog, 'block-storage', { regionName: null, interface: 'public' })).toThrow(
+      /no block-storage service \(services: identity, compute, network, image\)/,
+    );
   });
 });
 
@@ -74,7 +89,7 @@ describe('renewal', () => {
     expect(tokens.renewals).toBe(1);
   });
 
-  it('a 401 to the suite\'s token: renewed once, sent again; concurrent requests share one renewal', async () => {
+  it("a 401 to the suite's token: renewed once, sent again; concurrent requests share one renewal", async () => {
     const tokens = await credential();
     const sender = new AuthorizedSender(client, tokens, new Set([cloud.url]));
     const expired = tokens.token;
@@ -95,12 +110,16 @@ describe('renewal', () => {
     expect(tokens.renewals).toBe(0);
   });
 
-  it('the token is revoked behind the suite\'s back: the 401 is answered by re-authenticating', async () => {
+  it("the token is revoked behind the suite's back: the 401 is answered by re-authenticating", async () => {
     const tokens = await credential();
     const sender = new AuthorizedSender(client, tokens, new Set([cloud.url]));
     const revoked = tokens.token;
     // Revoke it with the seed token (DELETE /v3/auth/tokens): the next request with it gets 401.
-    await client.send({ method: 'DELETE', url: `${cloud.seed.identity_url}/auth/tokens`, headers: { 'X-Auth-Token': cloud.seed.token, 'X-Subject-Token': revoked } });
+    await client.send({
+      method: 'DELETE',
+      url: `${cloud.seed.identity_url}/auth/tokens`,
+      headers: { 'X-Auth-Token': cloud.seed.token, 'X-Subject-Token': revoked },
+    });
     const url = `${cloud.seed.compute_url_with_project}/servers/${cloud.seed.server_id}/os-interface`;
     const exchange = await sender.send({ method: 'GET', url, headers: { 'X-Auth-Token': revoked } });
     expect(exchange.answer?.status).toBe(200);

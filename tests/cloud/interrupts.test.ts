@@ -36,8 +36,29 @@ interface Outcome extends Plan {
 async function interruptedRun(plan: Plan): Promise<Outcome> {
   const fixture = await cloudFixture();
   try {
-    const args = ['--os-cloud', 'fake', '--provision', '--runs', '200', '--max-rps', '0', '--timeout-ms', '2000', '--concurrency', '2', '--seed', String(plan.killAtMs), '--report-dir', 'out'];
-    const run = await runCli(args, { cwd: fixture.dir, interruptAfterMs: plan.killAtMs, signal: plan.signal, ...(plan.fromLedger ? { afterLedger: 'out/resources.jsonl' } : {}) });
+    const args = [
+      '--os-cloud',
+      'fake',
+      '--provision',
+      '--runs',
+      '200',
+      '--max-rps',
+      '0',
+      '--timeout-ms',
+      '2000',
+      '--concurrency',
+      '2',
+      '--seed',
+      String(plan.killAtMs),
+      '--report-dir',
+      'out',
+    ];
+    const run = await runCli(args, {
+      cwd: fixture.dir,
+      interruptAfterMs: plan.killAtMs,
+      signal: plan.signal,
+      ...(plan.fromLedger ? { afterLedger: 'out/resources.jsonl' } : {}),
+    });
     const ledger = ledgerText(path.join(fixture.dir, 'out'));
     const cleanDirectly = leftovers(fixture).length === 0 && (ledger === null || ledger === '');
     if (!cleanDirectly) await runCli(['--os-cloud', 'fake', '--cleanup-only', 'out/resources.jsonl', '--max-rps', '0'], { cwd: fixture.dir });
@@ -53,15 +74,23 @@ describe('interrupted runs', () => {
     const signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGINT', 'SIGTERM', 'SIGINT', 'SIGKILL', 'SIGINT'];
     const plans: Plan[] = Array.from({ length: RUNS }, (_, i) => {
       const fromLedger = i % 6 !== 5;
-      return { killAtMs: Math.round(random() * (fromLedger ? LATEST_AFTER_LEDGER_MS : LATEST_FROM_START_MS)), fromLedger, signal: signals[i % signals.length] as NodeJS.Signals };
+      return {
+        killAtMs: Math.round(random() * (fromLedger ? LATEST_AFTER_LEDGER_MS : LATEST_FROM_START_MS)),
+        fromLedger,
+        signal: signals[i % signals.length] as NodeJS.Signals,
+      };
     });
     const outcomes: Outcome[] = [];
     const queue = [...plans];
-    await Promise.all(Array.from({ length: LANES }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) outcomes.push(await interruptedRun(next));
-    }));
+    await Promise.all(
+      Array.from({ length: LANES }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) outcomes.push(await interruptedRun(next));
+      }),
+    );
     const when = (o: Plan): string => `${o.signal} ${o.killAtMs} ms after ${o.fromLedger ? 'the first ledger line' : 'the start'}`;
-    const summary = outcomes.map((o) => `${when(o)} → exit ${o.code} after ${(o.ms / 1000).toFixed(1)} s, ${o.cleanDirectly ? 'clean' : 'cleaned by --cleanup-only'}`);
+    const summary = outcomes.map(
+      (o) => `${when(o)} → exit ${o.code} after ${(o.ms / 1000).toFixed(1)} s, ${o.cleanDirectly ? 'clean' : 'cleaned by --cleanup-only'}`,
+    );
     process.stdout.write(`\ninterrupted runs (seed ${SEED}):\n${summary.map((s) => `  ${s}`).join('\n')}\n`);
     for (const outcome of outcomes) {
       expect(outcome.leftAfterCleanupOnly, `${when(outcome)}: ${outcome.stderr}`).toEqual([]);
@@ -74,7 +103,13 @@ describe('interrupted runs', () => {
     // rest and --cleanup-only removes it (asserted above), so most, not all, must be clean directly.
     const stopped = outcomes.filter((o) => o.code === 130 || o.code === 143);
     const selfCleaned = stopped.filter((o) => o.cleanDirectly).length;
-    expect(selfCleaned, stopped.filter((o) => !o.cleanDirectly).map((o) => `${when(o)}: ${o.stderr}`).join('\n')).toBeGreaterThanOrEqual(Math.ceil(stopped.length * 0.8));
+    expect(
+      selfCleaned,
+      stopped
+        .filter((o) => !o.cleanDirectly)
+        .map((o) => `${when(o)}: ${o.stderr}`)
+        .join('\n'),
+    ).toBeGreaterThanOrEqual(Math.ceil(stopped.length * 0.8));
     // The seeded plan reaches both kinds of ending.
     expect(outcomes.filter((o) => o.code === 130 || o.code === 143).length).toBeGreaterThan(RUNS / 2);
     expect(outcomes.some((o) => !o.cleanDirectly)).toBe(true);

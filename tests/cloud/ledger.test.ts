@@ -28,7 +28,11 @@ beforeAll(async () => {
   cloud = await startFakeCloud({ buildDelayMs: 10 });
   const tokens = new FixedToken(cloud.seed.token);
   const client = new HttpClient(new Redactor([]), 2_000);
-  api = new CloudApi(new AuthorizedSender(client, tokens, null), tokens, { compute: cloud.seed.compute_url_with_project, network: cloud.seed.network_url, image: cloud.seed.image_url });
+  api = new CloudApi(new AuthorizedSender(client, tokens, null), tokens, {
+    compute: cloud.seed.compute_url_with_project,
+    network: cloud.seed.network_url,
+    image: cloud.seed.image_url,
+  });
 });
 afterAll(async () => {
   await cloud.close();
@@ -38,7 +42,8 @@ beforeEach(() => cloud.reset());
 
 const fresh = (name: string): ResourceLedger => new ResourceLedger(path.join(dir, `${name}.jsonl`), 'run1');
 const cleaner = (ledger: ResourceLedger): LedgerCleaner => new LedgerCleaner(api, ledger, { settleMs: 2_000, deadlineAt: Date.now() + 30_000 });
-const provisioner = (ledger: ResourceLedger): Provisioner => new Provisioner(api, ledger, { flavor: null, image: null, bootTimeoutMs: 5_000, portCount: 2, signal: new AbortController().signal });
+const provisioner = (ledger: ResourceLedger): Provisioner =>
+  new Provisioner(api, ledger, { flavor: null, image: null, bootTimeoutMs: 5_000, portCount: 2, signal: new AbortController().signal });
 
 describe('the ledger file', () => {
   it('appends JSON lines with no token, reads them back, knows what is outstanding', () => {
@@ -72,7 +77,9 @@ describe('provisioning and cleanup', () => {
     const ledger = fresh('provision');
     const made = await provisioner(ledger).run('abcd1234');
     expect(made.portIds).toHaveLength(2);
-    const created = readLedger(ledger.file).events.filter((e) => e.event === 'created').map((e) => e.kind);
+    const created = readLedger(ledger.file)
+      .events.filter((e) => e.event === 'created')
+      .map((e) => e.kind);
     expect(created).toEqual(['network', 'subnet', 'port', 'port', 'port', 'server']);
     expect(cloud.state().servers).toBe(before.servers + 1);
     const report = await cleaner(ledger).run();
@@ -86,7 +93,10 @@ describe('provisioning and cleanup', () => {
     const ledger = fresh('unconfirmed');
     const network = cloud.seed.network_url;
     ledger.record({ event: 'creating', kind: 'network', name: 'osi-lost-net', find_url: `${network}/networks?name=osi-lost-net` });
-    await call('POST', `${network}/networks`, { headers: { 'X-Auth-Token': cloud.seed.token, 'Content-Type': 'application/json' }, body: { network: { name: 'osi-lost-net' } } });
+    await call('POST', `${network}/networks`, {
+      headers: { 'X-Auth-Token': cloud.seed.token, 'Content-Type': 'application/json' },
+      body: { network: { name: 'osi-lost-net' } },
+    });
     ledger.record({ event: 'creating', kind: 'port', name: 'osi-never-made', find_url: `${network}/ports?name=osi-never-made` });
     const networks = cloud.state().networks;
     const report = await cleaner(ledger).run();
@@ -103,10 +113,24 @@ describe('provisioning and cleanup', () => {
     // A scenario's attach that the ledger saw, and one it did not (the run was killed in between).
     const portSeen = cloud.seed.port_ids[0] as string;
     expect((await c.create(c.attachPortBody(0))).status).toBe(200);
-    ledger.record({ event: 'created', kind: 'attachment', id: `${cloud.seed.server_id}/${portSeen}`, url: `${c.interfacesUrl()}/${portSeen}`, server_id: cloud.seed.server_id, port_id: portSeen });
+    ledger.record({
+      event: 'created',
+      kind: 'attachment',
+      id: `${cloud.seed.server_id}/${portSeen}`,
+      url: `${c.interfacesUrl()}/${portSeen}`,
+      server_id: cloud.seed.server_id,
+      port_id: portSeen,
+    });
     expect((await c.create(c.attachPortBody(1))).status).toBe(200);
     // The boot port noted by mistake: protected by the baseline.
-    ledger.record({ event: 'created', kind: 'attachment', id: `${cloud.seed.server_id}/${boot[0]}`, url: `${c.interfacesUrl()}/${boot[0]}`, server_id: cloud.seed.server_id, port_id: boot[0] as string });
+    ledger.record({
+      event: 'created',
+      kind: 'attachment',
+      id: `${cloud.seed.server_id}/${boot[0]}`,
+      url: `${c.interfacesUrl()}/${boot[0]}`,
+      server_id: cloud.seed.server_id,
+      port_id: boot[0] as string,
+    });
     const report = await cleaner(ledger).run();
     expect(report.remaining).toEqual([]);
     expect(cloud.state().attachments_by_server[cloud.seed.server_id]).toEqual(boot);
@@ -121,7 +145,13 @@ describe('provisioning and cleanup', () => {
     expect((await cleaner(ledger).run()).removed).toHaveLength(6);
     writeFileSync(ledger.file, listed);
     const lines: string[] = [];
-    const config = readConfig({ OSI_TARGET: cloud.seed.compute_url_with_project, OSI_TOKEN: cloud.seed.token, OSI_NETWORK_URL: cloud.seed.network_url, OSI_CLEANUP_ONLY: ledger.file, OSI_MAX_RPS: '0' });
+    const config = readConfig({
+      OSI_TARGET: cloud.seed.compute_url_with_project,
+      OSI_TOKEN: cloud.seed.token,
+      OSI_NETWORK_URL: cloud.seed.network_url,
+      OSI_CLEANUP_ONLY: ledger.file,
+      OSI_MAX_RPS: '0',
+    });
     expect(await cleanupLedgerOnly(config, (line) => lines.push(line))).toBe(0);
     expect(lines[0]).toMatch(/^removed 0 resource\(s\) listed in .*; 6 already gone \(the cloud answered 404\): /);
     expect(readFileSync(ledger.file, 'utf8')).toBe('');
@@ -137,7 +167,7 @@ describe('provisioning and cleanup', () => {
 });
 
 describe('leak check', () => {
-  it('sees an attachment left behind, a port that appeared on the suite\'s network, and nothing else', async () => {
+  it("sees an attachment left behind, a port that appeared on the suite's network, and nothing else", async () => {
     const c = new CloudClient(cloud);
     const scope = { serverId: cloud.seed.server_id, projectId: cloud.seed.project_id, networkIds: [cloud.seed.network_id] };
     const before = await takeSnapshot(api, scope);
@@ -147,14 +177,18 @@ describe('leak check', () => {
     const { leaks } = compareSnapshots(before, await takeSnapshot(api, scope), scope);
     // One line per port: the two attachments (the second one's port was made by the cloud).
     expect(leaks).toHaveLength(2);
-    expect(leaks).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^leak: port ${cloud.seed.port_ids[2]} is attached to server ${cloud.seed.server_id} and was not before the run$`)),
-    ]));
+    expect(leaks).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^leak: port ${cloud.seed.port_ids[2]} is attached to server ${cloud.seed.server_id} and was not before the run$`)),
+      ]),
+    );
     // A port bound behind the interface list's back (say, through Neutron) is still seen.
     const portOnly = { ...scope, serverId: 'another-server' };
-    expect(compareSnapshots(before, await takeSnapshot(api, portOnly), portOnly).leaks).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^leak: port ${cloud.seed.port_ids[2]} is bound to ${cloud.seed.server_id} and was bound to nothing before the run$`)),
-      expect.stringMatching(/^leak: port .* on network .* did not exist before the run$/),
-    ]));
+    expect(compareSnapshots(before, await takeSnapshot(api, portOnly), portOnly).leaks).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^leak: port ${cloud.seed.port_ids[2]} is bound to ${cloud.seed.server_id} and was bound to nothing before the run$`)),
+        expect.stringMatching(/^leak: port .* on network .* did not exist before the run$/),
+      ]),
+    );
   });
 });

@@ -63,7 +63,10 @@ function json(res: http.ServerResponse, status: number, headers: Record<string, 
 }
 
 function client(settings: Partial<MannerSettings> = {}): HttpClient {
-  return new HttpClient(new Redactor([{ value: TOKEN, variable: 'OS_TOKEN' }]), { timeoutMs: 2_000, manners: new Manners({ ...DEFAULT_MANNERS, ...settings }) });
+  return new HttpClient(new Redactor([{ value: TOKEN, variable: 'OS_TOKEN' }]), {
+    timeoutMs: 2_000,
+    manners: new Manners({ ...DEFAULT_MANNERS, ...settings }),
+  });
 }
 
 let cloud: ScriptedServer;
@@ -186,7 +189,7 @@ describe('where the token goes', () => {
     expect(elsewhere.tokensSeen).toEqual([]);
   });
 
-  it('the suite\'s own token goes only to the catalog\'s origins; other tokens are sent as given', async () => {
+  it("the suite's own token goes only to the catalog's origins; other tokens are sent as given", async () => {
     const sender = new AuthorizedSender(client(), new FixedToken(TOKEN), new Set([cloud.url]));
     expect((await sender.send({ method: 'GET', url: `${cloud.url}/fast`, headers: { 'X-Auth-Token': TOKEN } })).answer?.status).toBe(200);
     const refused = await sender.send({ method: 'GET', url: `${elsewhere.url}/x`, headers: { 'X-Auth-Token': TOKEN } });
@@ -205,12 +208,34 @@ describe('TLS', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'osi-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+          '-out',
+          path.join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
     } catch {
       hasOpenssl = false;
       return;
     }
-    server = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => json(res, 200));
+    server = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) =>
+      json(res, 200),
+    );
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   });
@@ -226,7 +251,9 @@ describe('TLS', () => {
     if (!hasOpenssl) return context.skip('openssl is not installed');
     const { answer, transportCode, record } = await tlsClient({ caFile: null, insecure: false }).send({ method: 'GET', url });
     expect(answer).toBeUndefined();
-    expect(explainUnreachable(url, transportCode, record.transportError)).toMatch(/^TLS: the certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted \(\w+\); give --cacert FILE/);
+    expect(explainUnreachable(url, transportCode, record.transportError)).toMatch(
+      /^TLS: the certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted \(\w+\); give --cacert FILE/,
+    );
   });
 
   it('trusts it with --cacert, or skips verification with --insecure', async (context) => {

@@ -14,8 +14,14 @@ const dir = mkdtempSync(path.join(tmpdir(), 'osi-run-end-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const runInfo: RunInfo = {
-  suiteVersion: '0.1.0', target: 'cloud "fake"', targetKind: 'cloud (clouds.yaml / OS_*)', microversion: '2.1', seed: 1, runs: 1,
-  startedAt: '2026-01-01T00:00:00.000Z', document: { name: 'doc.rst', sha256: 'a'.repeat(64) },
+  suiteVersion: '0.1.0',
+  target: 'cloud "fake"',
+  targetKind: 'cloud (clouds.yaml / OS_*)',
+  microversion: '2.1',
+  seed: 1,
+  runs: 1,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  document: { name: 'doc.rst', sha256: 'a'.repeat(64) },
 };
 let saved: string | undefined;
 beforeEach(() => {
@@ -35,7 +41,11 @@ function problemsWritten(reportDir: string): { verdict: string; problems: string
 describe('runEndChecks', () => {
   it('each string is a run problem of the report', async () => {
     const reportDir = path.join(dir, 'leaks');
-    const reporter = new ConformanceReporter({ reportDir, terminal: 'quiet', runEndChecks: async () => ['leak: port p1 is attached to server s1 and was not before the run'] });
+    const reporter = new ConformanceReporter({
+      reportDir,
+      terminal: 'quiet',
+      runEndChecks: async () => ['leak: port p1 is attached to server s1 and was not before the run'],
+    });
     await reporter.onTestRunEnd([], [], 'passed');
     const written = problemsWritten(reportDir);
     expect(written.verdict).toBe('error');

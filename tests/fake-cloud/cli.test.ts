@@ -15,10 +15,32 @@ const dir = mkdtempSync(join(tmpdir(), 'fake-cloud-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SEED_KEYS = [
-  'identity_url', 'compute_url', 'compute_url_with_project', 'network_url', 'image_url', 'project_id', 'project_name',
-  'user_domain_name', 'project_domain_name', 'username', 'password', 'application_credential_id', 'application_credential_name',
-  'application_credential_secret', 'token', 'alt_project_id', 'alt_token', 'reader_token',
-  'server_id', 'port_ids', 'network_id', 'subnet_id', 'subnet_cidr', 'control_url', 'control_token', 'max_microversion',
+  'identity_url',
+  'compute_url',
+  'compute_url_with_project',
+  'network_url',
+  'image_url',
+  'project_id',
+  'project_name',
+  'user_domain_name',
+  'project_domain_name',
+  'username',
+  'password',
+  'application_credential_id',
+  'application_credential_name',
+  'application_credential_secret',
+  'token',
+  'alt_project_id',
+  'alt_token',
+  'reader_token',
+  'server_id',
+  'port_ids',
+  'network_id',
+  'subnet_id',
+  'subnet_cidr',
+  'control_url',
+  'control_token',
+  'max_microversion',
 ];
 
 function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -36,7 +58,10 @@ describe('fake-cloud CLI', () => {
   it('--port 0 --seed-file: prints the URL, writes the seed, serves, stops on SIGTERM', async () => {
     const seedFile = join(dir, 'seed.json');
     // Its own process group: npx does not pass SIGTERM on to tsx, so the signal goes to the group.
-    const child = spawn('npx', ['tsx', 'fixtures/fake-cloud/main.ts', '--port', '0', '--seed-file', seedFile, '--profile', 'nova'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('npx', ['tsx', 'fixtures/fake-cloud/main.ts', '--port', '0', '--seed-file', seedFile, '--profile', 'nova'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -52,7 +77,9 @@ describe('fake-cloud CLI', () => {
     expect(seed.compute_url).toBe(`${url}/v2.1`);
     const version = await call('GET', `${url}/v2.1`);
     expect(version.status).toBe(200);
-    const list = await call('GET', `${seed.compute_url_with_project as string}/servers/${seed.server_id as string}/os-interface`, { headers: { 'X-Auth-Token': seed.token as string } });
+    const list = await call('GET', `${seed.compute_url_with_project as string}/servers/${seed.server_id as string}/os-interface`, {
+      headers: { 'X-Auth-Token': seed.token as string },
+    });
     expect(list.status).toBe(200);
     const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
     process.kill(-(child.pid as number), 'SIGTERM');
@@ -117,7 +144,12 @@ describe('fake-cloud CLI', () => {
     const url = /listening on (\S+)/.exec(out)?.[1] as string;
     const seedFile = /credentials \(not printed\): (\S+seed\.json) and (\S+clouds\.yaml)/.exec(out);
     expect(seedFile, out).not.toBeNull();
-    const seed = JSON.parse(readFileSync(seedFile?.[1] as string, 'utf8')) as { token: string; password: string; compute_url_with_project: string; server_id: string };
+    const seed = JSON.parse(readFileSync(seedFile?.[1] as string, 'utf8')) as {
+      token: string;
+      password: string;
+      compute_url_with_project: string;
+      server_id: string;
+    };
     try {
       expect(out).not.toContain(seed.token);
       expect(out).not.toContain(seed.password);
@@ -128,7 +160,9 @@ describe('fake-cloud CLI', () => {
       // The curl line works as printed: its token comes from the seed file.
       const list = await call('GET', `${seed.compute_url_with_project}/servers/${seed.server_id}/os-interface`, { headers: { 'X-Auth-Token': seed.token } });
       expect(list.status).toBe(200);
-      expect(out).toContain(`curl -H "X-Auth-Token: $(node -p 'require(${JSON.stringify(seedFile?.[1])}).token')" ${seed.compute_url_with_project}/servers/${seed.server_id}/os-interface`);
+      expect(out).toContain(
+        `curl -H "X-Auth-Token: $(node -p 'require(${JSON.stringify(seedFile?.[1])}).token')" ${seed.compute_url_with_project}/servers/${seed.server_id}/os-interface`,
+      );
     } finally {
       const exit = new Promise<unknown>((resolve) => child.on('close', resolve));
       // To npm alone, as a supervisor would send it: the cloud under it must stop too.
@@ -138,7 +172,10 @@ describe('fake-cloud CLI', () => {
     }
     let refused = false;
     for (let i = 0; i < 50 && !refused; i++) {
-      refused = await call('GET', `${url}/v2.1`).then(() => false, () => true);
+      refused = await call('GET', `${url}/v2.1`).then(
+        () => false,
+        () => true,
+      );
       if (!refused) await new Promise((r) => setTimeout(r, 100));
     }
     expect(refused).toBe(true);

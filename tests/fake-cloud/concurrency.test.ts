@@ -44,7 +44,11 @@ it('100 concurrent attaches of one port to two servers of the project: one winne
     await new Promise((r) => setTimeout(r, 5));
   }
   const port = c.seed.port_ids[1] as string;
-  const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => post(c.interfacesUrl(i % 2 === 0 ? c.seed.server_id : second), c.seed.token, { interfaceAttachment: { port_id: port } })));
+  const answers = await Promise.all(
+    Array.from({ length: 100 }, (_, i) =>
+      post(c.interfacesUrl(i % 2 === 0 ? c.seed.server_id : second), c.seed.token, { interfaceAttachment: { port_id: port } }),
+    ),
+  );
   expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
   expect(answers.filter((a) => a.status === 409)).toHaveLength(99);
   const owners = Object.entries(cloud.state().attachments_by_server).filter(([, ports]) => ports.includes(port));

@@ -17,7 +17,7 @@ afterAll(() => cloud.close());
 beforeEach(() => cloud.reset());
 
 describe('success', () => {
-  it('attaches a free port by port_id: 200, interfaceAttachment with Nova\'s fields, bound in Neutron', async () => {
+  it("attaches a free port by port_id: 200, interfaceAttachment with Nova's fields, bound in Neutron", async () => {
     const a = await c.create(c.attachPortBody(0));
     expect(a.status).toBe(200);
     expect(a.headers['content-type']).toBe('application/json; charset=UTF-8');
@@ -129,12 +129,20 @@ async function waitActive(serverId: string, token = c.seed.token): Promise<void>
   throw new Error('server did not become ACTIVE');
 }
 
-describe('refusals in Nova\'s order', () => {
+describe("refusals in Nova's order", () => {
   it.each([
-    ['net_id and port_id', () => ({ interfaceAttachment: { net_id: c.seed.network_id, port_id: c.seed.port_ids[0] } }), 'Must not input both network_id and port_id'],
+    [
+      'net_id and port_id',
+      () => ({ interfaceAttachment: { net_id: c.seed.network_id, port_id: c.seed.port_ids[0] } }),
+      'Must not input both network_id and port_id',
+    ],
     ['fixed_ips alone', () => ({ interfaceAttachment: { fixed_ips: [{ ip_address: '10.20.0.50' }] } }), 'Must input network_id when request IP address'],
-    ['fixed_ips with port_id', () => ({ interfaceAttachment: { port_id: c.seed.port_ids[0], fixed_ips: [{ ip_address: '10.20.0.50' }] } }), 'Must input network_id when request IP address'],
-  ])('%s → 400 with Nova\'s message, nothing attached', async (_name, body, message) => {
+    [
+      'fixed_ips with port_id',
+      () => ({ interfaceAttachment: { port_id: c.seed.port_ids[0], fixed_ips: [{ ip_address: '10.20.0.50' }] } }),
+      'Must input network_id when request IP address',
+    ],
+  ])("%s → 400 with Nova's message, nothing attached", async (_name, body, message) => {
     const a = await c.create(body());
     expect(a.status).toBe(400);
     expect(faultOf(a)).toEqual({ name: 'badRequest', code: 400, message });
@@ -157,10 +165,27 @@ describe('refusals in Nova\'s order', () => {
     ['a numeric net_id', { interfaceAttachment: { net_id: 7 } }, "is not of type 'string'"],
     ['a null port_id', { interfaceAttachment: { port_id: null } }, "None is not of type 'string'"],
     ['fixed_ips not a list', { interfaceAttachment: { net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6', fixed_ips: '10.0.0.1' } }, "is not of type 'array'"],
-    ['a CIDR address', { interfaceAttachment: { net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6', fixed_ips: [{ ip_address: '10.0.0.5/24' }] } }, 'not valid under any of the given schemas'],
+    [
+      'a CIDR address',
+      { interfaceAttachment: { net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6', fixed_ips: [{ ip_address: '10.0.0.5/24' }] } },
+      'not valid under any of the given schemas',
+    ],
     ['an empty fixed_ips', { interfaceAttachment: { net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6', fixed_ips: [] } }, 'should be non-empty'],
-    ['two fixed_ips', { interfaceAttachment: { net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6', fixed_ips: [{ ip_address: '10.0.0.5' }, { ip_address: '10.0.0.6' }] } }, 'is too long'],
-    ['a subnet_id in fixed_ips', { interfaceAttachment: { net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6', fixed_ips: [{ ip_address: '10.0.0.5', subnet_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6' }] } }, 'Additional properties are not allowed'],
+    [
+      'two fixed_ips',
+      { interfaceAttachment: { net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6', fixed_ips: [{ ip_address: '10.0.0.5' }, { ip_address: '10.0.0.6' }] } },
+      'is too long',
+    ],
+    [
+      'a subnet_id in fixed_ips',
+      {
+        interfaceAttachment: {
+          net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6',
+          fixed_ips: [{ ip_address: '10.0.0.5', subnet_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6' }],
+        },
+      },
+      'Additional properties are not allowed',
+    ],
     ['no ip_address', { interfaceAttachment: { net_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6', fixed_ips: [{}] } }, "'ip_address' is a required property"],
     ['an unknown top-level key', { interfaceAttachment: {}, extra: 1 }, "('extra' was unexpected)"],
     ['an unknown inner key', { interfaceAttachment: { foo: 1 } }, "('foo' was unexpected)"],
@@ -182,7 +207,10 @@ describe('refusals in Nova\'s order', () => {
   });
 
   it('missing server → 404 before the both-ids check; missing port/network → 404', async () => {
-    const missing = await c.create({ interfaceAttachment: { net_id: c.seed.network_id, port_id: c.seed.port_ids[0] } }, { serverId: '00000000-0000-4000-8000-000000000000' });
+    const missing = await c.create(
+      { interfaceAttachment: { net_id: c.seed.network_id, port_id: c.seed.port_ids[0] } },
+      { serverId: '00000000-0000-4000-8000-000000000000' },
+    );
     expect(missing.status).toBe(404);
     expect(faultOf(missing)).toMatchObject({ name: 'itemNotFound', message: 'Instance 00000000-0000-4000-8000-000000000000 could not be found.' });
     const port = await c.create({ interfaceAttachment: { port_id: '3cb9bc59-5699-4588-a4b1-b87f96708bc6' } });
@@ -209,7 +237,11 @@ describe('refusals in Nova\'s order', () => {
     const again = await c.create(c.attachPortBody(0));
     expect(again.status).toBe(409);
     expect(faultOf(again).message).toBe(`Port ${c.seed.port_ids[0]} is still in use.`);
-    const action = (body: unknown) => c.call('POST', `${c.seed.compute_url}/servers/${c.seed.server_id}/action`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body });
+    const action = (body: unknown) =>
+      c.call('POST', `${c.seed.compute_url}/servers/${c.seed.server_id}/action`, {
+        headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' },
+        body,
+      });
     expect((await action({ lock: null })).status).toBe(202);
     const locked = await c.create(c.attachPortBody(1));
     expect(locked.status).toBe(409);
@@ -221,7 +253,10 @@ describe('refusals in Nova\'s order', () => {
     expect((await action({ 'os-stop': null })).status).toBe(202);
     expect((await c.create(c.attachPortBody(2))).status).toBe(200);
     // A server still building refuses attach.
-    const boot = await c.call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { server: { name: 'b', flavorRef: '1', networks: 'auto' } } });
+    const boot = await c.call('POST', `${c.seed.compute_url}/servers`, {
+      headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' },
+      body: { server: { name: 'b', flavorRef: '1', networks: 'auto' } },
+    });
     const building = (boot.json as { server: { id: string } }).server.id;
     const early = await c.create(c.attachPortBody(3), { serverId: building });
     expect(early.status).toBe(409);
@@ -230,7 +265,7 @@ describe('refusals in Nova\'s order', () => {
     expect((await c.create(c.attachPortBody(3), { serverId: building })).status).toBe(200);
   });
 
-  it('another project\'s port or network does not exist for the caller (404)', async () => {
+  it("another project's port or network does not exist for the caller (404)", async () => {
     const altPorts = await c.call('GET', `${c.seed.network_url}/ports`, { headers: { 'X-Auth-Token': c.seed.alt_token } });
     const altFree = (altPorts.json as { ports: Array<{ id: string; device_id: string; network_id: string }> }).ports.find((p) => p.device_id === '');
     expect(altFree).toBeDefined();

@@ -28,7 +28,12 @@ async function start(options: Parameters<typeof startFakeCloud>[0] = {}): Promis
 describe('registry', () => {
   it('has at least 20 targeted faults and the broken servers, names unique', () => {
     expect(faults.filter((f) => f.kind === 'targeted').length).toBeGreaterThanOrEqual(20);
-    expect(faults.filter((f) => f.kind === 'broken-server').map((f) => f.name).sort()).toEqual(['garbage', 'hang']);
+    expect(
+      faults
+        .filter((f) => f.kind === 'broken-server')
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['garbage', 'hang']);
     expect(new Set(faults.map((f) => f.name)).size).toBe(faults.length);
     expect(faults.every((f) => /^[a-z0-9-]+$/.test(f.name) && f.description.length > 10)).toBe(true);
   });
@@ -38,7 +43,11 @@ describe('registry', () => {
       for (const id of fault.breaks) expect(levelOf.has(id as RequirementId), `${fault.name}: ${id}`).toBe(true);
       const levels = fault.breaks.map((id) => levelOf.get(id as RequirementId));
       const firstNonMust = levels.findIndex((l) => l !== 'MUST');
-      if (firstNonMust >= 0) expect(levels.slice(firstNonMust).every((l) => l !== 'MUST'), fault.name).toBe(true);
+      if (firstNonMust >= 0)
+        expect(
+          levels.slice(firstNonMust).every((l) => l !== 'MUST'),
+          fault.name,
+        ).toBe(true);
       if (fault.kind === 'targeted') {
         const musts = levels.filter((l) => l === 'MUST').length;
         expect(musts, fault.name).toBe(1);
@@ -97,10 +106,26 @@ const withNet = (c: CloudClient, fixed: unknown) => ({ interfaceAttachment: { ne
 
 /** Keyed by FaultName: a fault without its case, or a case for a name not in the registry, fails tsc. */
 const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
-  'both-ids-accepted': { observe: async (c) => status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id, port_id: port0(c) } })), faithful: 400, faulty: 200 },
-  'rejected-but-attached': { observe: async (c) => [status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id, port_id: port0(c) } })), attachedPort0(c)], faithful: [400, false], faulty: [400, true] },
-  'fixed-ips-without-net-accepted': { observe: async (c) => status(await c.create({ interfaceAttachment: { fixed_ips: [{ ip_address: '10.20.0.40' }] } })), faithful: 400, faulty: 200 },
-  'no-response-wrapper': { observe: async (c) => Object.keys((await c.create(c.attachPortBody(0))).json as object).includes('port_id'), faithful: false, faulty: true },
+  'both-ids-accepted': {
+    observe: async (c) => status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id, port_id: port0(c) } })),
+    faithful: 400,
+    faulty: 200,
+  },
+  'rejected-but-attached': {
+    observe: async (c) => [status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id, port_id: port0(c) } })), attachedPort0(c)],
+    faithful: [400, false],
+    faulty: [400, true],
+  },
+  'fixed-ips-without-net-accepted': {
+    observe: async (c) => status(await c.create({ interfaceAttachment: { fixed_ips: [{ ip_address: '10.20.0.40' }] } })),
+    faithful: 400,
+    faulty: 200,
+  },
+  'no-response-wrapper': {
+    observe: async (c) => Object.keys((await c.create(c.attachPortBody(0))).json as object).includes('port_id'),
+    faithful: false,
+    faulty: true,
+  },
   'missing-fixed-ips': { observe: async (c) => 'fixed_ips' in attachmentOf(await c.create(c.attachPortBody(0))), faithful: true, faulty: false },
   'malformed-fixed-ip': { observe: async (c) => ip(await c.create(c.attachPortBody(0))) === '999.10.0.5', faithful: false, faulty: true },
   'missing-mac-addr': { observe: async (c) => 'mac_addr' in attachmentOf(await c.create(c.attachPortBody(0))), faithful: true, faulty: false },
@@ -108,27 +133,56 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
   'malformed-net-id': { observe: async (c) => attachmentOf(await c.create(c.attachPortBody(0))).net_id === c.seed.network_id, faithful: true, faulty: false },
   'port-id-wrong-type': { observe: async (c) => fieldType(await c.create(c.attachPortBody(0)), 'port_id'), faithful: 'string', faulty: 'number' },
   'port-state-wrong-type': { observe: async (c) => fieldType(await c.create(c.attachPortBody(0)), 'port_state'), faithful: 'string', faulty: 'number' },
-  'wrong-port-echoed': { observe: async (c) => [attachmentOf(await c.create(c.attachPortBody(0))).port_id === port0(c), attachedPort0(c)], faithful: [true, true], faulty: [false, true] },
+  'wrong-port-echoed': {
+    observe: async (c) => [attachmentOf(await c.create(c.attachPortBody(0))).port_id === port0(c), attachedPort0(c)],
+    faithful: [true, true],
+    faulty: [false, true],
+  },
   'fixed-ip-ignored': { observe: async (c) => ip(await c.create(withNet(c, [{ ip_address: '10.20.0.40' }]))) === '10.20.0.40', faithful: true, faulty: false },
-  'plain-port-attach-refused': { observe: async (c) => [status(await c.create(c.attachPortBody(0))), status(await c.create({ interfaceAttachment: { port_id: c.seed.port_ids[1], tag: 'a' } }, { version: '2.49' }))], faithful: [200, 200], faulty: [409, 200] },
-  'plain-network-attach-refused': { observe: async (c) => status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id } })), faithful: 200, faulty: 409 },
-  'empty-object-body-refused': { observe: async (c) => [status(await c.create({})), status(await c.create({ interfaceAttachment: {} }))], faithful: [200, 200], faulty: [404, 200] },
-  'auto-allocates-foreign-network': { observe: async (c) => attachmentOf(await c.create({ interfaceAttachment: {} })).net_id === c.seed.network_id, faithful: true, faulty: false },
+  'plain-port-attach-refused': {
+    observe: async (c) => [
+      status(await c.create(c.attachPortBody(0))),
+      status(await c.create({ interfaceAttachment: { port_id: c.seed.port_ids[1], tag: 'a' } }, { version: '2.49' })),
+    ],
+    faithful: [200, 200],
+    faulty: [409, 200],
+  },
+  'plain-network-attach-refused': {
+    observe: async (c) => status(await c.create({ interfaceAttachment: { net_id: c.seed.network_id } })),
+    faithful: 200,
+    faulty: 409,
+  },
+  'empty-object-body-refused': {
+    observe: async (c) => [status(await c.create({})), status(await c.create({ interfaceAttachment: {} }))],
+    faithful: [200, 200],
+    faulty: [404, 200],
+  },
+  'auto-allocates-foreign-network': {
+    observe: async (c) => attachmentOf(await c.create({ interfaceAttachment: {} })).net_id === c.seed.network_id,
+    faithful: true,
+    faulty: false,
+  },
   'attach-not-listed': {
     observe: async (c) => {
       await c.create(c.attachPortBody(0));
       return [(await c.get(`${c.interfacesUrl()}/${port0(c)}`)).status, status(await c.create(c.attachPortBody(0)))];
     },
-    faithful: [200, 409], faulty: [404, 409],
+    faithful: [200, 409],
+    faulty: [404, 409],
   },
   'detach-does-not-detach': {
     observe: async (c) => {
       await c.create(c.attachPortBody(0));
       return [status(await c.call('DELETE', `${c.interfacesUrl()}/${port0(c)}`, { headers: { 'X-Auth-Token': c.seed.token } })), attachedPort0(c)];
     },
-    faithful: [202, false], faulty: [202, true],
+    faithful: [202, false],
+    faulty: [202, true],
   },
-  'double-attach-accepted': { observe: async (c) => [status(await c.create(c.attachPortBody(0))), status(await c.create(c.attachPortBody(0)))], faithful: [200, 409], faulty: [200, 200] },
+  'double-attach-accepted': {
+    observe: async (c) => [status(await c.create(c.attachPortBody(0))), status(await c.create(c.attachPortBody(0)))],
+    faithful: [200, 409],
+    faulty: [200, 200],
+  },
   // Sequential: refused as the faithful cloud refuses; sent together: every attach is accepted.
   'concurrent-double-attach-accepted': {
     observe: async (c) => {
@@ -136,7 +190,8 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
       const together = (await Promise.all([0, 1, 2].map(() => c.create(c.attachPortBody(1))))).map(status).sort();
       return [sequential, together, c.attached().filter((p) => p === c.seed.port_ids[1]).length];
     },
-    faithful: [[200, 409], [200, 409, 409], 1], faulty: [[200, 409], [200, 200, 200], 1],
+    faithful: [[200, 409], [200, 409, 409], 1],
+    faulty: [[200, 409], [200, 200, 200], 1],
   },
   // A detach sent while the attach is under way: the port ends bound to the server but not listed.
   'detach-races-attach': {
@@ -148,13 +203,22 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
       const port = (await c.get(`${c.seed.network_url}/ports/${port0(c)}`)).json as { port?: { device_id?: string } };
       return [statuses, attachedPort0(c), port.port?.device_id === c.seed.server_id];
     },
-    faithful: [[200, 202], false, false], faulty: [[200, 202], false, true],
+    faithful: [[200, 202], false, false],
+    faulty: [[200, 202], false, true],
   },
   'empty-body-accepted': { observe: async (c) => status(await c.create(undefined)), faithful: 400, faulty: 200 },
   'string-wrapper-accepted': { observe: async (c) => status(await c.create({ interfaceAttachment: 'port' })), faithful: 400, faulty: 200 },
   'malformed-uuid-accepted': { observe: async (c) => status(await c.create({ interfaceAttachment: { port_id: 'not-a-uuid' } })), faithful: 400, faulty: 404 },
   'malformed-fixed-ip-accepted': { observe: async (c) => status(await c.create(withNet(c, [{ ip_address: 'abc' }]))), faithful: 400, faulty: 200 },
-  'unwrapped-fields-accepted': { observe: async (c) => [status(await c.create({ port_id: port0(c) })), status(await c.create({ interface_attachment: { port_id: c.seed.port_ids[1] } })), status(await c.create({ port_id: c.seed.port_ids[2], extra: 1 }))], faithful: [400, 400, 400], faulty: [200, 200, 400] },
+  'unwrapped-fields-accepted': {
+    observe: async (c) => [
+      status(await c.create({ port_id: port0(c) })),
+      status(await c.create({ interface_attachment: { port_id: c.seed.port_ids[1] } })),
+      status(await c.create({ port_id: c.seed.port_ids[2], extra: 1 })),
+    ],
+    faithful: [400, 400, 400],
+    faulty: [200, 200, 400],
+  },
   'non-json-accepted': { observe: async (c) => status(await c.create('this is not json')), faithful: 400, faulty: 200 },
   'server-error-on-unknown-key': {
     observe: async (c) => [
@@ -163,38 +227,64 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
       status(await c.create({ interfaceAttachment: { tag: 'x' } })),
       status(await c.create({ port_id: port0(c) })),
     ],
-    faithful: [400, 400, 400, 400], faulty: [500, 500, 400, 400],
+    faithful: [400, 400, 400, 400],
+    faulty: [500, 500, 400, 400],
   },
-  'undocumented-status-422': { observe: async (c) => [status(await c.create(withNet(c, []))), status(await c.create(withNet(c, [{ ip_address: 'abc' }]))), status(await c.create(withNet(c, [{}])))], faithful: [400, 400, 400], faulty: [422, 400, 400] },
+  'undocumented-status-422': {
+    observe: async (c) => [
+      status(await c.create(withNet(c, []))),
+      status(await c.create(withNet(c, [{ ip_address: 'abc' }]))),
+      status(await c.create(withNet(c, [{}]))),
+    ],
+    faithful: [400, 400, 400],
+    faulty: [422, 400, 400],
+  },
 
   'missing-token-accepted': {
     observe: async (c) => [
       status(await c.call('POST', c.interfacesUrl(), { headers: { 'Content-Type': 'application/json' }, body: c.attachPortBody(0) })),
       status(await c.create(c.attachPortBody(1), { token: 'bogus' })),
     ],
-    faithful: [401, 401], faulty: [200, 401],
+    faithful: [401, 401],
+    faulty: [200, 401],
   },
   'any-token-accepted': {
     observe: async (c) => [
       status(await c.create(c.attachPortBody(0), { token: 'bogus' })),
       status(await c.call('POST', c.interfacesUrl(), { headers: { 'Content-Type': 'application/json' }, body: c.attachPortBody(1) })),
     ],
-    faithful: [401, 401], faulty: [200, 401],
+    faithful: [401, 401],
+    faulty: [200, 401],
   },
   'reader-can-attach': { observe: async (c) => status(await c.create(c.attachPortBody(0), { token: c.seed.reader_token })), faithful: 403, faulty: 200 },
   'cross-project-attach': {
-    observe: async (c) => [status(await c.create(c.attachPortBody(0), { token: c.seed.alt_token, url: c.interfacesUrl(undefined, false) })), status(await c.create(c.attachPortBody(1), { token: c.seed.alt_token }))],
-    faithful: [404, 400], faulty: [200, 400],
+    observe: async (c) => [
+      status(await c.create(c.attachPortBody(0), { token: c.seed.alt_token, url: c.interfacesUrl(undefined, false) })),
+      status(await c.create(c.attachPortBody(1), { token: c.seed.alt_token })),
+    ],
+    faithful: [404, 400],
+    faulty: [200, 400],
   },
-  'project-mismatch-ignored': { observe: async (c) => status(await c.create(c.attachPortBody(0), { url: `${c.seed.compute_url}/abcdef/servers/${c.seed.server_id}/os-interface` })), faithful: 400, faulty: 200 },
+  'project-mismatch-ignored': {
+    observe: async (c) => status(await c.create(c.attachPortBody(0), { url: `${c.seed.compute_url}/abcdef/servers/${c.seed.server_id}/os-interface` })),
+    faithful: 400,
+    faulty: 200,
+  },
   'wrong-method-acts-as-post': {
     observe: async (c) => [
-      status(await c.call('PUT', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: c.attachPortBody(0) })),
+      status(
+        await c.call('PUT', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: c.attachPortBody(0) }),
+      ),
       status(await c.call('PUT', `${c.interfacesUrl()}/${port0(c)}`, { headers: { 'X-Auth-Token': c.seed.token } })),
     ],
-    faithful: [405, 405], faulty: [200, 405],
+    faithful: [405, 405],
+    faulty: [200, 405],
   },
-  'xml-accepted': { observe: async (c) => status(await c.create(c.attachPortBody(0), { headers: { 'Content-Type': 'application/xml' } })), faithful: 415, faulty: 200 },
+  'xml-accepted': {
+    observe: async (c) => status(await c.create(c.attachPortBody(0), { headers: { 'Content-Type': 'application/xml' } })),
+    faithful: 415,
+    faulty: 200,
+  },
   'never-unavailable': {
     observe: async (c) => {
       c.cloud.setUnavailable(true);
@@ -202,7 +292,8 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
       c.cloud.setUnavailable(false);
       return s;
     },
-    faithful: 503, faulty: 200,
+    faithful: 503,
+    faulty: 200,
   },
   'unavailable-but-attaches': {
     observe: async (c) => {
@@ -211,7 +302,8 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
       c.cloud.setUnavailable(false);
       return [s, attachedPort0(c)];
     },
-    faithful: [503, false], faulty: [503, true],
+    faithful: [503, false],
+    faulty: [503, true],
   },
   'over-limit-as-compute-fault': {
     observe: async (c) => {
@@ -221,14 +313,26 @@ const DIRECT: Readonly<Record<FaultName, DirectCase>> = {
     faithful: [413, ['overLimit']],
     faulty: [413, ['computeFault']],
   },
-  'text-content-type': { observe: async (c) => (await c.create(c.attachPortBody(0))).headers['content-type'], faithful: 'application/json; charset=UTF-8', faulty: 'text/plain; charset=UTF-8' },
-  garbage: { observe: async (c) => { const a = await c.create(c.attachPortBody(0)); return [a.status, a.json === undefined, attachedPort0(c)]; }, faithful: [200, false, true], faulty: [200, true, false] },
+  'text-content-type': {
+    observe: async (c) => (await c.create(c.attachPortBody(0))).headers['content-type'],
+    faithful: 'application/json; charset=UTF-8',
+    faulty: 'text/plain; charset=UTF-8',
+  },
+  garbage: {
+    observe: async (c) => {
+      const a = await c.create(c.attachPortBody(0));
+      return [a.status, a.json === undefined, attachedPort0(c)];
+    },
+    faithful: [200, false, true],
+    faulty: [200, true, false],
+  },
   hang: {
     observe: async (c) => {
       const answered = await Promise.race([c.create(c.attachPortBody(0)).then(() => 'answered'), new Promise((r) => setTimeout(r, 300, 'no answer'))]);
       return [answered, (await c.get(c.interfacesUrl())).status];
     },
-    faithful: ['answered', 200], faulty: ['no answer', 200],
+    faithful: ['answered', 200],
+    faulty: ['no answer', 200],
   },
 };
 

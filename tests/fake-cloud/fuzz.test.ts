@@ -37,7 +37,14 @@ function requests(seed: SeedInfo): fc.Arbitrary<FuzzRequest> {
     uuid.map((u) => u.toUpperCase().replaceAll('-', '')),
     uuid.map((u) => `{${u}}`),
   );
-  const anyValue = fc.oneof(idLike, fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 2 }));
+  const anyValue = fc.oneof(
+    idLike,
+    fc.integer(),
+    fc.constant(null),
+    fc.boolean(),
+    fc.array(fc.string(), { maxLength: 2 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 2 }),
+  );
   const ip = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('10.20.0.50', '10.20.0.1', '10.20.0.0/24', '999.1.1.1', ''), fc.string({ maxLength: 20 }));
   const fixedIps = fc.oneof(
     fc.array(fc.record({ ip_address: ip }, { requiredKeys: [] }), { maxLength: 3 }),
@@ -45,7 +52,13 @@ function requests(seed: SeedInfo): fc.Arbitrary<FuzzRequest> {
     anyValue,
   );
   const attachment = fc.record(
-    { port_id: fc.oneof(idLike, anyValue), net_id: fc.oneof(idLike, anyValue), fixed_ips: fixedIps, tag: fc.oneof(fc.string({ maxLength: 70 }), anyValue), extra: anyValue },
+    {
+      port_id: fc.oneof(idLike, anyValue),
+      net_id: fc.oneof(idLike, anyValue),
+      fixed_ips: fixedIps,
+      tag: fc.oneof(fc.string({ maxLength: 70 }), anyValue),
+      extra: anyValue,
+    },
     { requiredKeys: [] },
   );
   const deep = fc.tuple(fc.integer({ min: 1, max: 300 }), fc.constantFrom('[', '{"a":')).map(([depth, open]) => {
@@ -61,7 +74,10 @@ function requests(seed: SeedInfo): fc.Arbitrary<FuzzRequest> {
   const text = fc.oneof(
     { weight: 3, arbitrary: valid.map((a) => JSON.stringify({ interfaceAttachment: a })) },
     { weight: 6, arbitrary: attachment.map((a) => JSON.stringify({ interfaceAttachment: a })) },
-    { weight: 2, arbitrary: fc.record({ interfaceAttachment: fc.oneof(anyValue, attachment), other: anyValue }, { requiredKeys: [] }).map((v) => JSON.stringify(v)) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ interfaceAttachment: fc.oneof(anyValue, attachment), other: anyValue }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+    },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: deep },
     { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
@@ -73,8 +89,18 @@ function requests(seed: SeedInfo): fc.Arbitrary<FuzzRequest> {
     { weight: 2, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: fc.constantFrom(...HUGE_BODIES) },
   );
-  const server = fc.oneof({ weight: 5, arbitrary: fc.constant(seed.server_id) }, { weight: 1, arbitrary: uuid }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }).map(encodeURIComponent) });
-  const project = fc.oneof(fc.constant(''), fc.constant(`/${seed.project_id}`), fc.constant(`/${seed.alt_project_id}`), fc.stringMatching(/^[0-9a-f-]{1,32}$/).map((h) => `/${h}`), fc.constant('/NOTHEX'));
+  const server = fc.oneof(
+    { weight: 5, arbitrary: fc.constant(seed.server_id) },
+    { weight: 1, arbitrary: uuid },
+    { weight: 1, arbitrary: fc.string({ maxLength: 10 }).map(encodeURIComponent) },
+  );
+  const project = fc.oneof(
+    fc.constant(''),
+    fc.constant(`/${seed.project_id}`),
+    fc.constant(`/${seed.alt_project_id}`),
+    fc.stringMatching(/^[0-9a-f-]{1,32}$/).map((h) => `/${h}`),
+    fc.constant('/NOTHEX'),
+  );
   // '.' and '..' are left out: URL parsing in the client would resolve them away before sending.
   const segment = fc.stringMatching(/^[A-Za-z0-9._~%-]{0,12}$/).filter((s) => s !== '.' && s !== '..');
   const route = fc.oneof(
@@ -93,7 +119,18 @@ function requests(seed: SeedInfo): fc.Arbitrary<FuzzRequest> {
   );
   const contentType = fc.oneof(
     { weight: 8, arbitrary: fc.constant<string | undefined>('application/json') },
-    { weight: 2, arbitrary: fc.constantFrom<string | undefined>(undefined, 'text/plain', 'application/xml', 'application/json; charset=UTF-8', 'multipart/form-data', '', 'APPLICATION/JSON') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom<string | undefined>(
+        undefined,
+        'text/plain',
+        'application/xml',
+        'application/json; charset=UTF-8',
+        'multipart/form-data',
+        '',
+        'APPLICATION/JSON',
+      ),
+    },
   );
   const version = fc.oneof(
     { weight: 6, arbitrary: fc.constant<string | undefined>(undefined) },
@@ -101,15 +138,20 @@ function requests(seed: SeedInfo): fc.Arbitrary<FuzzRequest> {
     { weight: 1, arbitrary: fc.constantFrom('latest', '9.99', '2.0', '2.x', '', '2.097', ' 2.5 ', '02.1') },
     { weight: 1, arbitrary: fc.string({ maxLength: 8 }).filter((s) => /^[\x20-\x7e]*$/.test(s)) },
   );
-  const method = fc.oneof({ weight: 10, arbitrary: fc.constant('POST') }, { weight: 4, arbitrary: fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS') });
-  return fc.record({ method, path, token, contentType, version, legacy: fc.option(fc.constantFrom('2.49', '2.70', 'junk'), { nil: undefined }), body }).map((r) => {
-    const headers: Record<string, string> = {};
-    if (r.token !== undefined) headers['X-Auth-Token'] = r.token;
-    if (r.contentType !== undefined) headers['Content-Type'] = r.contentType;
-    if (r.version !== undefined) headers['OpenStack-API-Version'] = `compute ${r.version}`;
-    if (r.legacy !== undefined) headers['X-OpenStack-Nova-API-Version'] = r.legacy;
-    return { method: r.method, path: r.path, headers, body: r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body };
-  });
+  const method = fc.oneof(
+    { weight: 10, arbitrary: fc.constant('POST') },
+    { weight: 4, arbitrary: fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS') },
+  );
+  return fc
+    .record({ method, path, token, contentType, version, legacy: fc.option(fc.constantFrom('2.49', '2.70', 'junk'), { nil: undefined }), body })
+    .map((r) => {
+      const headers: Record<string, string> = {};
+      if (r.token !== undefined) headers['X-Auth-Token'] = r.token;
+      if (r.contentType !== undefined) headers['Content-Type'] = r.contentType;
+      if (r.version !== undefined) headers['OpenStack-API-Version'] = `compute ${r.version}`;
+      if (r.legacy !== undefined) headers['X-OpenStack-Nova-API-Version'] = r.legacy;
+      return { method: r.method, path: r.path, headers, body: r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body };
+    });
 }
 
 function checkAnswer(request: FuzzRequest, answer: Answer): void {
@@ -159,7 +201,9 @@ describe.each([
     const expected = profile === 'document' ? [200, 400, 401, 404, 405, 406, 409, 413, 415] : [200, 400, 401, 404, 406, 409, 413, 415];
     expect([...seen].sort((a, b) => a - b)).toEqual(expect.arrayContaining(expected));
     // The seeded server survived and still answers.
-    expect((await call('GET', `${cloud.seed.compute_url}/servers/${cloud.seed.server_id}`, { headers: { 'X-Auth-Token': cloud.seed.token } })).status).toBe(200);
+    expect((await call('GET', `${cloud.seed.compute_url}/servers/${cloud.seed.server_id}`, { headers: { 'X-Auth-Token': cloud.seed.token } })).status).toBe(
+      200,
+    );
   });
 
   it('while switched unavailable, every compute request is 503 with Retry-After (500 runs)', async () => {

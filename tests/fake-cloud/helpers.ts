@@ -29,7 +29,10 @@ export interface CallOptions {
  * body is read as text whatever its Content-Type says (the garbage fault labels bytes JSON).
  */
 async function send(target: Server | string, method: string, path: string, options: CallOptions): Promise<Answer> {
-  const test = new request.Test(target, method, path).unset('Accept-Encoding').redirects(0).ok(() => true);
+  const test = new request.Test(target, method, path)
+    .unset('Accept-Encoding')
+    .redirects(0)
+    .ok(() => true);
   test.set({ ...(options.headers ?? {}) });
   test.buffer(true).parse((res, done) => {
     const chunks: Buffer[] = [];
@@ -75,8 +78,15 @@ export class CloudClient {
   }
 
   /** POST a create as the main member, JSON typed, at the given microversion (2.1 when absent). */
-  create(body: unknown, options: { token?: string; version?: string; serverId?: string; headers?: Record<string, string>; url?: string } = {}): Promise<Answer> {
-    const headers: Record<string, string> = { 'X-Auth-Token': options.token ?? this.seed.token, 'Content-Type': 'application/json', ...(options.headers ?? {}) };
+  create(
+    body: unknown,
+    options: { token?: string; version?: string; serverId?: string; headers?: Record<string, string>; url?: string } = {},
+  ): Promise<Answer> {
+    const headers: Record<string, string> = {
+      'X-Auth-Token': options.token ?? this.seed.token,
+      'Content-Type': 'application/json',
+      ...(options.headers ?? {}),
+    };
     if (options.version) headers['OpenStack-API-Version'] = `compute ${options.version}`;
     return this.call('POST', options.url ?? this.interfacesUrl(options.serverId), { headers, body });
   }
@@ -95,7 +105,10 @@ export class CloudClient {
   }
 
   async control(method: string, action: string, body?: unknown): Promise<Answer> {
-    return this.call(method, `${this.seed.control_url}/${action}`, { headers: { 'X-Control-Token': this.seed.control_token, 'Content-Type': 'application/json' }, body });
+    return this.call(method, `${this.seed.control_url}/${action}`, {
+      headers: { 'X-Control-Token': this.seed.control_token, 'Content-Type': 'application/json' },
+      body,
+    });
   }
 }
 

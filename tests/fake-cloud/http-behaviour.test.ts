@@ -51,7 +51,10 @@ describe.each(['document', 'nova'] as const)('profile %s', (profile) => {
       ['POST', `${c().interfacesUrl()}/${c().seed.port_ids[0]}`, 'GET, DELETE'],
       ['PUT', `${c().interfacesUrl()}/${c().seed.port_ids[0]}`, 'GET, DELETE'],
     ] as const) {
-      const a = await c().call(method, url, { headers: { 'X-Auth-Token': c().seed.token, 'Content-Type': 'application/json', Accept: 'application/json' }, body: c().attachPortBody(0) });
+      const a = await c().call(method, url, {
+        headers: { 'X-Auth-Token': c().seed.token, 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: c().attachPortBody(0),
+      });
       if (profile === 'document') {
         expect(a.status).toBe(405);
         expect(a.headers.allow).toBe(allow);
@@ -99,7 +102,7 @@ describe.each(['document', 'nova'] as const)('profile %s', (profile) => {
 });
 
 describe('a body over the size limit in the nova profile', () => {
-  it('is answered as oslo.middleware sizelimit does in front of Nova: 413 with webob\'s error body', async () => {
+  it("is answered as oslo.middleware sizelimit does in front of Nova: 413 with webob's error body", async () => {
     const a = await clients.nova.create(Buffer.alloc(1024 * 1024 + 10, 0x20));
     expect(a.status).toBe(413);
     expect(a.json).toMatchObject({ code: '413 Request Entity Too Large', title: 'Request Entity Too Large' });
@@ -117,10 +120,14 @@ describe('profile-independent HTTP behaviour (document profile)', () => {
     expect(faultOf(a)).toMatchObject({ name: 'overLimit', code: 413 });
     // Chunked: no Content-Length, so the limit is found while reading.
     const chunked = await new Promise<number>((resolve, reject) => {
-      const req = http.request(c().interfacesUrl(), { method: 'POST', headers: { 'X-Auth-Token': c().seed.token, 'Content-Type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        c().interfacesUrl(),
+        { method: 'POST', headers: { 'X-Auth-Token': c().seed.token, 'Content-Type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 20; i++) req.write(Buffer.alloc(64 * 1024, 0x20));
       req.end();
@@ -159,10 +166,14 @@ describe('profile-independent HTTP behaviour (document profile)', () => {
   });
 
   it('URL project segment: same project works; another project → 400 Malformed request URL; without segment works', async () => {
-    const mismatch = await c().create(c().attachPortBody(0), { url: `${c().seed.compute_url}/${c().seed.alt_project_id}/servers/${c().seed.server_id}/os-interface` });
+    const mismatch = await c().create(c().attachPortBody(0), {
+      url: `${c().seed.compute_url}/${c().seed.alt_project_id}/servers/${c().seed.server_id}/os-interface`,
+    });
     expect(mismatch.status).toBe(400);
     expect(faultOf(mismatch).message).toContain("doesn't match Context's project_id");
-    const random = await c().create(c().attachPortBody(0), { url: `${c().seed.compute_url}/0123456789abcdef0123456789abcdef/servers/${c().seed.server_id}/os-interface` });
+    const random = await c().create(c().attachPortBody(0), {
+      url: `${c().seed.compute_url}/0123456789abcdef0123456789abcdef/servers/${c().seed.server_id}/os-interface`,
+    });
     expect(random.status).toBe(400);
     const bare = await c().create(c().attachPortBody(0), { url: c().interfacesUrl(undefined, false) });
     expect(bare.status).toBe(200);
@@ -174,7 +185,10 @@ describe('profile-independent HTTP behaviour (document profile)', () => {
     expect(noProject.status).toBe(404);
     const mainProject = await c().create(c().attachPortBody(0), { token: s.alt_token });
     expect(mainProject.status).toBe(400);
-    const altProject = await c().create(c().attachPortBody(0), { token: s.alt_token, url: `${s.compute_url}/${s.alt_project_id}/servers/${s.server_id}/os-interface` });
+    const altProject = await c().create(c().attachPortBody(0), {
+      token: s.alt_token,
+      url: `${s.compute_url}/${s.alt_project_id}/servers/${s.server_id}/os-interface`,
+    });
     expect(altProject.status).toBe(404);
     expect((await c().get(c().interfacesUrl(undefined, false), s.alt_token)).status).toBe(404);
     expect((await c().get(`${s.compute_url}/servers/${s.server_id}`, s.alt_token)).status).toBe(404);
@@ -184,7 +198,9 @@ describe('profile-independent HTTP behaviour (document profile)', () => {
     expect(ids.every((p) => p.project_id === s.alt_project_id)).toBe(true);
     const servers = await c().get(`${s.compute_url}/servers`, s.alt_token);
     expect((servers.json as { servers: Array<{ id: string }> }).servers.map((x) => x.id)).not.toContain(s.server_id);
-    expect((await c().call('DELETE', `${c().interfacesUrl(undefined, false)}/${cloudBootPort()}`, { headers: { 'X-Auth-Token': s.alt_token } })).status).toBe(404);
+    expect((await c().call('DELETE', `${c().interfacesUrl(undefined, false)}/${cloudBootPort()}`, { headers: { 'X-Auth-Token': s.alt_token } })).status).toBe(
+      404,
+    );
     expect(c().attached()).toHaveLength(1);
   });
 
@@ -245,7 +261,10 @@ describe('nova profile specifics', () => {
     const a = await c.call('POST', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token } });
     expect(a.status).toBe(400);
     expect(faultOf(a).message).toBe("None is not of type 'object'");
-    const attached = await c.call('POST', c.interfacesUrl(), { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'text/plain' }, body: c.attachPortBody(2) });
+    const attached = await c.call('POST', c.interfacesUrl(), {
+      headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'text/plain' },
+      body: c.attachPortBody(2),
+    });
     expect(attachmentOf(attached).port_id).toBe(c.seed.port_ids[2]);
   });
 });

@@ -36,8 +36,14 @@ const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID_PATTER
 function fixedIpsWellFormed(v: unknown): boolean {
   if (v === null) return true;
   if (!Array.isArray(v)) return false;
-  return v.every((item) => typeof item === 'object' && item !== null && Object.keys(item).sort().join() === 'ip_address,subnet_id'
-    && isIP(String((item as Fields).ip_address)) !== 0 && isUuid((item as Fields).subnet_id));
+  return v.every(
+    (item) =>
+      typeof item === 'object' &&
+      item !== null &&
+      Object.keys(item).sort().join() === 'ip_address,subnet_id' &&
+      isIP(String((item as Fields).ip_address)) !== 0 &&
+      isUuid((item as Fields).subnet_id),
+  );
 }
 
 class Judge {
@@ -157,52 +163,119 @@ const PROBES: Readonly<Record<string, Probe>> = {
     if ((await j.create(portBody(j, 0))).status !== 200) return 'skip';
     return (await j.create(portBody(j, 0))).status === 409 ? 'pass' : 'fail';
   },
-  'CI-020': (j) => j.refused([400],
-    () => j.create({ interfaceAttachment: { net_id: j.c.seed.network_id, port_id: j.c.seed.port_ids[0] } }),
-    () => j.create({ interfaceAttachment: { net_id: j.c.seed.network_id, port_id: j.c.seed.port_ids[1], fixed_ips: [{ ip_address: '10.20.0.160' }] } })),
-  'CI-021': (j) => j.refused([400],
-    () => j.create({ interfaceAttachment: { fixed_ips: [{ ip_address: '10.20.0.161' }] } }),
-    () => j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], fixed_ips: [{ ip_address: '10.20.0.162' }] } })),
+  'CI-020': (j) =>
+    j.refused(
+      [400],
+      () => j.create({ interfaceAttachment: { net_id: j.c.seed.network_id, port_id: j.c.seed.port_ids[0] } }),
+      () => j.create({ interfaceAttachment: { net_id: j.c.seed.network_id, port_id: j.c.seed.port_ids[1], fixed_ips: [{ ip_address: '10.20.0.160' }] } }),
+    ),
+  'CI-021': (j) =>
+    j.refused(
+      [400],
+      () => j.create({ interfaceAttachment: { fixed_ips: [{ ip_address: '10.20.0.161' }] } }),
+      () => j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], fixed_ips: [{ ip_address: '10.20.0.162' }] } }),
+    ),
   'CI-030': (j) => j.refused([400], () => j.create(undefined)),
   'CI-031': (j) => j.refused([400], ...['port', 5, true, [], null].map((w) => () => j.create({ interfaceAttachment: w }))),
-  'CI-032': (j) => j.refused([400], ...['not-a-uuid', '', 'a'.repeat(300), 5, null, [], {}].flatMap((v) => [
-    () => j.create({ interfaceAttachment: { port_id: v } }),
-    () => j.create({ interfaceAttachment: { net_id: v } }),
-  ])),
-  'CI-033': (j) => j.refused([400], ...['10.20.0.5', [5], [{}], [{ ip_address: 'abc' }], [{ ip_address: '10.20.0.5/24' }], [{ ip_address: 5 }]].map((v) =>
-    () => j.create({ interfaceAttachment: { net_id: j.c.seed.network_id, fixed_ips: v } }))),
-  'CI-034': (j) => j.statusIs([400], ...[[], [{ ip_address: '10.20.0.5' }, { ip_address: '10.20.0.6' }], [{ ip_address: '10.20.0.5', subnet_id: j.c.seed.subnet_id }], [{ ip_address: '10.20.0.5', mask: 24 }]].map((v) =>
-    () => j.create({ interfaceAttachment: { net_id: j.c.seed.network_id, fixed_ips: v } }))),
-  'CI-035': (j) => j.statusIs([400],
-    () => j.create({ ...portBody(j, 0), unknown: 1 }),
-    () => j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], unknown: 1 } })),
+  'CI-032': (j) =>
+    j.refused(
+      [400],
+      ...['not-a-uuid', '', 'a'.repeat(300), 5, null, [], {}].flatMap((v) => [
+        () => j.create({ interfaceAttachment: { port_id: v } }),
+        () => j.create({ interfaceAttachment: { net_id: v } }),
+      ]),
+    ),
+  'CI-033': (j) =>
+    j.refused(
+      [400],
+      ...['10.20.0.5', [5], [{}], [{ ip_address: 'abc' }], [{ ip_address: '10.20.0.5/24' }], [{ ip_address: 5 }]].map(
+        (v) => () => j.create({ interfaceAttachment: { net_id: j.c.seed.network_id, fixed_ips: v } }),
+      ),
+    ),
+  'CI-034': (j) =>
+    j.statusIs(
+      [400],
+      ...[
+        [],
+        [{ ip_address: '10.20.0.5' }, { ip_address: '10.20.0.6' }],
+        [{ ip_address: '10.20.0.5', subnet_id: j.c.seed.subnet_id }],
+        [{ ip_address: '10.20.0.5', mask: 24 }],
+      ].map((v) => () => j.create({ interfaceAttachment: { net_id: j.c.seed.network_id, fixed_ips: v } })),
+    ),
+  'CI-035': (j) =>
+    j.statusIs(
+      [400],
+      () => j.create({ ...portBody(j, 0), unknown: 1 }),
+      () => j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], unknown: 1 } }),
+    ),
   'CI-036': (j) => j.refused([400], ...['not json', '[1]', '"s"', '5', 'null'].map((b) => () => j.create(b))),
   'CI-038': (j) => j.statusIs([200, 400], () => j.create({})),
   'CI-039': (j) => j.statusIs([200], () => j.create({})),
-  'CI-040': (j) => j.refused([400, 404], () => j.create({ interfaceAttachment: { port_id: RANDOM_UUID } }), () => j.create({ interfaceAttachment: { net_id: RANDOM_UUID } })),
-  'CI-041': (j) => j.statusIs([404], () => j.create({ interfaceAttachment: { port_id: RANDOM_UUID } }), () => j.create({ interfaceAttachment: { net_id: RANDOM_UUID } })),
+  'CI-040': (j) =>
+    j.refused(
+      [400, 404],
+      () => j.create({ interfaceAttachment: { port_id: RANDOM_UUID } }),
+      () => j.create({ interfaceAttachment: { net_id: RANDOM_UUID } }),
+    ),
+  'CI-041': (j) =>
+    j.statusIs(
+      [404],
+      () => j.create({ interfaceAttachment: { port_id: RANDOM_UUID } }),
+      () => j.create({ interfaceAttachment: { net_id: RANDOM_UUID } }),
+    ),
   'CI-042': (j) => j.statusIs([400, 404], () => j.create(portBody(j, 0), { url: j.c.interfacesUrl(RANDOM_UUID) })),
   'CI-043': (j) => j.statusIs([404], () => j.create(portBody(j, 0), { url: j.c.interfacesUrl(RANDOM_UUID) })),
   'CI-044': (j) => j.statusIs([400, 413], () => j.create(`{"interfaceAttachment": {"tag": "${'x'.repeat(1024 * 1024)}"}}`)),
-  'CI-045': (j) => j.refused([400], ...[{ port_id: j.c.seed.port_ids[0] }, { interfaceattachment: { port_id: j.c.seed.port_ids[0] } }, { interface_attachment: { port_id: j.c.seed.port_ids[0] } }, { InterfaceAttachment: { port_id: j.c.seed.port_ids[0] } }].map((b) => () => j.create(b))),
+  'CI-045': (j) =>
+    j.refused(
+      [400],
+      ...[
+        { port_id: j.c.seed.port_ids[0] },
+        { interfaceattachment: { port_id: j.c.seed.port_ids[0] } },
+        { interface_attachment: { port_id: j.c.seed.port_ids[0] } },
+        { InterfaceAttachment: { port_id: j.c.seed.port_ids[0] } },
+      ].map((b) => () => j.create(b)),
+    ),
   'CI-050': (j) => j.refused([401], () => j.create(portBody(j, 0), { token: null })),
-  'CI-051': (j) => j.refused([401], ...['gAAAAArandom', '', '\u00e9\u00e8'].map((t) => () => j.create(portBody(j, 0), { token: Buffer.from(t).toString('latin1') }))),
+  'CI-051': (j) =>
+    j.refused([401], ...['gAAAAArandom', '', '\u00e9\u00e8'].map((t) => () => j.create(portBody(j, 0), { token: Buffer.from(t).toString('latin1') }))),
   'CI-053': (j) => j.refused([403], () => j.create(portBody(j, 0), { token: j.c.seed.reader_token })),
-  'CI-054': (j) => j.refused([400, 403, 404],
-    () => j.create(portBody(j, 0), { token: j.c.seed.alt_token, url: j.c.interfacesUrl(undefined, false) }),
-    () => j.create(portBody(j, 0), { token: j.c.seed.alt_token })),
-  'CI-055': (j) => j.refused([404, 405], ...['PUT', 'PATCH', 'DELETE'].map((m) => () =>
-    j.send('wrong-method', m, j.c.interfacesUrl(), { headers: { 'X-Auth-Token': j.c.seed.token, 'Content-Type': 'application/json' }, body: portBody(j, 0) }))),
+  'CI-054': (j) =>
+    j.refused(
+      [400, 403, 404],
+      () => j.create(portBody(j, 0), { token: j.c.seed.alt_token, url: j.c.interfacesUrl(undefined, false) }),
+      () => j.create(portBody(j, 0), { token: j.c.seed.alt_token }),
+    ),
+  'CI-055': (j) =>
+    j.refused(
+      [404, 405],
+      ...['PUT', 'PATCH', 'DELETE'].map(
+        (m) => () =>
+          j.send('wrong-method', m, j.c.interfacesUrl(), {
+            headers: { 'X-Auth-Token': j.c.seed.token, 'Content-Type': 'application/json' },
+            body: portBody(j, 0),
+          }),
+      ),
+    ),
   'CI-056': async (j) => {
     let ok = true;
     for (const m of ['PUT', 'PATCH', 'DELETE']) {
-      const a = await j.send('wrong-method', m, j.c.interfacesUrl(), { headers: { 'X-Auth-Token': j.c.seed.token, 'Content-Type': 'application/json' }, body: portBody(j, 1) });
+      const a = await j.send('wrong-method', m, j.c.interfacesUrl(), {
+        headers: { 'X-Auth-Token': j.c.seed.token, 'Content-Type': 'application/json' },
+        body: portBody(j, 1),
+      });
       const allow = String(a.headers.allow ?? '');
       ok = ok && a.status === 405 && allow.includes('GET') && allow.includes('POST');
     }
     return ok ? 'pass' : 'fail';
   },
-  'CI-057': (j) => j.refused([415], ...['application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/octet-stream'].map((t) => () => j.create(portBody(j, 0), { contentType: t }))),
+  'CI-057': (j) =>
+    j.refused(
+      [415],
+      ...['application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/octet-stream'].map(
+        (t) => () => j.create(portBody(j, 0), { contentType: t }),
+      ),
+    ),
   'CI-059': async (j) => {
     j.cloud.setUnavailable(true, 2);
     try {
@@ -222,11 +295,23 @@ const PROBES: Readonly<Record<string, Probe>> = {
       j.cloud.setUnavailable(false);
     }
   },
-  'CI-061': (j) => j.refused([400, 403, 404], () => j.create(portBody(j, 0), { url: `${j.c.seed.compute_url}/0123456789abcdef0123456789abcdef/servers/${j.c.seed.server_id}/os-interface` })),
-  'CI-062': (j) => j.statusIs([400], () => j.create(portBody(j, 0), { url: `${j.c.seed.compute_url}/0123456789abcdef0123456789abcdef/servers/${j.c.seed.server_id}/os-interface` })),
+  'CI-061': (j) =>
+    j.refused([400, 403, 404], () =>
+      j.create(portBody(j, 0), { url: `${j.c.seed.compute_url}/0123456789abcdef0123456789abcdef/servers/${j.c.seed.server_id}/os-interface` }),
+    ),
+  'CI-062': (j) =>
+    j.statusIs([400], () =>
+      j.create(portBody(j, 0), { url: `${j.c.seed.compute_url}/0123456789abcdef0123456789abcdef/servers/${j.c.seed.server_id}/os-interface` }),
+    ),
   'CI-090': (j) => j.statusIs([200], () => j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], tag: 'nic-1' } }, { version: '2.49' })),
   'CI-091': (j) => j.refused([400], () => j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], tag: 'nic-1' } })),
-  'CI-092': (j) => j.refused([400], ...['', 'a,b', 'a/b', 'x'.repeat(61), null, 5].map((tag) => () => j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], tag } }, { version: '2.49' }))),
+  'CI-092': (j) =>
+    j.refused(
+      [400],
+      ...['', 'a,b', 'a/b', 'x'.repeat(61), null, 5].map(
+        (tag) => () => j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], tag } }, { version: '2.49' }),
+      ),
+    ),
   'CI-093': async (j) => {
     const tagged = fieldsOf(await j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[0], tag: 'nic-1' } }, { version: '2.70' }));
     const plainAnswer = await j.create({ interfaceAttachment: { port_id: j.c.seed.port_ids[1] } }, { version: '2.70' });
@@ -234,7 +319,10 @@ const PROBES: Readonly<Record<string, Probe>> = {
     const plain = plainAnswer.status === 200 ? fieldsOf(plainAnswer) : { tag: null };
     return tagged?.tag === 'nic-1' && plain !== undefined && plain.tag === null ? 'pass' : 'fail';
   },
-  'CI-095': async (j) => ((await j.create(portBody(j, 0), { version: '9.99' })).status === 406 && (await j.create(portBody(j, 0), { version: '2.x' })).status === 400 ? 'pass' : 'fail'),
+  'CI-095': async (j) =>
+    (await j.create(portBody(j, 0), { version: '9.99' })).status === 406 && (await j.create(portBody(j, 0), { version: '2.x' })).status === 400
+      ? 'pass'
+      : 'fail',
 };
 
 /** A read the run-wide judgements do not see (they judge os-interface answers, not Neutron's or show's). */
@@ -330,15 +418,22 @@ const SEQUENCE_PROBES: Readonly<Record<string, Probe>> = {
 function runWide(exchanges: readonly Exchange[]): Record<string, Verdict> {
   const successes = exchanges.filter((e) => e.kind === 'create' && e.answer.status === 200);
   const every = (list: readonly Exchange[], ok: (e: Exchange) => boolean): Verdict => (list.every(ok) ? 'pass' : 'fail');
-  const field = (name: string, ok: (v: unknown) => boolean) => every(successes, (e) => {
-    const f = fieldsOf(e.answer);
-    return f !== undefined && name in f && ok(f[name]);
-  });
+  const field = (name: string, ok: (v: unknown) => boolean) =>
+    every(successes, (e) => {
+      const f = fieldsOf(e.answer);
+      return f !== undefined && name in f && ok(f[name]);
+    });
   const answered = exchanges.filter((e) => e.answer.status !== 0);
   return {
     'CI-002': every(successes, (e) => {
       const body = e.answer.json as Fields | undefined;
-      return typeof body === 'object' && body !== null && Object.keys(body).join() === 'interfaceAttachment' && typeof body.interfaceAttachment === 'object' && body.interfaceAttachment !== null;
+      return (
+        typeof body === 'object' &&
+        body !== null &&
+        Object.keys(body).join() === 'interfaceAttachment' &&
+        typeof body.interfaceAttachment === 'object' &&
+        body.interfaceAttachment !== null
+      );
     }),
     'CI-003': field('fixed_ips', fixedIpsWellFormed),
     'CI-004': field('mac_addr', (v) => typeof v === 'string' && MAC_PATTERN.test(v.toLowerCase())),
@@ -346,20 +441,40 @@ function runWide(exchanges: readonly Exchange[]): Record<string, Verdict> {
     'CI-006': field('port_id', isUuid),
     'CI-007': field('port_state', (v) => typeof v === 'string' && v !== ''),
     'CI-037': every(answered, (e) => e.answer.status < 500 || e.answer.status === 503),
-    'CI-052': every(answered.filter((e) => e.answer.status === 401), (e) => e.answer.headers['www-authenticate'] !== undefined),
+    'CI-052': every(
+      answered.filter((e) => e.answer.status === 401),
+      (e) => e.answer.headers['www-authenticate'] !== undefined,
+    ),
     // Answers below 500 only: a 5xx is CI-037's alone (see the ledger's CI-063).
-    'CI-063': every(answered.filter((e) => e.kind !== 'other' && e.answer.status < 500), (e) => LEDGER_STATUSES.has(e.answer.status)),
+    'CI-063': every(
+      answered.filter((e) => e.kind !== 'other' && e.answer.status < 500),
+      (e) => LEDGER_STATUSES.has(e.answer.status),
+    ),
     'CI-070': every(successes, (e) => String(e.answer.headers['content-type'] ?? '').startsWith('application/json')),
     // oslo.middleware's sizelimit answers a 413 before Nova, in webob's body: not Nova's answer.
-    'CI-071': every(answered.filter((e) => e.answer.status >= 400 && e.kind !== 'wrong-method' && !(e.answer.status === 413 && (e.answer.json as { title?: unknown } | undefined)?.title !== undefined)), (e) => {
-      const body = e.answer.json as Record<string, { code?: unknown; message?: unknown }> | undefined;
-      const keys = body && typeof body === 'object' ? Object.keys(body) : [];
-      const inner = keys.length === 1 && body ? body[keys[0] as string] : undefined;
-      return inner !== undefined && inner.code === e.answer.status && typeof inner.message === 'string';
-    }),
+    'CI-071': every(
+      answered.filter(
+        (e) =>
+          e.answer.status >= 400 &&
+          e.kind !== 'wrong-method' &&
+          !(e.answer.status === 413 && (e.answer.json as { title?: unknown } | undefined)?.title !== undefined),
+      ),
+      (e) => {
+        const body = e.answer.json as Record<string, { code?: unknown; message?: unknown }> | undefined;
+        const keys = body && typeof body === 'object' ? Object.keys(body) : [];
+        const inner = keys.length === 1 && body ? body[keys[0] as string] : undefined;
+        return inner !== undefined && inner.code === e.answer.status && typeof inner.message === 'string';
+      },
+    ),
     // A 413 of compute's own is the overLimit fault; sizelimit's (webob's body, with a title) is exempt.
-    'CI-072': every(answered.filter((e) => e.answer.status === 413 && (e.answer.json as { title?: unknown } | undefined)?.title === undefined), (e) => Object.keys((e.answer.json ?? {}) as object).join() === 'overLimit'),
-    'CI-094': every(successes.filter((e) => Number(e.version.split('.')[1]) < 70 && e.version.startsWith('2.')), (e) => fieldsOf(e.answer) !== undefined && !('tag' in (fieldsOf(e.answer) as Fields))),
+    'CI-072': every(
+      answered.filter((e) => e.answer.status === 413 && (e.answer.json as { title?: unknown } | undefined)?.title === undefined),
+      (e) => Object.keys((e.answer.json ?? {}) as object).join() === 'overLimit',
+    ),
+    'CI-094': every(
+      successes.filter((e) => Number(e.version.split('.')[1]) < 70 && e.version.startsWith('2.')),
+      (e) => fieldsOf(e.answer) !== undefined && !('tag' in (fieldsOf(e.answer) as Fields)),
+    ),
     'CI-096': every(successes, (e) => e.answer.headers['openstack-api-version'] === `compute ${e.version}`),
   };
 }
@@ -378,5 +493,8 @@ export async function failingRequirements(cloud: RunningFakeCloud): Promise<stri
   await judge.create({ interfaceAttachment: { port_id: judge.c.seed.port_ids[0] } }, { version: '2.60' });
   Object.assign(verdicts, runWide(judge.exchanges));
   cloud.reset();
-  return Object.entries(verdicts).filter(([, v]) => v === 'fail').map(([id]) => id).sort();
+  return Object.entries(verdicts)
+    .filter(([, v]) => v === 'fail')
+    .map(([id]) => id)
+    .sort();
 }

@@ -31,7 +31,9 @@ let cloud: RunningFakeCloud;
 let net: string;
 
 function tokenBody(project: string, roles: string[]) {
-  return { token: { project: { id: project, name: project }, roles: roles.map((name) => ({ name })), expires_at: new Date(Date.now() + 3_600_000).toISOString() } };
+  return {
+    token: { project: { id: project, name: project }, roles: roles.map((name) => ({ name })), expires_at: new Date(Date.now() + 3_600_000).toISOString() },
+  };
 }
 
 beforeAll(async () => {
@@ -59,7 +61,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => keystone.listen(0, '127.0.0.1', resolve));
   keystoneUrl = `http://127.0.0.1:${(keystone.address() as AddressInfo).port}/v3`;
-  cloud = await startFakeCloud({ profile: 'nova', externalIdentity: { url: keystoneUrl, username: 'neutron', password: SERVICE_PASSWORD, projectName: 'service' } });
+  cloud = await startFakeCloud({
+    profile: 'nova',
+    externalIdentity: { url: keystoneUrl, username: 'neutron', password: SERVICE_PASSWORD, projectName: 'service' },
+  });
   net = cloud.seed.network_url;
 });
 afterAll(async () => {
@@ -86,7 +91,7 @@ async function networkWithSubnet(token: string, cidr: string): Promise<{ network
 type PortBody = { port: Record<string, unknown> & { id: string } };
 
 describe('tokens of an external Keystone', () => {
-  it('a token Keystone does not know, none, or the fake\'s own seed token: 401 pointing to that Keystone', async () => {
+  it("a token Keystone does not know, none, or the fake's own seed token: 401 pointing to that Keystone", async () => {
     for (const token of ['unknown', cloud.seed.token]) {
       const a = await as(token, 'GET', '/networks');
       expect(a.status).toBe(401);
@@ -147,11 +152,27 @@ describe('what Nova calls on Neutron', () => {
     const { network } = await networkWithSubnet('member-a', '10.62.0.0/24');
     const port = ((await as('member-a', 'POST', '/ports', { port: { network_id: network } })).json as PortBody).port;
     expect(port).toMatchObject({ status: 'DOWN', 'binding:vif_type': 'unbound', 'binding:host_id': '' });
-    const bound = await as('nova-admin', 'PUT', `/ports/${port.id}`, { port: { device_id: 'server-2', device_owner: 'compute:nova', 'binding:host_id': 'osi-compute', 'binding:profile': {} } });
+    const bound = await as('nova-admin', 'PUT', `/ports/${port.id}`, {
+      port: { device_id: 'server-2', device_owner: 'compute:nova', 'binding:host_id': 'osi-compute', 'binding:profile': {} },
+    });
     expect(bound.status).toBe(200);
-    expect((bound.json as PortBody).port).toMatchObject({ device_id: 'server-2', device_owner: 'compute:nova', 'binding:host_id': 'osi-compute', 'binding:vif_type': 'ovs', status: 'ACTIVE' });
-    const unbound = await as('nova-admin', 'PUT', `/ports/${port.id}`, { port: { device_id: '', device_owner: '', 'binding:host_id': null, 'binding:profile': {} } });
-    expect((unbound.json as PortBody).port).toMatchObject({ device_id: '', device_owner: '', 'binding:host_id': '', 'binding:vif_type': 'unbound', status: 'DOWN' });
+    expect((bound.json as PortBody).port).toMatchObject({
+      device_id: 'server-2',
+      device_owner: 'compute:nova',
+      'binding:host_id': 'osi-compute',
+      'binding:vif_type': 'ovs',
+      status: 'ACTIVE',
+    });
+    const unbound = await as('nova-admin', 'PUT', `/ports/${port.id}`, {
+      port: { device_id: '', device_owner: '', 'binding:host_id': null, 'binding:profile': {} },
+    });
+    expect((unbound.json as PortBody).port).toMatchObject({
+      device_id: '',
+      device_owner: '',
+      'binding:host_id': '',
+      'binding:vif_type': 'unbound',
+      status: 'DOWN',
+    });
     expect((await as('member-b', 'PUT', `/ports/${port.id}`, { port: { name: 'x' } })).status).toBe(404);
     expect((await as('reader-a', 'PUT', `/ports/${port.id}`, { port: { name: 'x' } })).status).toBe(403);
     expect((await as('member-a', 'PUT', `/ports/${port.id}`, { port: { device_id: 5 } })).status).toBe(400);
@@ -172,7 +193,7 @@ describe('what Nova calls on Neutron', () => {
     expect(dhcp.json).toEqual({ ports: [] });
   });
 
-  it('extensions (binding, quotas), a project\'s port quota (unlimited) and floating IPs (none)', async () => {
+  it("extensions (binding, quotas), a project's port quota (unlimited) and floating IPs (none)", async () => {
     const ext = (await as('member-a', 'GET', '/extensions')).json as { extensions: Array<{ alias: string }> };
     expect(ext.extensions.map((e) => e.alias).sort()).toEqual(['binding', 'quotas']);
     expect((await as('member-a', 'GET', '/extensions/binding')).json).toMatchObject({ extension: { alias: 'binding' } });

@@ -27,11 +27,21 @@ describe('identity', () => {
   });
 
   it('password auth scoped by name+domain → 201, X-Subject-Token, catalog with compute carrying the project id', async () => {
-    const a = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { headers: { 'Content-Type': 'application/json' }, body: passwordAuth({ project: { name: c.seed.project_name, domain: { name: 'Default' } } }) });
+    const a = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, {
+      headers: { 'Content-Type': 'application/json' },
+      body: passwordAuth({ project: { name: c.seed.project_name, domain: { name: 'Default' } } }),
+    });
     expect(a.status).toBe(201);
     const token = a.headers['x-subject-token'] as string;
     expect(token).toMatch(/^gAAAAA/);
-    const body = a.json as { token: { project: { id: string }; roles: Array<{ name: string }>; expires_at: string; catalog: Array<{ type: string; endpoints: Array<{ url: string; interface: string; region: string }> }> } };
+    const body = a.json as {
+      token: {
+        project: { id: string };
+        roles: Array<{ name: string }>;
+        expires_at: string;
+        catalog: Array<{ type: string; endpoints: Array<{ url: string; interface: string; region: string }> }>;
+      };
+    };
     expect(body.token.project.id).toBe(c.seed.project_id);
     expect(body.token.roles.map((r) => r.name).sort()).toEqual(['member', 'reader']);
     expect(Date.parse(body.token.expires_at)).toBeGreaterThan(Date.now());
@@ -43,11 +53,16 @@ describe('identity', () => {
     expect(JSON.stringify(a.json)).not.toContain(c.seed.password);
     // The issued token works on compute; token auth re-scopes it; validation and revocation.
     expect((await c.get(c.interfacesUrl(), token)).status).toBe(200);
-    const byToken = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, { headers: { 'Content-Type': 'application/json' }, body: { auth: { identity: { methods: ['token'], token: { id: token } }, scope: { project: { id: c.seed.project_id } } } } });
+    const byToken = await c.call('POST', `${c.seed.identity_url}/auth/tokens`, {
+      headers: { 'Content-Type': 'application/json' },
+      body: { auth: { identity: { methods: ['token'], token: { id: token } }, scope: { project: { id: c.seed.project_id } } } },
+    });
     expect(byToken.status).toBe(201);
     const validate = await c.call('GET', `${c.seed.identity_url}/auth/tokens`, { headers: { 'X-Auth-Token': c.seed.token, 'X-Subject-Token': token } });
     expect(validate.status).toBe(200);
-    expect((await c.call('DELETE', `${c.seed.identity_url}/auth/tokens`, { headers: { 'X-Auth-Token': c.seed.token, 'X-Subject-Token': token } })).status).toBe(204);
+    expect((await c.call('DELETE', `${c.seed.identity_url}/auth/tokens`, { headers: { 'X-Auth-Token': c.seed.token, 'X-Subject-Token': token } })).status).toBe(
+      204,
+    );
     expect((await c.get(c.interfacesUrl(), token)).status).toBe(401);
   });
 
@@ -96,7 +111,10 @@ describe('compute servers and flavors', () => {
     const server = (show.json as { server: { addresses: Record<string, Array<{ addr: string }>>; locked: boolean } }).server;
     expect(Object.values(server.addresses).flat()[0]?.addr).toMatch(/^10\.20\.0\./);
     expect(server.locked).toBe(false);
-    const created = await c.call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { server: { name: 'vm2', flavorRef: '2', imageRef: (await imageId()), networks: [{ uuid: c.seed.network_id }] } } });
+    const created = await c.call('POST', `${c.seed.compute_url}/servers`, {
+      headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' },
+      body: { server: { name: 'vm2', flavorRef: '2', imageRef: await imageId(), networks: [{ uuid: c.seed.network_id }] } },
+    });
     expect(created.status).toBe(202);
     const id = (created.json as { server: { id: string } }).server.id;
     expect(((await c.get(`${c.seed.compute_url}/servers/${id}`)).json as { server: { status: string } }).server.status).toBe('BUILD');
@@ -109,12 +127,20 @@ describe('compute servers and flavors', () => {
   });
 
   it('server create refusals: no body, bad flavor, bad network, reader', async () => {
-    const post = (body: unknown, token = c.seed.token) => c.call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body });
+    const post = (body: unknown, token = c.seed.token) =>
+      c.call('POST', `${c.seed.compute_url}/servers`, { headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body });
     expect((await post({})).status).toBe(400);
     expect((await post({ server: { name: 'x', flavorRef: '99' } })).status).toBe(400);
     expect((await post({ server: { name: 'x', flavorRef: '1', networks: [{ uuid: '3cb9bc59-5699-4588-a4b1-b87f96708bc6' }] } })).status).toBe(400);
     expect((await post({ server: { name: 'x', flavorRef: '1' } }, c.seed.reader_token)).status).toBe(403);
-    expect((await c.call('POST', `${c.seed.compute_url}/servers/${c.seed.server_id}/action`, { headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' }, body: { reboot: {} } })).status).toBe(400);
+    expect(
+      (
+        await c.call('POST', `${c.seed.compute_url}/servers/${c.seed.server_id}/action`, {
+          headers: { 'X-Auth-Token': c.seed.token, 'Content-Type': 'application/json' },
+          body: { reboot: {} },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('flavors list, detail, show', async () => {
@@ -148,7 +174,9 @@ describe('network', () => {
     expect(c.seed.subnet_cidr).toBe('10.20.0.0/24');
     expect((await c.get(`${net()}/subnets?network_id=${c.seed.network_id}`)).json).toMatchObject({ subnets: [{ id: c.seed.subnet_id, ip_version: 4 }] });
     for (const id of c.seed.port_ids) {
-      const port = (await c.get(`${net()}/ports/${id}`)).json as { port: { device_id: string; mac_address: string; status: string; fixed_ips: Array<{ ip_address: string }> } };
+      const port = (await c.get(`${net()}/ports/${id}`)).json as {
+        port: { device_id: string; mac_address: string; status: string; fixed_ips: Array<{ ip_address: string }> };
+      };
       expect(port.port.device_id).toBe('');
       expect(port.port.status).toBe('DOWN');
       expect(port.port.mac_address).toMatch(MAC_PATTERN);
@@ -167,10 +195,18 @@ describe('network', () => {
       expect(seen.has(ip)).toBe(false);
       seen.add(ip);
     }
-    const fixed = await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.200' }] } } });
+    const fixed = await c.call('POST', `${net()}/ports`, {
+      headers,
+      body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.200' }] } },
+    });
     expect(fixed.status).toBe(201);
-    expect((await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.200' }] } } })).status).toBe(409);
-    expect((await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.99.0.1' }] } } })).status).toBe(400);
+    expect(
+      (await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.20.0.200' }] } } }))
+        .status,
+    ).toBe(409);
+    expect(
+      (await c.call('POST', `${net()}/ports`, { headers, body: { port: { network_id: c.seed.network_id, fixed_ips: [{ ip_address: '10.99.0.1' }] } } })).status,
+    ).toBe(400);
     const byIp = (await c.get(`${net()}/ports?fixed_ips=ip_address%3D10.20.0.200`)).json as { ports: Array<{ id: string }> };
     expect(byIp.ports).toHaveLength(1);
     const byDevice = (await c.get(`${net()}/ports?device_id=${c.seed.server_id}`)).json as { ports: Array<{ device_owner: string }> };
@@ -180,7 +216,14 @@ describe('network', () => {
     const id = (fixed.json as { port: { id: string } }).port.id;
     expect((await c.call('DELETE', `${net()}/ports/${id}`, { headers })).status).toBe(204);
     expect((await c.get(`${net()}/ports/${id}`)).status).toBe(404);
-    expect((await c.call('POST', `${net()}/ports`, { headers: { ...headers, 'X-Auth-Token': c.seed.reader_token }, body: { port: { network_id: c.seed.network_id } } })).status).toBe(403);
+    expect(
+      (
+        await c.call('POST', `${net()}/ports`, {
+          headers: { ...headers, 'X-Auth-Token': c.seed.reader_token },
+          body: { port: { network_id: c.seed.network_id } },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('networks and subnets: create, in-use refusal, delete', async () => {

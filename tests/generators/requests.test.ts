@@ -41,7 +41,9 @@ describe('valid cases', () => {
           fc.property(validCase(shape, microversion, resources), (valid) => {
             expect(isValidRequest(valid.body, microversion, 'strict')).toBe(true);
             expect(isValidRequest(valid.body, microversion, 'lenient')).toBe(true);
-            const keys = Object.keys(valid.body.interfaceAttachment).filter((k) => k !== 'tag').sort();
+            const keys = Object.keys(valid.body.interfaceAttachment)
+              .filter((k) => k !== 'tag')
+              .sort();
             expect(keys).toEqual({ port: ['port_id'], network: ['net_id'], 'network-fixed-ip': ['fixed_ips', 'net_id'], allocate: [] }[shape]);
             if (valid.asked.portId) expect(resources.portIds).toContain(valid.asked.portId);
             if (valid.asked.ip) expect(resources.freeAddresses).toContain(valid.asked.ip);
@@ -128,9 +130,12 @@ describe('invalid cases', () => {
   });
 
   it('wrapper cases never carry an interfaceAttachment key', () => {
-    fc.assert(fc.property(wrapperCases('2.1', resources)!, (c) => {
-      expect(Object.keys(c.body as object)).not.toContain('interfaceAttachment');
-    }), RUNS);
+    fc.assert(
+      fc.property(wrapperCases('2.1', resources)!, (c) => {
+        expect(Object.keys(c.body as object)).not.toContain('interfaceAttachment');
+      }),
+      RUNS,
+    );
   });
 
   it('not-an-object cases are never a JSON object', () => {
@@ -149,15 +154,19 @@ describe('invalid cases', () => {
   });
 
   it('unknown ids are well-formed UUIDs', () => {
-    fc.assert(fc.property(unknownIdCases(), (c) => {
-      expect(isValidRequest(c.body, '2.1', 'strict')).toBe(true);
-    }), RUNS);
+    fc.assert(
+      fc.property(unknownIdCases(), (c) => {
+        expect(isValidRequest(c.body, '2.1', 'strict')).toBe(true);
+      }),
+      RUNS,
+    );
   });
 });
 
 describe('value generators', () => {
   it('malformed UUIDs are malformed even for oslo is_uuid_like', () => {
-    fc.assert(fc.property(malformedUuid(), (s) => {
+    fc.assert(
+      fc.property(malformedUuid(), (s) => {
         expect(isUuidLike(s)).toBe(false);
       }),
       { numRuns: 1000, seed: 5 },
@@ -165,7 +174,13 @@ describe('value generators', () => {
   });
 
   it('is_uuid_like forgives case, dashes, braces and urn prefixes, like oslo', () => {
-    for (const ok of ['CE531F90-199F-48C0-816C-13E38010B442', 'ce531f90199f48c0816c13e38010b442', '{ce531f90-199f-48c0-816c-13e38010b442}', 'urn:uuid:ce531f90-199f-48c0-816c-13e38010b442']) expect(isUuidLike(ok)).toBe(true);
+    for (const ok of [
+      'CE531F90-199F-48C0-816C-13E38010B442',
+      'ce531f90199f48c0816c13e38010b442',
+      '{ce531f90-199f-48c0-816c-13e38010b442}',
+      'urn:uuid:ce531f90-199f-48c0-816c-13e38010b442',
+    ])
+      expect(isUuidLike(ok)).toBe(true);
     for (const bad of ['', 'ce531f90', 'ce531f90-199f-48c0-816c-13e38010b44g']) expect(isUuidLike(bad)).toBe(false);
   });
 

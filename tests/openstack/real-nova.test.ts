@@ -19,7 +19,15 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareWithExpected, expectedStatus, loadExpected, PINNED_RUNS, PINNED_SEED, type ReportLike, type RunMicroversion } from '../../fixtures/real-openstack/expected.ts';
+import {
+  compareWithExpected,
+  expectedStatus,
+  loadExpected,
+  PINNED_RUNS,
+  PINNED_SEED,
+  type ReportLike,
+  type RunMicroversion,
+} from '../../fixtures/real-openstack/expected.ts';
 import { requirements } from '../../specs/requirements.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -48,7 +56,11 @@ interface Ran {
 }
 
 /** Runs a command to its end (bounded: killed after boundMs), output collected. */
-function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; boundMs: number; onOutput?: (text: string, pid: number) => void; detached?: boolean }): Promise<Ran> {
+function run(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; boundMs: number; onOutput?: (text: string, pid: number) => void; detached?: boolean },
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: options.detached ?? false });
     let out = '';
@@ -133,20 +145,21 @@ async function inventory(): Promise<string[]> {
   type Row = Record<string, unknown>;
   const rows = (kind: string, items: Row[]) => items.map((r) => `${kind} ${Object.values(r).map(String).join(' ')}`);
   // One client process per project (commands on stdin): each process authenticates once.
-  const lists = await Promise.all(['osi-test', 'osi-test-alt'].map(async (cloud) => {
-    const out = await osc(cloud, [], [
-      'server list -c ID -c Status -f json',
-      'port list --long -f json',
-      'network list -c ID -f json',
-      'subnet list -c ID -f json',
-    ].join('\n'));
-    const documents = splitJsonDocuments(out) as Row[][];
-    if (documents.length !== 4) throw new Error(`the openstack client listed ${documents.length} of 4 collections for ${cloud}: ${out.slice(-500)}`);
-    const [servers, ports, networks, subnets] = documents as [Row[], Row[], Row[], Row[]];
-    // A port's status and owner say whether it is attached (ACTIVE, compute:nova) or free.
-    const portRows = ports.map((p) => ({ id: p.ID, status: p.Status, owner: p['Device Owner'] }));
-    return [...rows('server', servers), ...rows('port', portRows), ...rows('network', networks), ...rows('subnet', subnets)];
-  }));
+  const lists = await Promise.all(
+    ['osi-test', 'osi-test-alt'].map(async (cloud) => {
+      const out = await osc(
+        cloud,
+        [],
+        ['server list -c ID -c Status -f json', 'port list --long -f json', 'network list -c ID -f json', 'subnet list -c ID -f json'].join('\n'),
+      );
+      const documents = splitJsonDocuments(out) as Row[][];
+      if (documents.length !== 4) throw new Error(`the openstack client listed ${documents.length} of 4 collections for ${cloud}: ${out.slice(-500)}`);
+      const [servers, ports, networks, subnets] = documents as [Row[], Row[], Row[], Row[]];
+      // A port's status and owner say whether it is attached (ACTIVE, compute:nova) or free.
+      const portRows = ports.map((p) => ({ id: p.ID, status: p.Status, owner: p['Device Owner'] }));
+      return [...rows('server', servers), ...rows('port', portRows), ...rows('network', networks), ...rows('subnet', subnets)];
+    }),
+  );
   return lists.flat().sort();
 }
 
@@ -155,7 +168,10 @@ async function tokenOf(cloud: string): Promise<{ id: string; project_id: string 
 }
 
 function secrets(): string[] {
-  return readFileSync(path.join(STATE, 'secrets.env'), 'utf8').split('\n').map((l) => l.slice(l.indexOf('=') + 1)).filter((s) => s.length >= 8);
+  return readFileSync(path.join(STATE, 'secrets.env'), 'utf8')
+    .split('\n')
+    .map((l) => l.slice(l.indexOf('=') + 1))
+    .filter((s) => s.length >= 8);
 }
 
 interface Conformance {
@@ -164,11 +180,22 @@ interface Conformance {
   readonly dir: string;
 }
 
-async function conformance(name: string, args: readonly string[], env: Record<string, string>, options: { onOutput?: (text: string, pid: number) => void; detached?: boolean } = {}): Promise<Conformance> {
+async function conformance(
+  name: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { onOutput?: (text: string, pid: number) => void; detached?: boolean } = {},
+): Promise<Conformance> {
   const dir = path.join(REPORTS, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const ran = await timed(`run ${name}`, () => run(process.execPath, ['bin/os-interface-conformance.mjs', ...args, ...RUN_ARGS, '--report-dir', dir], { env: cleanEnv(env), boundMs: RUN_BOUND_MS, ...options }));
+  const ran = await timed(`run ${name}`, () =>
+    run(process.execPath, ['bin/os-interface-conformance.mjs', ...args, ...RUN_ARGS, '--report-dir', dir], {
+      env: cleanEnv(env),
+      boundMs: RUN_BOUND_MS,
+      ...options,
+    }),
+  );
   writeFileSync(path.join(dir, 'output.txt'), ran.out);
   for (const secret of secrets()) expect(ran.out.includes(secret), `${name}: a password of the target appears in the output`).toBe(false);
   let report: Conformance['report'] = { requirements: [] };
@@ -196,7 +223,9 @@ let tokens: { demo: { id: string; project_id: string }; reader: string; alt: str
 let otherTokens: Record<string, string>;
 
 async function up(mode: '--connection-close' | '--no-connection-close'): Promise<void> {
-  const result = await timed(`openstack up ${mode}`, () => run('bash', ['fixtures/real-openstack/openstack.sh', 'up', mode, '--state-dir', STATE], { boundMs: 1_500_000 }));
+  const result = await timed(`openstack up ${mode}`, () =>
+    run('bash', ['fixtures/real-openstack/openstack.sh', 'up', mode, '--state-dir', STATE], { boundMs: 1_500_000 }),
+  );
   if (result.code !== 0) throw new Error(`npm run openstack -- up ${mode} exited ${result.code}:\n${result.out.slice(-3000)}`);
 }
 
@@ -224,17 +253,33 @@ describe('the suite against a real Nova 26.2.2', () => {
 
   it('with --target and given resources, at 2.1 and at the latest', async () => {
     // The resources a vendor would make for it: a network with a subnet, four free ports, a server.
-    const lines = await timed('make resources (openstack client)', () => osc('osi-test', [], [
-      'network create osi-given-net -f value -c id',
-      'subnet create --network osi-given-net --subnet-range 10.77.0.0/24 osi-given-subnet -f value -c id',
-      ...[0, 1, 2, 3].map((i) => `port create --network osi-given-net osi-given-port-${i} -f value -c id`),
-      'server create --flavor osi.tiny --image cirros-0.6.2-x86_64-disk --network osi-given-net --wait osi-given-server -f value -c id',
-    ].join('\n')));
+    const lines = await timed('make resources (openstack client)', () =>
+      osc(
+        'osi-test',
+        [],
+        [
+          'network create osi-given-net -f value -c id',
+          'subnet create --network osi-given-net --subnet-range 10.77.0.0/24 osi-given-subnet -f value -c id',
+          ...[0, 1, 2, 3].map((i) => `port create --network osi-given-net osi-given-port-${i} -f value -c id`),
+          'server create --flavor osi.tiny --image cirros-0.6.2-x86_64-disk --network osi-given-net --wait osi-given-server -f value -c id',
+        ].join('\n'),
+      ),
+    );
     const ids = lines.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
     try {
       expect(ids, lines.slice(-2000)).toHaveLength(7);
       const [net, , p0, p1, p2, p3, server] = ids as [string, string, string, string, string, string, string];
-      const given = ['--target', `${NOVA}/${tokens.demo.project_id}`, '--server-id', server, '--net-id', net, '--network-url', NETWORK, ...[p0, p1, p2, p3].flatMap((p) => ['--port-id', p])];
+      const given = [
+        '--target',
+        `${NOVA}/${tokens.demo.project_id}`,
+        '--server-id',
+        server,
+        '--net-id',
+        net,
+        '--network-url',
+        NETWORK,
+        ...[p0, p1, p2, p3].flatMap((p) => ['--port-id', p]),
+      ];
       for (const at of ['2.1', 'latest'] as const) {
         const before = await inventory();
         // A fresh token per run: a run must not outlive it.
@@ -244,11 +289,13 @@ describe('the suite against a real Nova 26.2.2', () => {
         expect(await inventory()).toEqual(before);
       }
     } finally {
-      await timed('remove resources (openstack client)', () => osc('osi-test', [], [
-        'server delete --wait osi-given-server',
-        ...[0, 1, 2, 3].map((i) => `port delete osi-given-port-${i}`),
-        'network delete osi-given-net',
-      ].join('\n')).catch((error: unknown) => process.stdout.write(`[test:openstack] removing the given resources: ${String(error)}\n`)));
+      await timed('remove resources (openstack client)', () =>
+        osc(
+          'osi-test',
+          [],
+          ['server delete --wait osi-given-server', ...[0, 1, 2, 3].map((i) => `port delete osi-given-port-${i}`), 'network delete osi-given-net'].join('\n'),
+        ).catch((error: unknown) => process.stdout.write(`[test:openstack] removing the given resources: ${String(error)}\n`)),
+      );
     }
   }, 1_800_000);
 
@@ -269,13 +316,15 @@ describe('the suite against a real Nova 26.2.2', () => {
     expect(result.ran.out).not.toMatch(/unhandled error/i);
     expect(await inventory()).toEqual(before);
     const ledger = path.join(result.dir, 'resources.jsonl');
-    const cleanup = await timed('cleanup-only', () => run(process.execPath, ['bin/os-interface-conformance.mjs', '--os-cloud', 'osi-test', '--cleanup-only', ledger], { env: cleanEnv(), boundMs: 300_000 }));
+    const cleanup = await timed('cleanup-only', () =>
+      run(process.execPath, ['bin/os-interface-conformance.mjs', '--os-cloud', 'osi-test', '--cleanup-only', ledger], { env: cleanEnv(), boundMs: 300_000 }),
+    );
     expect(cleanup.code, cleanup.out).toBe(0);
     expect(cleanup.out).not.toMatch(/removed [1-9]/);
     expect(await inventory()).toEqual(before);
   }, 1_200_000);
 
-  it('nova-api saying Connection: close gives the same verdict as uwsgi\'s default, with zero errors', async () => {
+  it("nova-api saying Connection: close gives the same verdict as uwsgi's default, with zero errors", async () => {
     const byDefault = JSON.parse(readFileSync(path.join(REPORTS, 'vendor-2.1', 'conformance.json'), 'utf8')) as ReportLike & { verdict?: unknown };
     await up('--connection-close');
     try {

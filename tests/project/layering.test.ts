@@ -70,7 +70,10 @@ function breaches(): Breach[] {
       const from = path.relative(ROOT, file).split(path.sep).join('/');
       for (const written of importsOf(readFileSync(file, 'utf8'))) {
         if (!written.startsWith('.')) continue; // node: and npm packages
-        const target = path.relative(ROOT, path.resolve(path.dirname(file), written)).split(path.sep).join('/');
+        const target = path
+          .relative(ROOT, path.resolve(path.dirname(file), written))
+          .split(path.sep)
+          .join('/');
         if (!allows(MAY_IMPORT[layer], layer, target)) out.push({ file: from, imports: target, written });
       }
     }
@@ -82,7 +85,9 @@ describe('layering: imports point one way', () => {
   const found = breaches();
 
   it('no folder imports from a folder it must not (README, "Layout: the data flow")', () => {
-    const lines = found.map((b) => `${b.file} imports '${b.written}' (${b.imports}): ${b.file.split('/')[0]} may import ${JSON.stringify(MAY_IMPORT[layerOf(b.file) ?? 'cli'])}`);
+    const lines = found.map(
+      (b) => `${b.file} imports '${b.written}' (${b.imports}): ${b.file.split('/')[0]} may import ${JSON.stringify(MAY_IMPORT[layerOf(b.file) ?? 'cli'])}`,
+    );
     expect(lines).toEqual([]);
   });
 

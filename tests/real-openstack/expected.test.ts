@@ -10,7 +10,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareWithExpected, EXPECTED_MD, expectedStatus, invalidEntries, loadExpected, PINNED_RUNS, PINNED_SEED, renderExpectedMarkdown, type ExpectedMatrix } from '../../fixtures/real-openstack/expected.ts';
+import {
+  compareWithExpected,
+  EXPECTED_MD,
+  expectedStatus,
+  invalidEntries,
+  loadExpected,
+  PINNED_RUNS,
+  PINNED_SEED,
+  renderExpectedMarkdown,
+  type ExpectedMatrix,
+} from '../../fixtures/real-openstack/expected.ts';
 import { validCase } from '../../generators/requests.ts';
 import { requirements as REQUIREMENTS } from '../../specs/requirements.ts';
 
@@ -36,10 +46,28 @@ describe('expected matrix of Nova 26.2.2', () => {
 
   it('the comparison finds a changed status, a missing and an unknown requirement, and nothing in an equal report', () => {
     for (const at of ['2.1', 'latest'] as const) expect(compareWithExpected(reportAt(at), expected, at)).toEqual([]);
-    const changed = compareWithExpected(reportAt('2.1', (rows) => { rows[0]!.status = 'error'; }), expected, '2.1');
+    const changed = compareWithExpected(
+      reportAt('2.1', (rows) => {
+        rows[0]!.status = 'error';
+      }),
+      expected,
+      '2.1',
+    );
     expect(changed).toEqual([`${expected.requirements[0]!.id}: expected pass, reported error`]);
-    expect(compareWithExpected(reportAt('2.1', (rows) => rows.pop()), expected, '2.1')).toHaveLength(1);
-    expect(compareWithExpected(reportAt('2.1', (rows) => rows.push({ id: 'CI-999', status: 'pass' })), expected, '2.1')[0]).toMatch(/^CI-999: reported pass, not in the expected matrix/);
+    expect(
+      compareWithExpected(
+        reportAt('2.1', (rows) => rows.pop()),
+        expected,
+        '2.1',
+      ),
+    ).toHaveLength(1);
+    expect(
+      compareWithExpected(
+        reportAt('2.1', (rows) => rows.push({ id: 'CI-999', status: 'pass' })),
+        expected,
+        '2.1',
+      )[0],
+    ).toMatch(/^CI-999: reported pass, not in the expected matrix/);
     // A status per microversion is compared at the run's own.
     const perVersion = expected.requirements.find((r) => typeof r.status !== 'string');
     if (perVersion) expect(compareWithExpected(reportAt('latest'), expected, '2.1').length).toBeGreaterThan(0);
@@ -55,8 +83,17 @@ describe('expected matrix of Nova 26.2.2', () => {
   });
 
   it('an entry that breaks the rules is named', () => {
-    const bad: ExpectedMatrix = { ...expected, requirements: [{ id: 'CI-X', level: 'MUST', title: 't', status: 'fail' }, { id: 'CI-Y', level: 'MUST', title: 't', status: { '2.1': 'pass', latest: 'error' }, reason: 'r', source: 's' }] };
-    expect(invalidEntries(bad)).toEqual(['CI-X: a status other than pass needs a reason and a Nova source location', 'CI-Y: an expected matrix has no error or not-run']);
+    const bad: ExpectedMatrix = {
+      ...expected,
+      requirements: [
+        { id: 'CI-X', level: 'MUST', title: 't', status: 'fail' },
+        { id: 'CI-Y', level: 'MUST', title: 't', status: { '2.1': 'pass', latest: 'error' }, reason: 'r', source: 's' },
+      ],
+    };
+    expect(invalidEntries(bad)).toEqual([
+      'CI-X: a status other than pass needs a reason and a Nova source location',
+      'CI-Y: an expected matrix has no error or not-run',
+    ]);
   });
 });
 

@@ -9,14 +9,29 @@ import type { OutcomeStatus, RequirementOutcome, RunInfo } from '../../contract/
 import { buildReportBody, type CollectedRun, type CollectedTest } from '../../reporters/aggregate.ts';
 
 function req(id: RequirementId, level: Level): Requirement {
-  return { id, level, title: `title of ${id}`, clause: `clause of ${id}`, interpretations: [], scenario: '', expect: { statuses: [], observe: [] }, checks: [] };
+  return {
+    id,
+    level,
+    title: `title of ${id}`,
+    clause: `clause of ${id}`,
+    interpretations: [],
+    scenario: '',
+    expect: { statuses: [], observe: [] },
+    checks: [],
+  };
 }
 
 const LEDGER = [req('CI-001', 'MUST'), req('CI-002', 'MUST'), req('CI-012', 'SHOULD'), req('CI-058', 'MAY')];
 
 const RUN_INFO: RunInfo = {
-  suiteVersion: '0.1.0', target: 'http://127.0.0.1:1/v2.1', targetKind: 'embedded fake cloud', microversion: '2.1',
-  seed: 7, runs: 10, startedAt: '2026-01-01T00:00:00.000Z', document: { name: 'doc.rst', sha256: 'b'.repeat(64) },
+  suiteVersion: '0.1.0',
+  target: 'http://127.0.0.1:1/v2.1',
+  targetKind: 'embedded fake cloud',
+  microversion: '2.1',
+  seed: 7,
+  runs: 10,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  document: { name: 'doc.rst', sha256: 'b'.repeat(64) },
 };
 
 function outcome(requirement: RequirementId, status: OutcomeStatus, message = `${status} of ${requirement}`): RequirementOutcome {
@@ -71,7 +86,12 @@ describe('status of a requirement', () => {
   });
 
   test('evidence is capped per requirement, failing exchanges first, and messages are deduplicated', () => {
-    const exchange = (url: string) => ({ request: { method: 'POST', url, headers: {} }, response: { status: 400, headers: {}, body: '' }, durationMs: 1, curl: 'curl' });
+    const exchange = (url: string) => ({
+      request: { method: 'POST', url, headers: {} },
+      response: { status: 400, headers: {}, body: '' },
+      durationMs: 1,
+      curl: 'curl',
+    });
     const pass = { ...outcome('CI-001', 'pass'), evidence: [exchange('pass-1'), exchange('pass-2')] };
     const fail = { ...outcome('CI-001', 'fail'), evidence: [exchange('fail-1'), exchange('fail-2')] };
     const tests = [testOf('a', ['CI-001'], [pass, pass]), testOf('b', ['CI-001'], [fail])];

@@ -35,21 +35,46 @@ interface Exchange {
 
 function record(server: string, e: Exchange): ExchangeRecord {
   return {
-    request: { method: 'POST', url: `http://127.0.0.1:8774/v2.1/servers/${server}/os-interface`, headers: { 'Content-Type': 'application/json' }, body: '{"interfaceAttachment":{}}' },
-    response: { status: e.status, headers: { 'content-type': 'application/json', 'x-openstack-request-id': `req-${server}`, ...(e.headers ?? {}) }, body: JSON.stringify(e.body) },
+    request: {
+      method: 'POST',
+      url: `http://127.0.0.1:8774/v2.1/servers/${server}/os-interface`,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"interfaceAttachment":{}}',
+    },
+    response: {
+      status: e.status,
+      headers: { 'content-type': 'application/json', 'x-openstack-request-id': `req-${server}`, ...(e.headers ?? {}) },
+      body: JSON.stringify(e.body),
+    },
     durationMs: 1,
     curl: 'curl',
   };
 }
 
 /** A run on disk: a sealed report (seed, statuses) and a HAR of the given exchanges. */
-async function run(name: string, exchanges: readonly Exchange[], options: { seed?: number; statuses?: Record<string, OutcomeStatus>; version?: string } = {}): Promise<string> {
+async function run(
+  name: string,
+  exchanges: readonly Exchange[],
+  options: { seed?: number; statuses?: Record<string, OutcomeStatus>; version?: string } = {},
+): Promise<string> {
   const dir = scratchDir(`diff-${name}`);
-  const body = sampleReportBody({ runInfo: { seed: options.seed ?? 7, target: `http://${name}.example/v2.1` }, ...(options.statuses ? { statuses: options.statuses } : {}) });
+  const body = sampleReportBody({
+    runInfo: { seed: options.seed ?? 7, target: `http://${name}.example/v2.1` },
+    ...(options.statuses ? { statuses: options.statuses } : {}),
+  });
   writeReportFiles(options.version ? { ...body, suite: { ...body.suite, version: options.version } } : body, dir);
   const part = join(dir, 'part');
   // Each run has its own resource ids and request ids: alignment must not depend on them.
-  const lines = exchanges.map((e) => JSON.stringify(harEntryOf(record(`${name}-server`, e), new Date(), { scenario: e.scenario, casePath: e.casePath, seed: options.seed ?? 7, requirements: e.requirements, kind: e.kind ?? 'create' }, [])));
+  const lines = exchanges.map((e) =>
+    JSON.stringify(
+      harEntryOf(
+        record(`${name}-server`, e),
+        new Date(),
+        { scenario: e.scenario, casePath: e.casePath, seed: options.seed ?? 7, requirements: e.requirements, kind: e.kind ?? 'create' },
+        [],
+      ),
+    ),
+  );
   writeFileSync(part, `${lines.join('\n')}\n`);
   await writeHarFile(part, join(dir, 'exchanges.har'), '0.1.0', name);
   return dir;
@@ -61,13 +86,29 @@ function capture(): CommandOutput & { lines: { out: string[]; err: string[] } } 
 }
 
 const BAD = (message: string) => ({ badRequest: { code: 400, message } });
-const ATTACHED = { interfaceAttachment: { port_id: 'p', net_id: 'n', mac_addr: 'fa:16:3e:00:00:01', port_state: 'ACTIVE', fixed_ips: [{ ip_address: '10.0.0.5', subnet_id: 's' }] } };
+const ATTACHED = {
+  interfaceAttachment: {
+    port_id: 'p',
+    net_id: 'n',
+    mac_addr: 'fa:16:3e:00:00:01',
+    port_state: 'ACTIVE',
+    fixed_ips: [{ ip_address: '10.0.0.5', subnet_id: 's' }],
+  },
+};
 
 const base: Exchange[] = [
   { scenario: 'validation > port_id [CI-032]', casePath: '0', requirements: ['CI-032', 'CI-071'], status: 400, body: BAD('Invalid input') },
   { scenario: 'validation > port_id [CI-032]', casePath: '1', requirements: ['CI-032', 'CI-071'], status: 400, body: BAD('Invalid input') },
   { scenario: 'success > attach [CI-001]', casePath: null, requirements: ['CI-001', 'CI-002'], status: 200, body: ATTACHED },
-  { scenario: 'codes > wrong method [CI-055]', casePath: null, requirements: ['CI-055'], status: 405, body: { badMethod: { code: 405, message: 'no' } }, headers: { allow: 'GET, POST' }, kind: 'collection-other-method' },
+  {
+    scenario: 'codes > wrong method [CI-055]',
+    casePath: null,
+    requirements: ['CI-055'],
+    status: 405,
+    body: { badMethod: { code: 405, message: 'no' } },
+    headers: { allow: 'GET, POST' },
+    kind: 'collection-other-method',
+  },
   // Bookkeeping that was judged for nothing is not aligned (its count follows the cloud's speed).
   { scenario: 'success > attach [CI-001]', casePath: null, requirements: [], status: 200, body: { interfaceAttachments: [] }, kind: 'support' },
 ];
@@ -110,7 +151,11 @@ describe('diff', () => {
     expect(byScenario.get('validation > port_id [CI-032]#1')).toEqual([
       { field: 'status', a: '400', b: '404' },
       { field: 'error class', a: 'badRequest', b: 'itemNotFound' },
-      { field: 'body fields', a: 'only here: badRequest, badRequest.code, badRequest.message', b: 'only here: itemNotFound, itemNotFound.code, itemNotFound.message' },
+      {
+        field: 'body fields',
+        a: 'only here: badRequest, badRequest.code, badRequest.message',
+        b: 'only here: itemNotFound, itemNotFound.code, itemNotFound.message',
+      },
     ]);
     expect(byScenario.get('success > attach [CI-001]#-')).toEqual([{ field: 'body fields', a: '(none missing)', b: 'only here: interfaceAttachment.tag' }]);
     expect(byScenario.get('codes > wrong method [CI-055]#-')?.map((x) => x.field)).toEqual(['status', 'error class', 'body fields', 'header allow']);
@@ -136,16 +181,34 @@ describe('diff', () => {
   });
 
   test('a case sent by one run only is a difference', async () => {
-    const result = await diff(await run('a', base), await run('b', base.filter((e) => e.casePath !== '1')));
+    const result = await diff(
+      await run('a', base),
+      await run(
+        'b',
+        base.filter((e) => e.casePath !== '1'),
+      ),
+    );
     expect(result.code).toBe(1);
     expect(result.diff.summary).toMatchObject({ differing: 1, onlyInA: 1, onlyInB: 0 });
     expect(result.diff.cases[0]?.differences).toEqual([{ field: 'exchange', a: 'POST → 400', b: '(not sent)' }]);
   });
 
   test('diff.md and diff.html are written beside, escaped, with the requirement table', async () => {
-    const hostile: Exchange[] = base.map((e, i) => (i === 0 ? { ...e, scenario: 'validation > <script>alert(1)</script> [CI-032]', status: 500, body: {} } : e));
+    const hostile: Exchange[] = base.map((e, i) =>
+      i === 0 ? { ...e, scenario: 'validation > <script>alert(1)</script> [CI-032]', status: 500, body: {} } : e,
+    );
     const out = scratchDir('diff-render');
-    expect(await diffCommand(await run('a', base.map((e, i) => (i === 0 ? { ...e, scenario: hostile[0]?.scenario ?? '' } : e))), await run('b', hostile), out, capture())).toBe(1);
+    expect(
+      await diffCommand(
+        await run(
+          'a',
+          base.map((e, i) => (i === 0 ? { ...e, scenario: hostile[0]?.scenario ?? '' } : e)),
+        ),
+        await run('b', hostile),
+        out,
+        capture(),
+      ),
+    ).toBe(1);
     const html = readFileSync(join(out, 'diff.html'), 'utf8');
     const markdown = readFileSync(join(out, 'diff.md'), 'utf8');
     expect(html).not.toContain('<script>alert(1)');
@@ -192,10 +255,12 @@ describe('--reference', () => {
       expect(readStoredRun(found).report.kind).toBe('conformance-report');
     }
     expect(() => resolveReference('no-such-run')).toThrow(ConfigError);
-    expect(() => resolveReference('no-such-run')).toThrow(`--reference no-such-run: no such reference run (neither a directory with conformance.json nor a shipped name; shipped: ${shipped.length > 0 ? shipped.join(', ') : 'none yet'})`);
+    expect(() => resolveReference('no-such-run')).toThrow(
+      `--reference no-such-run: no such reference run (neither a directory with conformance.json nor a shipped name; shipped: ${shipped.length > 0 ? shipped.join(', ') : 'none yet'})`,
+    );
   });
 
-  test('the run takes the reference\'s seed and runs unless they are given', async () => {
+  test("the run takes the reference's seed and runs unless they are given", async () => {
     const dir = await run('ref-settings', base, { seed: 4242 });
     const env: NodeJS.ProcessEnv = { OSI_REFERENCE: dir };
     adoptReferenceSettings(env);

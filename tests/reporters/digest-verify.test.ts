@@ -28,7 +28,7 @@ function rewrite(path: string, edit: (json: Record<string, unknown>) => void): v
 
 describe('canonical JSON and digest', () => {
   test('keys sorted at every depth, no whitespace, arrays in order, undefined dropped', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, 'é': 'ü' })).toBe('{"a":{"d":[3,{"y":2,"z":1}]},"b":1,"é":"ü"}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, é: 'ü' })).toBe('{"a":{"d":[3,{"y":2,"z":1}]},"b":1,"é":"ü"}');
   });
 
   test('the digest leaves out its own field and changes with any content', () => {
@@ -95,8 +95,12 @@ describe('verifyReport', () => {
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(PROJECT_ROOT, 'reporters/cli.ts'), ...args], { cwd: PROJECT_ROOT },
-      (error, stdout, stderr) => resolve({ code: error && typeof error.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(PROJECT_ROOT, 'reporters/cli.ts'), ...args],
+      { cwd: PROJECT_ROOT },
+      (error, stdout, stderr) => resolve({ code: error && typeof error.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -104,9 +108,14 @@ describe('CLI: tsx reporters/cli.ts verify FILE', () => {
   test('exit 0 when it verifies, 1 with one line when tampered, 2 when unreadable or misused', async () => {
     const good = writtenReport().path;
     const edited = writtenReport().path;
-    rewrite(edited, (json) => { json.seed = 1; });
+    rewrite(edited, (json) => {
+      json.seed = 1;
+    });
     const [ok, tampered, unreadable, misused] = await Promise.all([
-      runCli(['verify', good]), runCli(['verify', edited]), runCli(['verify', join(scratchDir('cli'), 'nope.json')]), runCli(['verify']),
+      runCli(['verify', good]),
+      runCli(['verify', edited]),
+      runCli(['verify', join(scratchDir('cli'), 'nope.json')]),
+      runCli(['verify']),
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(': ok');

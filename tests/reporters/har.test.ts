@@ -47,7 +47,10 @@ describe('exchanges.har', () => {
     // The pseudo-header of retries is not a header the server sent.
     expect(entry.response.headers.map((h) => h.name)).toEqual(['content-type', 'x-subject-token']);
     expect(entry.timings).toEqual({ send: 0, wait: 3.5, receive: 0 });
-    expect({ scenario: entry._scenario, casePath: entry._casePath, seed: entry._seed, requirements: entry._requirements, kind: entry._kind }).toEqual({ ...tags, requirements: ['CI-031', 'CI-071'] });
+    expect({ scenario: entry._scenario, casePath: entry._casePath, seed: entry._seed, requirements: entry._requirements, kind: entry._kind }).toEqual({
+      ...tags,
+      requirements: ['CI-031', 'CI-071'],
+    });
   });
 
   test('redacted exactly as a report redacts the same record', () => {

@@ -50,17 +50,22 @@ export function writeFixtureConfig(dir: string, options: FixtureConfig): string 
 /** Environment of the child: no RunInfo or report settings leak in from the outer run. */
 function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const name of ['OSI_RUN_INFO', 'OSI_REPORT_DIR', 'GITHUB_STEP_SUMMARY', 'VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST']) delete env[name];
+  for (const name of ['OSI_RUN_INFO', 'OSI_REPORT_DIR', 'GITHUB_STEP_SUMMARY', 'VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST'])
+    delete env[name];
   return { ...env, ...extra };
 }
 
 export function runVitest(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
   return new Promise((resolvePromise) => {
-    execFile(process.execPath, [VITEST_BIN, ...args], { cwd: PROJECT_ROOT, env: childEnv(env), maxBuffer: 32 * 1024 * 1024, timeout: 120_000 },
+    execFile(
+      process.execPath,
+      [VITEST_BIN, ...args],
+      { cwd: PROJECT_ROOT, env: childEnv(env), maxBuffer: 32 * 1024 * 1024, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
         resolvePromise({ code, stdout, stderr });
-      });
+      },
+    );
   });
 }
 

@@ -42,7 +42,16 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -66,7 +75,9 @@ async function open(ctx: TestContext, url: string): Promise<OpenedPage> {
   const page = await browser.newPage();
   const requests: string[] = [];
   const errors: string[] = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   page.on('pageerror', (error) => errors.push(error.message));
   await page.route('**/*', (route) => {
     const requested = route.request().url();
@@ -79,8 +90,14 @@ async function open(ctx: TestContext, url: string): Promise<OpenedPage> {
 }
 
 /** What the page functions below touch; the project compiles without the DOM library. */
-interface RowLike { readonly hidden: boolean; readonly id: string }
-interface WindowLike { readonly __pwned?: number; scrollTo(x: number, y: number): void }
+interface RowLike {
+  readonly hidden: boolean;
+  readonly id: string;
+}
+interface WindowLike {
+  readonly __pwned?: number;
+  scrollTo(x: number, y: number): void;
+}
 
 const visibleIds = (page: Page): Promise<string[]> =>
   page.$$eval('tr.req', (rows) => (rows as unknown as RowLike[]).filter((r) => !r.hidden).map((r) => r.id.replace(/^req-/, '')));

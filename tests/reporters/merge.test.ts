@@ -20,10 +20,13 @@ beforeEach(() => {
 
 function twoReports(): { pathA: string; pathB: string } {
   const a = writeReportFiles(sampleReportBody({ runInfo: { target: 'https://cloud-a.example/v2.1', microversion: '2.1' } }), scratchDir('merge-a'));
-  const b = writeReportFiles(sampleReportBody({
-    statuses: { 'CI-001': 'fail', 'CI-012': 'fail', 'CI-090': 'not-exercisable' },
-    runInfo: { target: 'https://cloud-b.example/v2.1', microversion: '2.70', seed: 99 },
-  }), scratchDir('merge-b'));
+  const b = writeReportFiles(
+    sampleReportBody({
+      statuses: { 'CI-001': 'fail', 'CI-012': 'fail', 'CI-090': 'not-exercisable' },
+      runInfo: { target: 'https://cloud-b.example/v2.1', microversion: '2.70', seed: 99 },
+    }),
+    scratchDir('merge-b'),
+  );
   return { pathA: a.files.json, pathB: b.files.json };
 }
 

@@ -42,8 +42,7 @@ describe('redactText', () => {
 
   test('removes known secrets wherever they stand', () => {
     const secrets = secretsFromEnvironment({ OSI_TOKEN: 'plain-opaque-value', OSI_ALT_TOKEN: 'alt-opaque-value', OSI_SEED: '12345678', SHORT_TOKEN: 'abc' });
-    expect(redactText('got plain-opaque-value and alt-opaque-value, seed 12345678, abc', secrets))
-      .toBe('got $OS_TOKEN and $OS_ALT_TOKEN, seed 12345678, abc');
+    expect(redactText('got plain-opaque-value and alt-opaque-value, seed 12345678, abc', secrets)).toBe('got $OS_TOKEN and $OS_ALT_TOKEN, seed 12345678, abc');
   });
 });
 
@@ -77,7 +76,10 @@ describe('one table of credentials for every redactor', () => {
   });
 
   test('the harness and the reports replace each credential header by the same variable', () => {
-    const secrets = [{ value: 'live-token-1234', variable: SECRETS.token.variable }, { value: 'control-5678', variable: SECRETS.controlToken.variable }] as const;
+    const secrets = [
+      { value: 'live-token-1234', variable: SECRETS.token.variable },
+      { value: 'control-5678', variable: SECRETS.controlToken.variable },
+    ] as const;
     const harness = new Redactor(secrets);
     for (const [header, secret] of CREDENTIAL_HEADERS) {
       const value = secret === null ? 'session-9999' : secret === 'controlToken' ? 'control-5678' : 'live-token-1234';

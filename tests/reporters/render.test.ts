@@ -7,7 +7,9 @@ import { sealReport } from '../../reporters/write.ts';
 import { sampleReportBody } from './sample-report.ts';
 import { assertWellFormedXml } from './xml-check.ts';
 
-const report = sealReport(sampleReportBody({ statuses: { 'CI-001': 'fail', 'CI-012': 'fail', 'CI-058': 'fail', 'CI-013': 'not-exercisable', 'CI-020': 'error' } }));
+const report = sealReport(
+  sampleReportBody({ statuses: { 'CI-001': 'fail', 'CI-012': 'fail', 'CI-058': 'fail', 'CI-013': 'not-exercisable', 'CI-020': 'error' } }),
+);
 
 describe('Markdown', () => {
   test('inline text cannot make markup, split a table cell, or mention anyone', () => {
@@ -71,7 +73,8 @@ describe('JUnit', () => {
   });
 
   test('fail → failure, error → error, not-exercisable → skipped, MAY never fails, verdict case last', () => {
-    const testcase = (id: string) => new RegExp(`<testcase classname="(MUST|SHOULD|MAY)" name="${id} [^"]*"[^>]*?(/>|>[\\s\\S]*?</testcase>)`).exec(xml)?.[0] ?? '';
+    const testcase = (id: string) =>
+      new RegExp(`<testcase classname="(MUST|SHOULD|MAY)" name="${id} [^"]*"[^>]*?(/>|>[\\s\\S]*?</testcase>)`).exec(xml)?.[0] ?? '';
     expect(testcase('CI-001')).toMatch(/^<testcase classname="MUST"[\s\S]*<failure message="Expected 200, got 400/);
     expect(testcase('CI-012')).toMatch(/<failure /);
     expect(testcase('CI-020')).toMatch(/<error message=/);

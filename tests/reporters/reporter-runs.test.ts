@@ -34,7 +34,12 @@ beforeAll(async () => {
 }, 180_000);
 
 const runs = (): [string, ScenarioRun][] => [
-  ['nonconformant', nonconformant], ['conformant-warnings', warnings], ['crash', crash], ['setup-error', setupError], ['no RunInfo', noRunInfo], ['broken-run', brokenRun],
+  ['nonconformant', nonconformant],
+  ['conformant-warnings', warnings],
+  ['crash', crash],
+  ['setup-error', setupError],
+  ['no RunInfo', noRunInfo],
+  ['broken-run', brokenRun],
 ];
 
 describe('every run writes every file, valid and verifiable, without a secret', () => {
@@ -56,7 +61,12 @@ describe('every run writes every file, valid and verifiable, without a secret', 
   test('no planted token or password in any written file, nor in the terminal output', () => {
     for (const [, run] of runs()) {
       expectNoSecrets(readTree(run.reportDir));
-      expectNoSecrets(new Map([['stdout', run.stdout], ['stderr', run.stderr]]));
+      expectNoSecrets(
+        new Map([
+          ['stdout', run.stdout],
+          ['stderr', run.stderr],
+        ]),
+      );
     }
     expectNoSecrets(new Map([[summaryFile, readFileSync(summaryFile, 'utf8')]]));
   });
@@ -108,8 +118,14 @@ describe('nonconformant scenario (a MUST fails)', () => {
     expect(r.tests).toEqual([{ file: 'suite/success.fixture-test.ts', name: 'CI-001 Attaching a free port by port_id succeeds with 200', state: 'failed' }]);
     expect(r.messages[0]?.replay).toEqual({ seed: 4242, path: '3:1:0' });
     expect(nonconformant.report).toMatchObject({
-      formatVersion: 1, kind: 'conformance-report', microversion: '2.1', seed: 4242, runs: 25, startedAt: '2026-01-02T03:04:05.000Z',
-      suite: { name: 'os-interface-conformance' }, document: { name: 'POST_create_interface.rst', sha256: 'a'.repeat(64) },
+      formatVersion: 1,
+      kind: 'conformance-report',
+      microversion: '2.1',
+      seed: 4242,
+      runs: 25,
+      startedAt: '2026-01-02T03:04:05.000Z',
+      suite: { name: 'os-interface-conformance' },
+      document: { name: 'POST_create_interface.rst', sha256: 'a'.repeat(64) },
       target: { url: 'https://***@compute.example.test/v2.1?token=***', kind: 'given URL' },
       source: { mode: 'run', testFiles: 3 },
     });

@@ -19,10 +19,20 @@ export function sampleReportBody(options: SampleOptions = {}): ConformanceReport
   const tests: CollectedTest[] = ledger.requirements.map((r) => {
     const status = options.statuses?.[r.id] ?? 'pass';
     return {
-      file: 'suite/sample.test.ts', name: `${r.id} ${r.title}`, state: status === 'pass' || status === 'not-exercisable' ? 'passed' : 'failed',
-      declared: [r.id], outcomes: [outcomeFor(r.id, status)], crash: null, skipNote: null,
+      file: 'suite/sample.test.ts',
+      name: `${r.id} ${r.title}`,
+      state: status === 'pass' || status === 'not-exercisable' ? 'passed' : 'failed',
+      declared: [r.id],
+      outcomes: [outcomeFor(r.id, status)],
+      crash: null,
+      skipNote: null,
     };
   });
   const runInfo: RunInfo = { ...runInfoFor('sample'), ...options.runInfo };
-  return buildReportBody(ledger, runInfo, { mode: 'run', testFiles: 1, tests, problems: [], notes: [], durationMs: 1234 }, { name: 'os-interface-conformance', version: '0.1.0' });
+  return buildReportBody(
+    ledger,
+    runInfo,
+    { mode: 'run', testFiles: 1, tests, problems: [], notes: [], durationMs: 1234 },
+    { name: 'os-interface-conformance', version: '0.1.0' },
+  );
 }

@@ -30,25 +30,57 @@ const attach = exchange('POST', URL, 200, `{"interfaceAttachment":{"port_id":"${
 const sequence: SequenceRecord = {
   seed: 42,
   path: '2:1:0',
-  steps: [{ n: 1, title: `attach port ${PORT} 2 times at once (sent in the order #2, #1)`, outcome: 'answers 200, 200; CI-100 failed', exchanges: [attach, attach, exchange('GET', URL, 200, '{"interfaceAttachments":[]}')], together: [0, 1] }],
+  steps: [
+    {
+      n: 1,
+      title: `attach port ${PORT} 2 times at once (sent in the order #2, #1)`,
+      outcome: 'answers 200, 200; CI-100 failed',
+      exchanges: [attach, attach, exchange('GET', URL, 200, '{"interfaceAttachments":[]}')],
+      together: [0, 1],
+    },
+  ],
   script: `#!/bin/sh\n# 1. attach\n${attach.curl} &\n${attach.curl} &\nwait`,
 };
 
 function reportWith(outcome: RequirementOutcome) {
   const tests: CollectedTest[] = ledger.requirements.map((r) => ({
-    file: 'suite/sample.test.ts', name: r.id, state: 'passed', declared: [r.id],
-    outcomes: [r.id === outcome.requirement ? outcome : { requirement: r.id, status: 'pass', check: 'x', message: '', evidence: [] }], crash: null, skipNote: null,
+    file: 'suite/sample.test.ts',
+    name: r.id,
+    state: 'passed',
+    declared: [r.id],
+    outcomes: [r.id === outcome.requirement ? outcome : { requirement: r.id, status: 'pass', check: 'x', message: '', evidence: [] }],
+    crash: null,
+    skipNote: null,
   }));
-  return sealReport(buildReportBody(ledger, runInfoFor('sequence'), { mode: 'run', testFiles: 1, tests, problems: [], notes: [], durationMs: 10 }, { name: 'os-interface-conformance', version: '0.1.0' }));
+  return sealReport(
+    buildReportBody(
+      ledger,
+      runInfoFor('sequence'),
+      { mode: 'run', testFiles: 1, tests, problems: [], notes: [], durationMs: 10 },
+      { name: 'os-interface-conformance', version: '0.1.0' },
+    ),
+  );
 }
 
 describe('a failing sequence in the report', () => {
-  const report = reportWith({ requirement: 'CI-100', status: 'fail', check: 'concurrent_attach_single_winner', message: '2 of 2 attaches answered 200', evidence: [attach], replay: { seed: 42, path: '2:1:0' }, sequence });
+  const report = reportWith({
+    requirement: 'CI-100',
+    status: 'fail',
+    check: 'concurrent_attach_single_winner',
+    message: '2 of 2 attaches answered 200',
+    evidence: [attach],
+    replay: { seed: 42, path: '2:1:0' },
+    sequence,
+  });
 
-  test('is carried into the requirement\'s message, marked as sent together, and valid against the schema', () => {
+  test("is carried into the requirement's message, marked as sent together, and valid against the schema", () => {
     const message = report.requirements.find((r) => r.id === 'CI-100')?.messages[0];
     expect(message?.sequence?.steps.map((s) => s.exchanges.map((e) => e.together))).toEqual([[true, true, false]]);
-    expect(message?.sequence?.steps[0]?.exchanges[0]).toMatchObject({ method: 'POST', status: 200, requestBody: `{"interfaceAttachment":{"port_id":"${PORT}"}}` });
+    expect(message?.sequence?.steps[0]?.exchanges[0]).toMatchObject({
+      method: 'POST',
+      status: 200,
+      requestBody: `{"interfaceAttachment":{"port_id":"${PORT}"}}`,
+    });
     expect(verifyReport(report).ok).toBe(true);
   });
 

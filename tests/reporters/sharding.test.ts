@@ -27,11 +27,15 @@ beforeAll(async () => {
   const runConfig = writeFixtureConfig(dir, {});
   const mergeConfig = writeFixtureConfig(dir, { globalSetup: false });
   const env = { REPORTER_FIXTURE_SCENARIO: 'nonconformant', OSI_TOKEN: ENV_TOKEN };
-  const shard = (index: number) => runVitest(['run', '--config', runConfig, `--shard=${index}/2`, '--reporter=blob', `--outputFile.blob=${join(blobs, `blob-${index}.json`)}`], env);
+  const shard = (index: number) =>
+    runVitest(['run', '--config', runConfig, `--shard=${index}/2`, '--reporter=blob', `--outputFile.blob=${join(blobs, `blob-${index}.json`)}`], env);
   [unsharded, ...shardRuns] = await Promise.all([runScenario('nonconformant'), shard(1), shard(2)]);
   mergedDir = join(dir, 'merged-report');
   // No scenario, no RunInfo in the environment: only what the blobs carry.
-  mergeRun = await runVitest(['--config', mergeConfig, `--merge-reports=${blobs}`, `--reporter=${REPORTER}`], { OSI_REPORT_DIR: mergedDir, OSI_TOKEN: ENV_TOKEN });
+  mergeRun = await runVitest(['--config', mergeConfig, `--merge-reports=${blobs}`, `--reporter=${REPORTER}`], {
+    OSI_REPORT_DIR: mergedDir,
+    OSI_TOKEN: ENV_TOKEN,
+  });
   try {
     merged = JSON.parse(readFileSync(join(mergedDir, 'conformance.json'), 'utf8')) as ConformanceReport;
   } catch (error) {
@@ -57,7 +61,14 @@ test('the merged matrix equals the unsharded one: statuses, counts, verdict, mes
 });
 
 test('RunInfo came through the blobs: target, microversion, seed and runs are known', () => {
-  const facts = (r: ConformanceReport) => ({ target: r.target, microversion: r.microversion, seed: r.seed, runs: r.runs, startedAt: r.startedAt, document: r.document });
+  const facts = (r: ConformanceReport) => ({
+    target: r.target,
+    microversion: r.microversion,
+    seed: r.seed,
+    runs: r.runs,
+    startedAt: r.startedAt,
+    document: r.document,
+  });
   expect(facts(merged)).toEqual(facts(unsharded.report));
   expect(merged.verdict.problems).toEqual([]);
 });

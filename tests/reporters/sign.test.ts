@@ -64,8 +64,19 @@ describe('signed certification', () => {
 
   test('sign, then verify: exit 0, one line naming the key and what was signed', () => {
     const signature = signed.report.signature;
-    expect(signature?.signed).toMatchObject({ reportDigest: signed.report.digest, documentSha256: signed.report.document.sha256, ledgerSha256: ledgerSha256(), suiteVersion: signed.report.suite.version });
-    expect(signature?.signed.environment).toEqual({ target: signed.report.target.url, microversion: signed.report.microversion, microversionRange: { min: '2.1', max: '2.96' }, runs: signed.report.runs, seed: signed.report.seed });
+    expect(signature?.signed).toMatchObject({
+      reportDigest: signed.report.digest,
+      documentSha256: signed.report.document.sha256,
+      ledgerSha256: ledgerSha256(),
+      suiteVersion: signed.report.suite.version,
+    });
+    expect(signature?.signed.environment).toEqual({
+      target: signed.report.target.url,
+      microversion: signed.report.microversion,
+      microversionRange: { min: '2.1', max: '2.96' },
+      runs: signed.report.runs,
+      seed: signed.report.seed,
+    });
     const result = verify(signed.path, keys.publicKey);
     expect(result.code).toBe(0);
     expect(result.err).toEqual([]);
@@ -88,7 +99,12 @@ describe('signed certification', () => {
     }
     const privatePem = readFileSync(keys.privateKey, 'utf8');
     const publicPem = readFileSync(keys.publicKey, 'utf8');
-    const keyBodies = [privatePem, publicPem].map((pem) => pem.split('\n').filter((l) => l !== '' && !l.startsWith('-----')).join(''));
+    const keyBodies = [privatePem, publicPem].map((pem) =>
+      pem
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('-----'))
+        .join(''),
+    );
     const dir = join(signed.path, '..');
     for (const file of readdirSync(dir)) {
       const content = readFileSync(join(dir, file), 'utf8');
@@ -154,7 +170,11 @@ describe('signed certification', () => {
     expect(() => ReportSigner.fromFile(join(dir, 'garbage.pem'))).toThrow(/is not a PEM private key/);
     // A public key given as --sign-key is not a private key.
     expect(() => ReportSigner.fromFile(keys.publicKey)).toThrow(/is not a PEM private key/);
-    for (const [file, message] of [['rsa.pub.pem', /is an rsa key; the public key must be Ed25519/], ['ec.pub.pem', /is an ec key; the public key must be Ed25519/], ['garbage.pem', /is not a PEM public key/]] as const) {
+    for (const [file, message] of [
+      ['rsa.pub.pem', /is an rsa key; the public key must be Ed25519/],
+      ['ec.pub.pem', /is an ec key; the public key must be Ed25519/],
+      ['garbage.pem', /is not a PEM public key/],
+    ] as const) {
       const result = verify(signed.path, join(dir, file));
       expect(result.code, file).toBe(2);
       expect(result.err, file).toHaveLength(1);
@@ -165,9 +185,14 @@ describe('signed certification', () => {
   test('npm run conformance -- --sign-key with a missing file stops before the run: exit 2, one line', async () => {
     const reportDir = scratchDir('cli-sign');
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(PROJECT_ROOT, 'bin/os-interface-conformance.mjs'), '--report-dir', reportDir, '--sign-key', join(reportDir, 'missing.pem')], { cwd: PROJECT_ROOT, timeout: 60_000 }, (error, _stdout, stderr) => {
-        resolve({ code: typeof error?.code === 'number' ? error.code : 0, stderr });
-      });
+      execFile(
+        process.execPath,
+        [join(PROJECT_ROOT, 'bin/os-interface-conformance.mjs'), '--report-dir', reportDir, '--sign-key', join(reportDir, 'missing.pem')],
+        { cwd: PROJECT_ROOT, timeout: 60_000 },
+        (error, _stdout, stderr) => {
+          resolve({ code: typeof error?.code === 'number' ? error.code : 0, stderr });
+        },
+      );
     });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([`conformance: cannot read the signing key ${join(reportDir, 'missing.pem')}: ENOENT`]);

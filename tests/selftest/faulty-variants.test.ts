@@ -79,7 +79,11 @@ const results = new Map<string, RunResult>();
  */
 function runnerDrains(queue: VariantRun[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     // The tail is enough to say why a runner died; every run's lines go here.
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-10_000)));
@@ -107,7 +111,24 @@ const LAGGING_STATEFUL = ['CI-100', 'CI-101', 'CI-102', 'CI-103', 'CI-104'];
 async function laggingRun(): Promise<{ fixture: CloudFixture; result: CliResult }> {
   const fixture = await cloudFixture({ listVisibilityDelayMs: 300, detachDelayMs: 400 });
   laggingFixture = fixture;
-  const result = await runCli(['--os-cloud', 'fake', '--provision', '--only', LAGGING_STATEFUL.join(','), '--seed', '20261127', '--runs', '5', '--detach-timeout-s', '10', '--report-dir', 'out'], { cwd: fixture.dir });
+  const result = await runCli(
+    [
+      '--os-cloud',
+      'fake',
+      '--provision',
+      '--only',
+      LAGGING_STATEFUL.join(','),
+      '--seed',
+      '20261127',
+      '--runs',
+      '5',
+      '--detach-timeout-s',
+      '10',
+      '--report-dir',
+      'out',
+    ],
+    { cwd: fixture.dir },
+  );
   return { fixture, result };
 }
 let laggingFixture: CloudFixture | undefined;
@@ -125,7 +146,11 @@ function resultOf(name: string): RunResult {
   return result;
 }
 
-const failedOf = (result: RunResult): string[] => (result.report?.requirements ?? []).filter((r) => r.status === 'fail').map((r) => r.id).sort();
+const failedOf = (result: RunResult): string[] =>
+  (result.report?.requirements ?? [])
+    .filter((r) => r.status === 'fail')
+    .map((r) => r.id)
+    .sort();
 const table: string[] = [];
 
 describe('the suite against the fake cloud and its faulty variants', () => {
@@ -153,7 +178,9 @@ describe('the suite against the fake cloud and its faulty variants', () => {
     it(`${fault.name}: nonconformant, flags exactly ${fault.breaks.join(', ')}`, () => {
       const result = resultOf(fault.name);
       const failed = failedOf(result);
-      table.push(`${fault.name} → ${failed.join(', ') || 'NOT FLAGGED'}${failed.join() === [...fault.breaks].sort().join() ? '' : `  (declared ${fault.breaks.join(', ')})`}`);
+      table.push(
+        `${fault.name} → ${failed.join(', ') || 'NOT FLAGGED'}${failed.join() === [...fault.breaks].sort().join() ? '' : `  (declared ${fault.breaks.join(', ')})`}`,
+      );
       expect(result.report?.verdict.value, result.report?.verdict.reason).toBe('nonconformant');
       expect(failed).toEqual([...fault.breaks].sort());
       expect(result.code).toBe(1);
@@ -178,7 +205,9 @@ describe('the suite against the fake cloud and its faulty variants', () => {
     it(`${fault.name}: conformant with warnings, flags exactly ${fault.breaks.join(', ')}`, () => {
       const result = resultOf(fault.name);
       const failed = failedOf(result);
-      table.push(`${fault.name} → ${failed.join(', ') || 'NOT FLAGGED'} (SHOULD)${failed.join() === [...fault.breaks].sort().join() ? '' : `  (declared ${fault.breaks.join(', ')})`}`);
+      table.push(
+        `${fault.name} → ${failed.join(', ') || 'NOT FLAGGED'} (SHOULD)${failed.join() === [...fault.breaks].sort().join() ? '' : `  (declared ${fault.breaks.join(', ')})`}`,
+      );
       expect(result.report?.verdict.value, result.report?.verdict.reason).toBe('conformant');
       expect(failed).toEqual([...fault.breaks].sort());
       expect(result.code).toBe(0);
@@ -186,7 +215,10 @@ describe('the suite against the fake cloud and its faulty variants', () => {
   }
 
   it('a failing sequence is shrunk, shown step by step with its curl lines, and the same seed replays it', () => {
-    const sequenceOf = (name: string) => resultOf(name).report?.requirements.find((r) => r.id === 'CI-100')?.messages.find((m) => m.status === 'fail')?.sequence;
+    const sequenceOf = (name: string) =>
+      resultOf(name)
+        .report?.requirements.find((r) => r.id === 'CI-100')
+        ?.messages.find((m) => m.status === 'fail')?.sequence;
     const first = sequenceOf('concurrent-double-attach-accepted');
     const again = sequenceOf('replay-concurrent-double-attach-accepted');
     expect(first?.steps.length).toBeGreaterThan(0);
@@ -195,7 +227,7 @@ describe('the suite against the fake cloud and its faulty variants', () => {
     expect(first?.steps.filter((s) => !s.title.startsWith('clean up')).map((s) => s.n)).toEqual([1]);
     expect(again?.steps.map((s) => s.title.replace(/[0-9a-f-]{36}/g, 'ID'))).toEqual(first?.steps.map((s) => s.title.replace(/[0-9a-f-]{36}/g, 'ID')));
     expect(first?.steps[0]?.exchanges.filter((e) => e.together).map((e) => e.status)).toEqual(expect.arrayContaining([200, 200]));
-    expect(first?.script).toContain('curl -i -X \'POST\'');
+    expect(first?.script).toContain("curl -i -X 'POST'");
     expect(first?.script).toContain(' &\nwait');
     expect(first?.seed).toBe(20261127);
   });
@@ -204,7 +236,14 @@ describe('the suite against the fake cloud and its faulty variants', () => {
     const { fixture, result } = await lagging;
     const report = readReport(path.join(fixture.dir, 'out'));
     const judged = (report?.requirements ?? []).filter((r) => LAGGING_STATEFUL.includes(r.id));
-    table.push(`(faithful, list lag 300 ms, detach 400 ms) → ${judged.filter((r) => r.status === 'fail').map((r) => r.id).join(', ') || 'nothing flagged'}`);
+    table.push(
+      `(faithful, list lag 300 ms, detach 400 ms) → ${
+        judged
+          .filter((r) => r.status === 'fail')
+          .map((r) => r.id)
+          .join(', ') || 'nothing flagged'
+      }`,
+    );
     expect(judged.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.id)).toEqual([]);
     // Judged after every command, so passed whatever the seed generated.
     expect(judged.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(expect.arrayContaining(['CI-101', 'CI-103']));
@@ -240,7 +279,8 @@ async function diffOf(a: string, b: string): Promise<DiffReportBody> {
 const diffTable: string[] = [];
 
 /** Tests that attach a port and detach it again (they list the interfaces to see it, then detach). */
-const ATTACHING_TESTS = /^(microversions > (from 2\.49 a tag is accepted|from 2\.70 the answer carries the tag|below 2\.70 the answer has no tag)|success > (a \{\} body|a port that is already attached is refused)) \[/;
+const ATTACHING_TESTS =
+  /^(microversions > (from 2\.49 a tag is accepted|from 2\.70 the answer carries the tag|below 2\.70 the answer has no tag)|success > (a \{\} body|a port that is already attached is refused)) \[/;
 
 /**
  * Variants whose broken rule other tests rely on too: their differences reach those tests, and
@@ -249,15 +289,27 @@ const ATTACHING_TESTS = /^(microversions > (from 2\.49 a tag is accepted|from 2\
 const ALSO_AFFECTED: Readonly<Partial<Record<FaultName, { readonly scenarios: RegExp; readonly why: string }>>> = {
   'attach-not-listed': { scenarios: ATTACHING_TESTS, why: 'every attaching test finds its port in the list before detaching it' },
   'detach-does-not-detach': { scenarios: ATTACHING_TESTS, why: 'a port that stays attached changes every later attaching test' },
-  'plain-port-attach-refused': { scenarios: /^(success > a port that is already attached is refused \[|stateful sequences > )/, why: 'the double-attach test starts with a plain attach, and the stateful sequences attach plain ports' },
+  'plain-port-attach-refused': {
+    scenarios: /^(success > a port that is already attached is refused \[|stateful sequences > )/,
+    why: 'the double-attach test starts with a plain attach, and the stateful sequences attach plain ports',
+  },
   'empty-object-body-refused': { scenarios: /^stateful sequences > /, why: 'the stateful sequences allocate with a body of {}' },
-  'project-mismatch-ignored': { scenarios: /^response codes > another project's token \[/, why: 'with the token\'s project used, another project\'s token reaches its own project' },
-  'xml-accepted': { scenarios: /^response codes > text\/plain or no Content-Type/, why: 'a cloud that parses any Content-Type as JSON also accepts text/plain (a MAY, observed)' },
+  'project-mismatch-ignored': {
+    scenarios: /^response codes > another project's token \[/,
+    why: "with the token's project used, another project's token reaches its own project",
+  },
+  'xml-accepted': {
+    scenarios: /^response codes > text\/plain or no Content-Type/,
+    why: 'a cloud that parses any Content-Type as JSON also accepts text/plain (a MAY, observed)',
+  },
 };
 
 describe('differential mode on the same runs', () => {
   it('a run diffed with itself, and with its replay (same seed, same variant), shows nothing', async () => {
-    for (const [a, b] of [['profile-document', 'profile-document'], ['malformed-uuid-accepted', 'replay-malformed-uuid-accepted']] as const) {
+    for (const [a, b] of [
+      ['profile-document', 'profile-document'],
+      ['malformed-uuid-accepted', 'replay-malformed-uuid-accepted'],
+    ] as const) {
       const diff = await diffOf(a, b);
       expect(diff.summary.compared, `${a} vs ${b}`).toBeGreaterThan(100);
       expect(diff.cases, `${a} vs ${b}`).toEqual([]);
@@ -295,9 +347,13 @@ describe('differential mode on the same runs', () => {
       }
       // Every differing exchange was judged for one of them, or belongs to a test that judges one
       // (a stateful test stops at its first failure, so the rest of its exchanges are not sent).
-      const elsewhere = diff.cases.filter((c) => !own(c.requirements) && !own(declaredBy(c.scenario)) && !ALSO_AFFECTED[fault.name]?.scenarios.test(c.scenario));
+      const elsewhere = diff.cases.filter(
+        (c) => !own(c.requirements) && !own(declaredBy(c.scenario)) && !ALSO_AFFECTED[fault.name]?.scenarios.test(c.scenario),
+      );
       const also = diff.cases.filter((c) => !own(c.requirements) && !own(declaredBy(c.scenario))).length - elsewhere.length;
-      diffTable.push(`${fault.name} → ${diff.cases.length} differing exchanges${also > 0 ? ` (${also} in tests that rely on the same rule: ${ALSO_AFFECTED[fault.name]?.why ?? ''})` : ''}${elsewhere.length > 0 ? `, ${elsewhere.length} ELSEWHERE (${[...new Set(elsewhere.map((c) => c.scenario))].join('; ')})` : ''}`);
+      diffTable.push(
+        `${fault.name} → ${diff.cases.length} differing exchanges${also > 0 ? ` (${also} in tests that rely on the same rule: ${ALSO_AFFECTED[fault.name]?.why ?? ''})` : ''}${elsewhere.length > 0 ? `, ${elsewhere.length} ELSEWHERE (${[...new Set(elsewhere.map((c) => c.scenario))].join('; ')})` : ''}`,
+      );
       expect(elsewhere.map((c) => `${c.scenario} · ${c.casePath ?? '-'} · ${c.differences.map((d) => d.field).join(', ')}`)).toEqual([]);
       expect(somethingDiffers(diff)).toBe(true);
       // An exception that no longer happens is stale: it must go from the table.
@@ -308,7 +364,17 @@ describe('differential mode on the same runs', () => {
 
 afterAll(async () => {
   await laggingFixture?.close();
-  process.stdout.write(`\ndiff against the faithful cloud (document profile)\n${diffTable.sort().map((line) => `  ${line}`).join('\n')}\n`);
-  process.stdout.write(`\nvariant → flagged requirements\n${table.sort().map((line) => `  ${line}`).join('\n')}\n`);
+  process.stdout.write(
+    `\ndiff against the faithful cloud (document profile)\n${diffTable
+      .sort()
+      .map((line) => `  ${line}`)
+      .join('\n')}\n`,
+  );
+  process.stdout.write(
+    `\nvariant → flagged requirements\n${table
+      .sort()
+      .map((line) => `  ${line}`)
+      .join('\n')}\n`,
+  );
   rmSync(workDir, { recursive: true, force: true });
 });

@@ -28,18 +28,38 @@ interface SubsetReport {
   readonly requirements: ReadonlyArray<{ readonly id: string; readonly status: string }>;
 }
 
-async function runSubset(cloud: RunningFakeCloud, subset: readonly Optional[], name: string): Promise<{ code: number | null; report: SubsetReport; stderr: string }> {
+async function runSubset(
+  cloud: RunningFakeCloud,
+  subset: readonly Optional[],
+  name: string,
+): Promise<{ code: number | null; report: SubsetReport; stderr: string }> {
   const { seed } = cloud;
   const flags: Record<Optional, string[]> = {
-    'port-id': seed.port_ids.flatMap((p) => ['--port-id', p]), 'net-id': ['--net-id', seed.network_id], 'network-url': ['--network-url', seed.network_url],
-    'reader-token': [], 'alt-token': [], 'control-url': ['--control-url', seed.control_url],
+    'port-id': seed.port_ids.flatMap((p) => ['--port-id', p]),
+    'net-id': ['--net-id', seed.network_id],
+    'network-url': ['--network-url', seed.network_url],
+    'reader-token': [],
+    'alt-token': [],
+    'control-url': ['--control-url', seed.control_url],
   };
   const env: Record<string, string> = { OSI_TOKEN: seed.token };
   if (subset.includes('reader-token')) env.OSI_READER_TOKEN = seed.reader_token;
   if (subset.includes('alt-token')) env.OSI_ALT_TOKEN = seed.alt_token;
   if (subset.includes('control-url')) env.OSI_CONTROL_TOKEN = seed.control_token;
   const reportDir = path.join(work, name);
-  const args = ['--target', seed.compute_url_with_project, '--server-id', seed.server_id, ...subset.flatMap((o) => flags[o]), '--runs', '1', '--max-rps', '0', '--report-dir', reportDir];
+  const args = [
+    '--target',
+    seed.compute_url_with_project,
+    '--server-id',
+    seed.server_id,
+    ...subset.flatMap((o) => flags[o]),
+    '--runs',
+    '1',
+    '--max-rps',
+    '0',
+    '--report-dir',
+    reportDir,
+  ];
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -52,7 +72,10 @@ describe('end to end through the CLI', () => {
     const cloud = await startFakeCloud({});
     try {
       const { code, report, stderr } = await runSubset(cloud, [], 'minimal');
-      expect(report.requirements.filter((r) => r.status === 'not-run').map((r) => r.id), stderr).toEqual([]);
+      expect(
+        report.requirements.filter((r) => r.status === 'not-run').map((r) => r.id),
+        stderr,
+      ).toEqual([]);
       expect(report.verdict.value, report.verdict.reason).toBe('conformant');
       expect(report.requirements.find((r) => r.id === 'CI-008')?.status).toBe('not-exercisable');
       expect(code).toBe(0);
@@ -61,20 +84,25 @@ describe('end to end through the CLI', () => {
     }
   }, 120_000);
 
-  it.runIf(process.env.OSI_ALL_SUBSETS === '1')('all 64 subsets of the optional resources end with a status for every requirement (OSI_ALL_SUBSETS=1)', async () => {
-    const cloud = await startFakeCloud({});
-    const failures: string[] = [];
-    try {
-      for (const subset of SUBSETS) {
-        const name = subset.join('+') || 'none';
-        cloud.reset();
-        const { code, report } = await runSubset(cloud, subset, name);
-        const notRun = report.requirements.filter((r) => r.status === 'not-run').map((r) => r.id);
-        if (notRun.length > 0 || report.verdict.value !== 'conformant' || code !== 0) failures.push(`${name}: exit ${code}, ${report.verdict.value}, not run: ${notRun.join(', ') || 'none'} (${report.verdict.reason})`);
+  it.runIf(process.env.OSI_ALL_SUBSETS === '1')(
+    'all 64 subsets of the optional resources end with a status for every requirement (OSI_ALL_SUBSETS=1)',
+    async () => {
+      const cloud = await startFakeCloud({});
+      const failures: string[] = [];
+      try {
+        for (const subset of SUBSETS) {
+          const name = subset.join('+') || 'none';
+          cloud.reset();
+          const { code, report } = await runSubset(cloud, subset, name);
+          const notRun = report.requirements.filter((r) => r.status === 'not-run').map((r) => r.id);
+          if (notRun.length > 0 || report.verdict.value !== 'conformant' || code !== 0)
+            failures.push(`${name}: exit ${code}, ${report.verdict.value}, not run: ${notRun.join(', ') || 'none'} (${report.verdict.reason})`);
+        }
+      } finally {
+        await cloud.close();
       }
-    } finally {
-      await cloud.close();
-    }
-    expect(failures).toEqual([]);
-  }, 64 * 60_000);
+      expect(failures).toEqual([]);
+    },
+    64 * 60_000,
+  );
 });

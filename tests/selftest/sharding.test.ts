@@ -37,9 +37,18 @@ beforeAll(async () => {
   cloud = await startFakeCloud({ port: 0, host: '127.0.0.1' });
   const seed = cloud.seed;
   const env = {
-    OSI_TARGET: seed.compute_url_with_project, OSI_TOKEN: seed.token, OSI_SERVER_ID: seed.server_id, OSI_PORT_IDS: seed.port_ids.join(','),
-    OSI_NET_ID: seed.network_id, OSI_NETWORK_URL: seed.network_url, OSI_ALT_TOKEN: seed.alt_token, OSI_READER_TOKEN: seed.reader_token,
-    OSI_CONTROL_URL: seed.control_url, OSI_CONTROL_TOKEN: seed.control_token, OSI_SEED: '20261127', OSI_RUNS: '5',
+    OSI_TARGET: seed.compute_url_with_project,
+    OSI_TOKEN: seed.token,
+    OSI_SERVER_ID: seed.server_id,
+    OSI_PORT_IDS: seed.port_ids.join(','),
+    OSI_NET_ID: seed.network_id,
+    OSI_NETWORK_URL: seed.network_url,
+    OSI_ALT_TOKEN: seed.alt_token,
+    OSI_READER_TOKEN: seed.reader_token,
+    OSI_CONTROL_URL: seed.control_url,
+    OSI_CONTROL_TOKEN: seed.control_token,
+    OSI_SEED: '20261127',
+    OSI_RUNS: '5',
   };
   const wholeDir = path.join(work, 'whole');
   const run = await vitest(['run', '--project', 'conformance', `--reporter=${REPORTER}`], { ...env, OSI_REPORT_DIR: wholeDir });
@@ -47,7 +56,10 @@ beforeAll(async () => {
   whole = readReport(wholeDir);
   const blobs = path.join(work, 'blobs');
   for (const index of [1, 2]) {
-    const shard = await vitest(['run', '--project', 'conformance', `--shard=${index}/2`, '--reporter=blob', `--outputFile.blob=${path.join(blobs, `blob-${index}.json`)}`], env);
+    const shard = await vitest(
+      ['run', '--project', 'conformance', `--shard=${index}/2`, '--reporter=blob', `--outputFile.blob=${path.join(blobs, `blob-${index}.json`)}`],
+      env,
+    );
     expect(shard.code, shard.output).toBe(0);
   }
   const mergedDir = path.join(work, 'merged');

@@ -66,9 +66,7 @@ describe('parseGridTable', () => {
 
   it('refuses a misaligned column border, naming the line and the character', () => {
     const error = gridError(['+------+----+', '|Name   |Text|', '+------+----+'], 5);
-    expect(error.message).toBe(
-      "table.rst:6: misaligned column border: expected '|' at character 8 (where the top border has '+'), found ' '",
-    );
+    expect(error.message).toBe("table.rst:6: misaligned column border: expected '|' at character 8 (where the top border has '+'), found ' '");
   });
 
   it('refuses a row line shorter or longer than the top border', () => {
@@ -117,15 +115,12 @@ const randomTable = fc
   .filter((table) => table.header !== null || table.rows.length > 0);
 
 describe('parseGridTable round trip', () => {
-  test.prop([randomTable, fc.integer({ min: 1, max: 500 })])(
-    'a rendered table reads back as the same cells',
-    (table, firstLineNumber) => {
-      const lines = renderGridTable(table);
-      const parsed = parseGridTable(lines, firstLineNumber);
-      expect(parsed.columnCount).toBe(table.widths.length);
-      expect(parsed.header?.cells.map((cell) => cell.text) ?? null).toEqual(table.header);
-      expect(parsed.rows.map((row) => row.cells.map((cell) => cell.text))).toEqual(table.rows);
-      expect(parsed.span).toEqual({ startLine: firstLineNumber, endLine: firstLineNumber + lines.length - 1 });
-    },
-  );
+  test.prop([randomTable, fc.integer({ min: 1, max: 500 })])('a rendered table reads back as the same cells', (table, firstLineNumber) => {
+    const lines = renderGridTable(table);
+    const parsed = parseGridTable(lines, firstLineNumber);
+    expect(parsed.columnCount).toBe(table.widths.length);
+    expect(parsed.header?.cells.map((cell) => cell.text) ?? null).toEqual(table.header);
+    expect(parsed.rows.map((row) => row.cells.map((cell) => cell.text))).toEqual(table.rows);
+    expect(parsed.span).toEqual({ startLine: firstLineNumber, endLine: firstLineNumber + lines.length - 1 });
+  });
 });

@@ -68,8 +68,13 @@ describe('microversions', () => {
 });
 
 describe('the device tag facts (INT-17), read from the derived schemas', () => {
-  it('are Nova\'s: a tag in requests from 2.49, in the 200 body from 2.70, 1 to 60 characters', () => {
-    expect({ TAG_IN_REQUEST, TAG_IN_RESPONSE, TAG_MIN_LENGTH, TAG_MAX_LENGTH }).toEqual({ TAG_IN_REQUEST: '2.49', TAG_IN_RESPONSE: '2.70', TAG_MIN_LENGTH: 1, TAG_MAX_LENGTH: 60 });
+  it("are Nova's: a tag in requests from 2.49, in the 200 body from 2.70, 1 to 60 characters", () => {
+    expect({ TAG_IN_REQUEST, TAG_IN_RESPONSE, TAG_MIN_LENGTH, TAG_MAX_LENGTH }).toEqual({
+      TAG_IN_REQUEST: '2.49',
+      TAG_IN_RESPONSE: '2.70',
+      TAG_MIN_LENGTH: 1,
+      TAG_MAX_LENGTH: 60,
+    });
   });
 
   it('match the schema in force just below and at each microversion', () => {

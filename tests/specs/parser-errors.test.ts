@@ -57,9 +57,7 @@ describe('CsapiParseError names the line', () => {
         lines[row - 1] = '|{server_id}                |csapi:UUID              |The UUID of the server.  |';
       }),
     );
-    expect(error.message).toBe(
-      `broken.rst:${row}: misaligned column border: expected '|' at character 28 (where the top border has '+'), found ' '`,
-    );
+    expect(error.message).toBe(`broken.rst:${row}: misaligned column border: expected '|' at character 28 (where the top border has '+'), found ' '`);
   });
 
   it('a missing method block is refused at the line where it was expected', () => {
@@ -82,9 +80,7 @@ describe('CsapiParseError names the line', () => {
   it('a table sentence the model has no place for is refused', () => {
     const sentence = lineOf(REQUEST_BODY_SENTENCE);
     const error = parseError(edited((lines) => (lines[sentence - 1] = 'This table shows the query parameters for the request:')));
-    expect(error.message).toBe(
-      `broken.rst:${sentence}: unsupported table: the model has no place for "the query parameters for the request"`,
-    );
+    expect(error.message).toBe(`broken.rst:${sentence}: unsupported table: the model has no place for "the query parameters for the request"`);
   });
 
   it('a request table in the Response section is refused', () => {
@@ -130,9 +126,7 @@ describe('CsapiParseError names the line', () => {
   it('stray text and unknown sections are refused, not skipped', () => {
     const request = lineOf('Request');
     const stray = parseError(edited((lines) => lines.splice(request + 1, 0, '', 'A stray paragraph.')));
-    expect(stray.message).toBe(
-      `broken.rst:${request + 3}: unexpected text 'A stray paragraph.': expected a table sentence, a section heading or an example`,
-    );
+    expect(stray.message).toBe(`broken.rst:${request + 3}: unexpected text 'A stray paragraph.': expected a table sentence, a section heading or an example`);
     const unknown = parseError(edited((lines) => (lines[request - 1] = 'Requests')));
     expect(unknown.message).toBe(`broken.rst:${request}: unknown section 'Requests': expected Request or Response`);
   });

@@ -29,13 +29,9 @@ const description = fc.array(descriptionWord, { maxLength: 25 }).map((words) => 
 const TYPES = ['csapi:UUID', 'xsd:string', 'xsd:list', 'xsd:int', 'xsd:boolean', 'xsd:dateTime'];
 
 function parameters(marks: ReadonlyArray<ParameterToRender['mark']>) {
-  return fc.option(
-    fc.array(
-      fc.record({ name: identifier, type: fc.constantFrom(...TYPES), mark: fc.constantFrom(...marks), description }),
-      { maxLength: 5 },
-    ),
-    { nil: null },
-  );
+  return fc.option(fc.array(fc.record({ name: identifier, type: fc.constantFrom(...TYPES), mark: fc.constantFrom(...marks), description }), { maxLength: 5 }), {
+    nil: null,
+  });
 }
 
 const example = fc.record({
@@ -48,7 +44,10 @@ const document = fc.record({
   name: fc.array(letters(10), { minLength: 1, maxLength: 4 }).map((words) => words.join(' ')),
   method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'),
   path: fc.array(fc.stringMatching(/^[a-z{}_-]{1,12}$/), { maxLength: 4 }).map((parts) => `/v2.1/{tenant_id}/${parts.join('/')}`),
-  summary: fc.array(fc.array(letters(10), { minLength: 1, maxLength: 15 }).map((words) => words.join(' ')), { maxLength: 3 }),
+  summary: fc.array(
+    fc.array(letters(10), { minLength: 1, maxLength: 15 }).map((words) => words.join(' ')),
+    { maxLength: 3 },
+  ),
   codes: fc.array(fc.option(fc.integer({ min: 100, max: 599 }), { nil: null, freq: 5 }), { maxLength: 10 }),
   uriParameters: parameters([null]),
   requestParameters: parameters(['Required', 'Optional', null]),
@@ -97,9 +96,7 @@ describe('csapi document round trip', () => {
 
     // Examples come back grouped by section (request section first), in their order within it.
     const examples = [...render.examples.filter((e) => e.section === 'request'), ...render.examples.filter((e) => e.section === 'response')];
-    expect(
-      model.examples.map(({ heading, section, json, text }) => ({ heading, section, json, text })),
-    ).toEqual(
+    expect(model.examples.map(({ heading, section, json, text }) => ({ heading, section, json, text }))).toEqual(
       examples.map((e) => ({
         heading: e.heading,
         section: e.section,

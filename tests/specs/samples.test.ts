@@ -68,17 +68,14 @@ describe('gophercloud bodies', () => {
     expect(validate(responseSchemaFor('2.1'), referenceJson('gophercloud/create-interface-resp.json'))).toBe(true);
   });
 
-  it.each(['get-interface-resp.json', 'list-interfaces-resp.json'])(
-    '%s fails: its subnet_id 45906d64-a548-4276-h1f8-kcffa80fjbnl is not a UUID',
-    (file) => {
-      const [response] = asShowResponses(referenceJson(`gophercloud/${file}`));
-      expect(validate(responseSchemaFor('2.1'), response)).toBe(false);
-      expect(ajv.errors?.map((error) => error.instancePath)).toContain('/interfaceAttachment/fixed_ips/1/subnet_id');
-      const repaired = structuredClone(response) as { interfaceAttachment: { fixed_ips: Array<{ subnet_id: string }> } };
-      for (const item of repaired.interfaceAttachment.fixed_ips) item.subnet_id = 'd7906db4-a566-4546-b1f4-5c7fa70f0bf3';
-      expect(validate(responseSchemaFor('2.1'), repaired)).toBe(true);
-    },
-  );
+  it.each(['get-interface-resp.json', 'list-interfaces-resp.json'])('%s fails: its subnet_id 45906d64-a548-4276-h1f8-kcffa80fjbnl is not a UUID', (file) => {
+    const [response] = asShowResponses(referenceJson(`gophercloud/${file}`));
+    expect(validate(responseSchemaFor('2.1'), response)).toBe(false);
+    expect(ajv.errors?.map((error) => error.instancePath)).toContain('/interfaceAttachment/fixed_ips/1/subnet_id');
+    const repaired = structuredClone(response) as { interfaceAttachment: { fixed_ips: Array<{ subnet_id: string }> } };
+    for (const item of repaired.interfaceAttachment.fixed_ips) item.subnet_id = 'd7906db4-a566-4546-b1f4-5c7fa70f0bf3';
+    expect(validate(responseSchemaFor('2.1'), repaired)).toBe(true);
+  });
 });
 
 describe("Tempest's response schema", () => {
@@ -160,7 +157,13 @@ describe('a 200 body broken in one place fails the response schema', () => {
     expect(validate(responseSchemaFor('2.1'), withFixedIp({ ip_address: '2001:db8::7', subnet_id: subnet }))).toBe(true);
   });
 
-  const MALFORMED_UUIDS = ['3cb9bc59-5699-4588-a4b1-b87f96708bc', '3cb9bc59-5699-4588-a4b1-b87f96708bc6x', 'gcb9bc59-5699-4588-a4b1-b87f96708bc6', 'not-a-uuid', ''];
+  const MALFORMED_UUIDS = [
+    '3cb9bc59-5699-4588-a4b1-b87f96708bc',
+    '3cb9bc59-5699-4588-a4b1-b87f96708bc6x',
+    'gcb9bc59-5699-4588-a4b1-b87f96708bc6',
+    'not-a-uuid',
+    '',
+  ];
 
   it.each(['port_id', 'net_id'])('a malformed UUID in %s fails, in the response and in a request', (field) => {
     for (const uuid of MALFORMED_UUIDS) {
@@ -177,9 +180,9 @@ describe('a 200 body broken in one place fails the response schema', () => {
     }
     expect(validate(responseSchemaFor('2.1'), withFixedIp({ ip_address: '192.168.1.3' }))).toBe(false);
     expect(validate(responseSchemaFor('2.1'), withFixedIp({ subnet_id: 'f8a6e8f8-c2ec-497c-9f23-da9616de54ef' }))).toBe(false);
-    expect(
-      validate(responseSchemaFor('2.1'), withFixedIp({ ip_address: '192.168.1.3', subnet_id: 'f8a6e8f8-c2ec-497c-9f23-da9616de54ef', extra: 1 })),
-    ).toBe(false);
+    expect(validate(responseSchemaFor('2.1'), withFixedIp({ ip_address: '192.168.1.3', subnet_id: 'f8a6e8f8-c2ec-497c-9f23-da9616de54ef', extra: 1 }))).toBe(
+      false,
+    );
   });
 
   it('a body with fields outside the wrapper, or extra keys anywhere, fails', () => {

@@ -33,7 +33,12 @@ function annotations(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(annotations);
   if (typeof node !== 'object' || node === null) return [];
   const own = (node as JsonSchema)['x-interpretation'] ?? [];
-  return [...own, ...Object.entries(node).filter(([key]) => key !== 'x-interpretation').flatMap(([, child]) => annotations(child))];
+  return [
+    ...own,
+    ...Object.entries(node)
+      .filter(([key]) => key !== 'x-interpretation')
+      .flatMap(([, child]) => annotations(child)),
+  ];
 }
 
 describe('schemas.json', () => {
@@ -50,9 +55,7 @@ describe('schemas.json', () => {
       ['2.70', null],
     ]);
     expect(schemas.documentedResponseCodes).toEqual([200, 503, 400, 401, 403, 405, 415]);
-    expect(schemas.documentedResponseCodeRows).toEqual(
-      [200, 503, 400, 401, 403, 405, 415, 400].map((code, index) => ({ row: index + 1, code })),
-    );
+    expect(schemas.documentedResponseCodeRows).toEqual([200, 503, 400, 401, 403, 405, 415, 400].map((code, index) => ({ row: index + 1, code })));
   });
 
   it.each(allSchemas())('%s compiles with createAjv() in strict mode', (_name, schema) => {
@@ -72,7 +75,9 @@ describe('schemas.json', () => {
 
   it('maps the URI parameters to required UUID strings', () => {
     expect(schemas.uriParameters.required).toEqual(['tenant_id', 'server_id']);
-    expect(validate(schemas.uriParameters, { tenant_id: 'c4d4b5e0-53d6-4b2c-9c4e-1a2b3c4d5e6f', server_id: '0dde1598-b374-474e-986f-5b8dd1df1d4e' })).toBe(true);
+    expect(validate(schemas.uriParameters, { tenant_id: 'c4d4b5e0-53d6-4b2c-9c4e-1a2b3c4d5e6f', server_id: '0dde1598-b374-474e-986f-5b8dd1df1d4e' })).toBe(
+      true,
+    );
     expect(validate(schemas.uriParameters, { tenant_id: 'c4d4b5e0-53d6-4b2c-9c4e-1a2b3c4d5e6f', server_id: 'not-a-uuid' })).toBe(false);
     expect(validate(schemas.uriParameters, { server_id: '0dde1598-b374-474e-986f-5b8dd1df1d4e' })).toBe(false);
   });
@@ -97,7 +102,7 @@ describe("the document's own examples", () => {
 describe('corrections', () => {
   const raw = deriveRawSchemas(operation);
 
-  it('are needed: the literal derivation refuses the document\'s own examples', () => {
+  it("are needed: the literal derivation refuses the document's own examples", () => {
     expect(validate(raw.requestBody, operation.examples[0]?.json)).toBe(false);
     expect(validate(raw.responseBody, operation.examples[1]?.json)).toBe(false);
   });
@@ -132,7 +137,7 @@ describe('corrections', () => {
     expect(response?.properties?.tag?.['x-interpretation']).toEqual(['INT-17']);
   });
 
-  it('are the only difference between the readings: strict adds exactly Nova\'s narrower rules', () => {
+  it("are the only difference between the readings: strict adds exactly Nova's narrower rules", () => {
     const lenient = requestSchemaFor('2.1', 'lenient');
     const strict = requestSchemaFor('2.1', 'strict');
     expect(lenient.additionalProperties).toBeUndefined();
@@ -154,7 +159,7 @@ describe('rules kept out of the request schemas', () => {
   const NET = '3cb9bc59-5699-4588-a4b1-b87f96708bc6';
   const FIXED = [{ ip_address: '192.168.1.3' }];
 
-  it('name requirements that exist and cite the rule\'s interpretation', () => {
+  it("name requirements that exist and cite the rule's interpretation", () => {
     for (const { requirement, interpretation } of schemas.rules) {
       const found = requirements.find((candidate) => candidate.id === requirement);
       expect(found?.interpretations, requirement).toContain(interpretation);
@@ -199,7 +204,8 @@ describe('request readings on the edge cases the ledger names', () => {
 
   it('an interfaceAttachment that is not an object is invalid under both (INT-02)', () => {
     for (const reading of readings) {
-      for (const value of ['port', 1, true, null, [{ port_id: PORT }]]) expect(accepts(reading, { interfaceAttachment: value }), `${reading} ${JSON.stringify(value)}`).toBe(false);
+      for (const value of ['port', 1, true, null, [{ port_id: PORT }]])
+        expect(accepts(reading, { interfaceAttachment: value }), `${reading} ${JSON.stringify(value)}`).toBe(false);
     }
   });
 

@@ -59,14 +59,20 @@ describe('what a new user tries first (item 11)', () => {
     const reportDir = path.join(work, 'only');
     const { code, stdout, stderr } = cli(['--only', 'CI-020,CI-058', '--runs', '2', '--json', '--report-dir', reportDir]);
     expect(code, stderr).toBe(0);
-    const summary = JSON.parse(stdout) as { verdict: string; coverage: { judged: number; total: number }; selection: { selected: number }; exitCode: number; reportDir: string };
+    const summary = JSON.parse(stdout) as {
+      verdict: string;
+      coverage: { judged: number; total: number };
+      selection: { selected: number };
+      exitCode: number;
+      reportDir: string;
+    };
     expect(summary).toMatchObject({ verdict: 'conformant', coverage: { judged: 1, total: 1 }, selection: { selected: 2 }, exitCode: 0, reportDir });
     expect(stderr).toContain('verdict: conformant, 1 of 1 MUSTs judged');
     const report = JSON.parse(readFileSync(path.join(reportDir, 'conformance.json'), 'utf8')) as { requirements: Array<{ id: string }> };
     expect(report.requirements.map((r) => r.id)).toEqual(['CI-020', 'CI-058']);
   });
 
-  it('--skip of a test\'s own requirements skips the test, though cross-cutting ones could be judged on what it sends; --only of a cross-cutting one runs every test', () => {
+  it("--skip of a test's own requirements skips the test, though cross-cutting ones could be judged on what it sends; --only of a cross-cutting one runs every test", () => {
     const stateful = ['CI-100', 'CI-101', 'CI-102', 'CI-103', 'CI-104'].join(',');
     const skipped = cli(['--skip', stateful, '--runs', '2', '--report-dir', path.join(work, 'skip-stateful')]);
     expect(skipped.code, skipped.stderr).toBe(0);
@@ -92,12 +98,28 @@ describe('bad input: one line, exit 2, nothing sent (items 1, 2, 9, 14)', () => 
   });
 
   it.each([
-    ['a file', (dir: string) => { writeFileSync(dir, 'x'); }, /a file is in the way/],
-    ['a folder whose conformance.json is a folder', (dir: string) => { mkdirSync(path.join(dir, 'conformance.json'), { recursive: true }); }, /conformance\.json in it is not a plain file/],
-    ['a folder whose junit.xml is a folder, beside an older conformant report', (dir: string) => {
-      mkdirSync(path.join(dir, 'junit.xml'), { recursive: true });
-      writeFileSync(path.join(dir, 'conformance.json'), JSON.stringify({ verdict: { value: 'conformant' } }));
-    }, /junit\.xml in it is not a plain file/],
+    [
+      'a file',
+      (dir: string) => {
+        writeFileSync(dir, 'x');
+      },
+      /a file is in the way/,
+    ],
+    [
+      'a folder whose conformance.json is a folder',
+      (dir: string) => {
+        mkdirSync(path.join(dir, 'conformance.json'), { recursive: true });
+      },
+      /conformance\.json in it is not a plain file/,
+    ],
+    [
+      'a folder whose junit.xml is a folder, beside an older conformant report',
+      (dir: string) => {
+        mkdirSync(path.join(dir, 'junit.xml'), { recursive: true });
+        writeFileSync(path.join(dir, 'conformance.json'), JSON.stringify({ verdict: { value: 'conformant' } }));
+      },
+      /junit\.xml in it is not a plain file/,
+    ],
   ])('--report-dir naming %s is refused before the run', (name, make, message) => {
     const dir = path.join(work, name.replace(/\W+/g, '-'));
     make(dir);
@@ -106,7 +128,7 @@ describe('bad input: one line, exit 2, nothing sent (items 1, 2, 9, 14)', () => 
     expect(oneLine(stderr)).toMatch(message);
   });
 
-  it('--report-dir under /proc ends at once (node\'s recursive mkdir spins there)', () => {
+  it("--report-dir under /proc ends at once (node's recursive mkdir spins there)", () => {
     expect(reportDirProblem('/proc/nope/deeper')).toMatch(/cannot be created \(ENOENT\)/);
     expect(() => makeDirectory('/proc/nope/deeper')).toThrow(/ENOENT/);
     const { code, stderr } = cli(['--report-dir', '/proc/nope', '--runs', '2']);

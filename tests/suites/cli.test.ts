@@ -51,7 +51,9 @@ describe('conformance CLI', () => {
   it('an unreachable target is one line, exit 2, and still leaves a report with verdict error and why', () => {
     const reportDir = path.join(work, 'down');
     const started = Date.now();
-    const { code, stderr } = cli(['--target', 'http://127.0.0.1:9/v2.1', '--server-id', 'ce531f90-199f-48c0-816c-13e38010b442', '--report-dir', reportDir], { OSI_TOKEN: 'secret-token-must-not-leak' });
+    const { code, stderr } = cli(['--target', 'http://127.0.0.1:9/v2.1', '--server-id', 'ce531f90-199f-48c0-816c-13e38010b442', '--report-dir', reportDir], {
+      OSI_TOKEN: 'secret-token-must-not-leak',
+    });
     expect(code).toBe(2);
     expect(stderr).toMatch(/target unreachable/);
     expectOneLineError(stderr);
@@ -70,7 +72,9 @@ describe('conformance CLI', () => {
     expect(run.code).toBe(0);
     const file = path.join(reportDir, 'conformance.json');
     expect(cli(['verify', file]).code).toBe(0);
-    const edited = readFileSync(file, 'utf8').replace('"verdict":{', '"verdict":{"x":1,').replace(/"value": ?"conformant"/, '"value":"nonconformant"');
+    const edited = readFileSync(file, 'utf8')
+      .replace('"verdict":{', '"verdict":{"x":1,')
+      .replace(/"value": ?"conformant"/, '"value":"nonconformant"');
     const tampered = path.join(work, 'tampered.json');
     writeFileSync(tampered, edited);
     const verdict = cli(['verify', tampered]);

@@ -100,7 +100,12 @@ describe('HTTP client', () => {
   const client = () => new HttpClient(new Redactor([{ value: TOKEN, variable: 'OS_TOKEN' }]), 300);
 
   it('records a redacted exchange and a curl line that uses $OS_TOKEN', async () => {
-    const { record, answer } = await client().send({ method: 'POST', url: `${base}/ok`, headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    const { record, answer } = await client().send({
+      method: 'POST',
+      url: `${base}/ok`,
+      headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(answer?.status).toBe(200);
     expect(JSON.stringify(record)).not.toContain(TOKEN);
     expect(record.curl).toContain('"X-Auth-Token: $OS_TOKEN"');

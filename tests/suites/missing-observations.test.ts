@@ -17,7 +17,13 @@ import { attachAndDetach, judgeRefusal } from '../../suites/harness/steps.ts';
 
 const PORT = 'ce531f90-199f-48c0-816c-13e38010b442';
 const NET = '3cb9bc59-5699-4588-a4b1-b87f96708bc6';
-const attachment = { fixed_ips: [{ ip_address: '192.168.1.3', subnet_id: 'f8a6e8f8-c2ec-497c-9f23-da9616de54ef' }], mac_addr: 'fa:16:3e:4c:2c:30', net_id: NET, port_id: PORT, port_state: 'ACTIVE' };
+const attachment = {
+  fixed_ips: [{ ip_address: '192.168.1.3', subnet_id: 'f8a6e8f8-c2ec-497c-9f23-da9616de54ef' }],
+  mac_addr: 'fa:16:3e:4c:2c:30',
+  net_id: NET,
+  port_id: PORT,
+  port_state: 'ACTIVE',
+};
 
 function answer(status: number, json: unknown): HttpAnswer {
   return { status, headers: { 'content-type': 'application/json', 'openstack-api-version': 'compute 2.1' }, text: JSON.stringify(json ?? ''), json };
@@ -73,7 +79,11 @@ function scriptedSession(script: { lists: Array<string[] | null>; createAnswer: 
     },
     create: async () => exchange('POST', url, script.createAnswer),
     show: async () => exchange('GET', `${url}/${PORT}`, script.show),
-    detach: async () => ({ exchange: exchange('DELETE', `${url}/${PORT}`, answer(202, undefined)), gone: script.gone === undefined ? true : script.gone, waitedMs: 0 }),
+    detach: async () => ({
+      exchange: exchange('DELETE', `${url}/${PORT}`, answer(202, undefined)),
+      gone: script.gone === undefined ? true : script.gone,
+      waitedMs: 0,
+    }),
     noteAttached: () => undefined,
     track: () => undefined,
     cleanup: async () => [],
@@ -83,8 +93,18 @@ function scriptedSession(script: { lists: Array<string[] | null>; createAnswer: 
 
 describe('steps: what could not be read is not judged as seen', () => {
   it('the list after a 200 unanswered: CI-013 is error with the reason, CI-014 is not judged', async () => {
-    const scenario = new Scenario(scriptedSession({ lists: [[], null], createAnswer: answer(200, { interfaceAttachment: attachment }), show: answer(200, { interfaceAttachment: attachment }) }));
-    const { ok } = await attachAndDetach(scenario, { statusRequirements: ['CI-001'], body: { interfaceAttachment: { port_id: PORT } }, asked: { portId: PORT } });
+    const scenario = new Scenario(
+      scriptedSession({
+        lists: [[], null],
+        createAnswer: answer(200, { interfaceAttachment: attachment }),
+        show: answer(200, { interfaceAttachment: attachment }),
+      }),
+    );
+    const { ok } = await attachAndDetach(scenario, {
+      statusRequirements: ['CI-001'],
+      body: { interfaceAttachment: { port_id: PORT } },
+      asked: { portId: PORT },
+    });
     const outcomes = new Map(scenario.outcomes().map((o) => [o.requirement, o]));
     expect(outcomes.get('CI-013')?.status).toBe('error');
     expect(outcomes.get('CI-013')?.message).toMatch(/could not be read/);
@@ -93,7 +113,9 @@ describe('steps: what could not be read is not judged as seen', () => {
   });
 
   it('show unanswered after a 200 that the list confirms: CI-013 is error', async () => {
-    const scenario = new Scenario(scriptedSession({ lists: [[], [PORT]], createAnswer: answer(200, { interfaceAttachment: attachment }), show: 'socket hang up' }));
+    const scenario = new Scenario(
+      scriptedSession({ lists: [[], [PORT]], createAnswer: answer(200, { interfaceAttachment: attachment }), show: 'socket hang up' }),
+    );
     await attachAndDetach(scenario, { statusRequirements: ['CI-001'], body: { interfaceAttachment: { port_id: PORT } }, asked: { portId: PORT } });
     const ci013 = scenario.outcomes().find((o) => o.requirement === 'CI-013');
     expect(ci013?.status).toBe('error');
@@ -101,7 +123,14 @@ describe('steps: what could not be read is not judged as seen', () => {
   });
 
   it('no list read after the detach: CI-014 is error, not "still attached"', async () => {
-    const scenario = new Scenario(scriptedSession({ lists: [[], [PORT]], createAnswer: answer(200, { interfaceAttachment: attachment }), show: answer(200, { interfaceAttachment: attachment }), gone: null }));
+    const scenario = new Scenario(
+      scriptedSession({
+        lists: [[], [PORT]],
+        createAnswer: answer(200, { interfaceAttachment: attachment }),
+        show: answer(200, { interfaceAttachment: attachment }),
+        gone: null,
+      }),
+    );
     await attachAndDetach(scenario, { statusRequirements: ['CI-001'], body: { interfaceAttachment: { port_id: PORT } }, asked: { portId: PORT } });
     const ci014 = scenario.outcomes().find((o) => o.requirement === 'CI-014');
     expect(ci014?.status).toBe('error');

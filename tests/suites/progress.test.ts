@@ -12,7 +12,15 @@ import { estimateLeftMs, planText, plannedRequests, progressText, ProgressLine }
 
 /** A stream that keeps what is written, as a terminal (isTTY) or a CI log. */
 function stream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
-  const out = { text: '', isTTY, columns: 200, write(chunk: string) { out.text += chunk; return true; } };
+  const out = {
+    text: '',
+    isTTY,
+    columns: 200,
+    write(chunk: string) {
+      out.text += chunk;
+      return true;
+    },
+  };
   return out as unknown as NodeJS.WriteStream & { text: string };
 }
 
@@ -41,7 +49,9 @@ describe('the estimate', () => {
   it('says requests of the plan, requirements judged, elapsed and time left', () => {
     const text = progressText({ plannedRequests: 400, maxRps: 10, startedAt: 0 }, { sent: 100, judged: 12 }, 10_000);
     expect(text).toBe(`100 of ~400 requests, 12 of ${ledger.requirements.length} requirements judged, 10 s elapsed, about 30 s left`);
-    expect(planText({ plannedRequests: 400, maxRps: 10, startedAt: 0 }, 1800)).toBe('plan: about 400 requests (at most 10 requests/s: at least 40 s); the run ends by its deadline of 30 min 00 s whatever happens');
+    expect(planText({ plannedRequests: 400, maxRps: 10, startedAt: 0 }, 1800)).toBe(
+      'plan: about 400 requests (at most 10 requests/s: at least 40 s); the run ends by its deadline of 30 min 00 s whatever happens',
+    );
   });
 });
 

@@ -12,12 +12,34 @@ import { readConfig } from '../../suites/harness/config.ts';
 import { resolveTarget, startEmbeddedCloud } from '../../suites/harness/target.ts';
 import { judgeVersionDocument } from '../../suites/harness/version-document.ts';
 
-const KEYSTONE_V3 = { version: { id: 'v3.14', status: 'stable', links: [{ rel: 'self', href: 'http://k/v3/' }], 'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }] } };
-const KEYSTONE_ROOT = { versions: { values: [{ id: 'v3.14', status: 'stable', 'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }] }] } };
-const NOVA_ROOT = { versions: [{ id: 'v2.0', status: 'SUPPORTED', version: '', min_version: '' }, { id: 'v2.1', status: 'CURRENT', version: '2.93', min_version: '2.1' }] };
+const KEYSTONE_V3 = {
+  version: {
+    id: 'v3.14',
+    status: 'stable',
+    links: [{ rel: 'self', href: 'http://k/v3/' }],
+    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+  },
+};
+const KEYSTONE_ROOT = {
+  versions: { values: [{ id: 'v3.14', status: 'stable', 'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }] }] },
+};
+const NOVA_ROOT = {
+  versions: [
+    { id: 'v2.0', status: 'SUPPORTED', version: '', min_version: '' },
+    { id: 'v2.1', status: 'CURRENT', version: '2.93', min_version: '2.1' },
+  ],
+};
 const NEUTRON_ROOT = { versions: [{ id: 'v2.0', status: 'CURRENT', links: [] }] };
 const NEUTRON_V2 = { resources: [{ name: 'network', collection: 'networks', links: [] }] };
-const NOVA_V21 = { version: { id: 'v2.1', status: 'CURRENT', version: '2.93', min_version: '2.1', 'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }] } };
+const NOVA_V21 = {
+  version: {
+    id: 'v2.1',
+    status: 'CURRENT',
+    version: '2.93',
+    min_version: '2.1',
+    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }],
+  },
+};
 
 const ROUTES: Readonly<Record<string, { status: number; body?: unknown; headers?: Record<string, string> }>> = {
   '/v3': { status: 200, body: KEYSTONE_V3 },
@@ -55,7 +77,14 @@ afterAll(async () => {
 });
 
 async function setupErrorFor(target: string): Promise<string | null> {
-  const config = readConfig({ OSI_TARGET: target, OSI_TOKEN: 'tok', OSI_SERVER_ID: 'ce531f90-199f-48c0-816c-13e38010b442', OSI_MAX_RPS: '0', OSI_RETRIES: '0', OSI_TIMEOUT_MS: '2000' });
+  const config = readConfig({
+    OSI_TARGET: target,
+    OSI_TOKEN: 'tok',
+    OSI_SERVER_ID: 'ce531f90-199f-48c0-816c-13e38010b442',
+    OSI_MAX_RPS: '0',
+    OSI_RETRIES: '0',
+    OSI_TIMEOUT_MS: '2000',
+  });
   const { handoff } = await resolveTarget(config, startEmbeddedCloud);
   return handoff.ok ? null : handoff.setupError;
 }

@@ -5,10 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 const REFERENCE_DATA = new URL('../../../fixtures/reference-data/', import.meta.url);
-const SOURCE_DOCUMENT = new URL(
-  '../../../specs/source/POST_create_interface_v2.1_tenant_id_servers_server_id_os-interface.rst',
-  import.meta.url,
-);
+const SOURCE_DOCUMENT = new URL('../../../specs/source/POST_create_interface_v2.1_tenant_id_servers_server_id_os-interface.rst', import.meta.url);
 
 export function referenceText(path: string): string {
   return readFileSync(new URL(path, REFERENCE_DATA), 'utf8');

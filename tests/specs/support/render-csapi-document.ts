@@ -62,13 +62,7 @@ export function renderCsapiDocument(document: DocumentToRender): string {
   return `${lines.join('\n')}\n`;
 }
 
-function table(
-  lines: string[],
-  sentence: string,
-  parameters: readonly ParameterToRender[] | null,
-  widths: readonly number[],
-  braces: boolean,
-): void {
+function table(lines: string[], sentence: string, parameters: readonly ParameterToRender[] | null, widths: readonly number[], braces: boolean): void {
   if (parameters === null) return;
   lines.push(sentence, '');
   lines.push(
@@ -88,6 +82,12 @@ function table(
 function examples(lines: string[], all: readonly ExampleToRender[], section: 'request' | 'response'): void {
   for (const example of all.filter((candidate) => candidate.section === section)) {
     lines.push(`**${example.heading}**`, '', '', '.. code::', '');
-    lines.push(...JSON.stringify(example.json, null, 4).split('\n').map((line) => `    ${line}`), '    ', '');
+    lines.push(
+      ...JSON.stringify(example.json, null, 4)
+        .split('\n')
+        .map((line) => `    ${line}`),
+      '    ',
+      '',
+    );
   }
 }
