@@ -271,6 +271,11 @@ export class TargetSession {
     this.attachedBySuite.add(portId);
     if (this.ledgered.has(portId)) return;
     this.ledgered.add(portId);
+    this.recordAttachment(portId);
+  }
+
+  /** The ledger line of an attachment the suite made (`stuck`: a detach did not take effect, do not wait for it again). */
+  private recordAttachment(portId: string, stuck?: true): void {
     this.ledger?.record({
       event: 'created',
       kind: 'attachment',
@@ -278,6 +283,7 @@ export class TargetSession {
       url: this.itemUrl(portId),
       server_id: this.target.serverId,
       port_id: portId,
+      ...(stuck ? { stuck } : {}),
     });
   }
 
@@ -336,16 +342,7 @@ export class TargetSession {
     if (list !== null && !this.cancellation?.aborted) {
       stuckPorts.add(portId);
       // The final cleanup reads this and does not wait for the port again.
-      if (this.ledgered.has(portId))
-        this.ledger?.record({
-          event: 'created',
-          kind: 'attachment',
-          id: this.ledger.attachmentId(this.target.serverId, portId),
-          url: this.itemUrl(portId),
-          server_id: this.target.serverId,
-          port_id: portId,
-          stuck: true,
-        });
+      if (this.ledgered.has(portId)) this.recordAttachment(portId, true);
     }
     return { exchange, gone: list === null ? null : false, waitedMs };
   }
