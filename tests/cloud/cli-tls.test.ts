@@ -2,14 +2,13 @@
  * TLS through the CLI: Keystone behind https with a self-signed certificate (a TLS proxy in front
  * of the fake cloud). Untrusted, the run ends with one line and exit 2; with --cacert it runs.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloudFixture, leftovers, readReport, runCli, type CloudFixture } from './helpers.ts';
+import { cloudFixture, leftovers, readReport, runCli, selfSignedCertificate, type CloudFixture } from './helpers.ts';
 
 let fixture: CloudFixture;
 let proxy: https.Server | undefined;
@@ -17,34 +16,12 @@ let hasOpenssl = true;
 
 beforeAll(async () => {
   fixture = await cloudFixture();
-  const key = path.join(fixture.dir, 'key.pem');
-  const cert = path.join(fixture.dir, 'ca.pem');
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-  } catch {
+  const made = selfSignedCertificate(fixture.dir);
+  if (!made) {
     hasOpenssl = false;
     return;
   }
+  const { key, cert } = made;
   const upstream = new URL(fixture.cloud.url);
   proxy = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     const forward = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
@@ -77,7 +54,7 @@ describe('Keystone over https with a private CA', () => {
 
   it('trusted with --cacert: the run goes through and leaves nothing', async (context) => {
     if (!hasOpenssl) return context.skip('openssl is not installed');
-    const result = await runCli(['--os-cloud', 'fake', '--provision', '--cacert', 'ca.pem', '--runs', '3', '--max-rps', '0', '--report-dir', 'out-trusted'], {
+    const result = await runCli(['--os-cloud', 'fake', '--provision', '--cacert', 'cert.pem', '--runs', '3', '--max-rps', '0', '--report-dir', 'out-trusted'], {
       cwd: fixture.dir,
     });
     expect(result.code, result.stderr).toBe(0);

@@ -3,7 +3,7 @@
  * in a temporary directory, the CLI run as a child process with a clean environment, and the
  * fake cloud's state compared with its seed ("nothing the suite created is left").
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -202,3 +202,19 @@ export type OptionalResource = (typeof OPTIONAL_RESOURCES)[number];
 export const RESOURCE_SUBSETS: OptionalResource[][] = Array.from({ length: 2 ** OPTIONAL_RESOURCES.length }, (_, mask) =>
   OPTIONAL_RESOURCES.filter((_, bit) => (mask & (1 << bit)) !== 0),
 );
+
+/**
+ * A self-signed certificate for 127.0.0.1 in `dir` (key.pem, cert.pem), made with the openssl
+ * command; null where openssl is missing (the TLS tests then skip).
+ */
+export function selfSignedCertificate(dir: string): { key: string; cert: string } | null {
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  try {
+    const subject = ['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  return { key, cert };
+}

@@ -3,7 +3,6 @@
  * into the record, the storm breaker, the deadline), where the suite's token may go (never along a
  * redirect, only to the catalog's origins), and TLS trust (--cacert, --insecure).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -16,6 +15,7 @@ import { DEFAULT_MANNERS, Manners, retryAfterMs, type MannerSettings } from '../
 import { mapBounded } from '../../suites/harness/async.ts';
 import { explainUnreachable } from '../../suites/cloud/unreachable.ts';
 import { HttpClient } from '../../suites/harness/http.ts';
+import { selfSignedCertificate } from './helpers.ts';
 import { RETRIES_RECORD_HEADER } from '../../contract/outcome-types.ts';
 import { Redactor } from '../../suites/harness/redact.ts';
 
@@ -207,29 +207,7 @@ describe('TLS', () => {
   let hasOpenssl = true;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'osi-tls-'));
-    try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          path.join(dir, 'key.pem'),
-          '-out',
-          path.join(dir, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
-    } catch {
+    if (!selfSignedCertificate(dir)) {
       hasOpenssl = false;
       return;
     }
