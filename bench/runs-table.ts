@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { faults, startFakeCloud } from '../fixtures/fake-cloud/index.ts';
+import { faults, startFakeCloud, targetArgs } from '../fixtures/fake-cloud/index.ts';
 import { runCli } from './cli-runs.ts';
 import { median } from './stats.ts';
 
@@ -60,21 +60,7 @@ async function runVariant(workDir: string, fault: string | null, runs: number, s
       runs,
       seed,
       reportDir,
-      extraArgs: [
-        '--target',
-        s.compute_url_with_project,
-        '--server-id',
-        s.server_id,
-        ...s.port_ids.flatMap((id) => ['--port-id', id]),
-        '--net-id',
-        s.network_id,
-        '--network-url',
-        s.network_url,
-        '--control-url',
-        s.control_url,
-        '--max-rps',
-        '0',
-      ],
+      extraArgs: [...targetArgs(s), '--control-url', s.control_url, '--max-rps', '0'],
       env: { OSI_TOKEN: s.token, OSI_ALT_TOKEN: s.alt_token, OSI_READER_TOKEN: s.reader_token, OSI_CONTROL_TOKEN: s.control_token },
       capMs: 900_000,
     });

@@ -11,7 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeCloud, type FakeCloudOptions, type RunningFakeCloud } from '../fixtures/fake-cloud/index.ts';
+import { startFakeCloud, targetArgs, type FakeCloudOptions, type RunningFakeCloud } from '../fixtures/fake-cloud/index.ts';
 import { runCli } from './cli-runs.ts';
 
 export interface VerdictVariant {
@@ -75,21 +75,6 @@ async function settle(cloud: RunningFakeCloud, settings: Readonly<Record<string,
   if (!answer.ok) throw new Error(`the fake cloud refused the settings ${JSON.stringify(settings)}: ${answer.status}`);
 }
 
-function targetArgs(cloud: RunningFakeCloud): string[] {
-  const { seed } = cloud;
-  return [
-    '--target',
-    seed.compute_url_with_project,
-    '--server-id',
-    seed.server_id,
-    ...seed.port_ids.flatMap((id) => ['--port-id', id]),
-    '--net-id',
-    seed.network_id,
-    '--network-url',
-    seed.network_url,
-  ];
-}
-
 export async function measureTimeToVerdict(workDir: string, plan: VerdictPlan, progress: (line: string) => void = () => undefined): Promise<VerdictTiming[]> {
   const out: VerdictTiming[] = [];
   for (const variant of VERDICT_VARIANTS.filter((v) => !plan.only || plan.only.includes(v.name))) {
@@ -102,7 +87,7 @@ export async function measureTimeToVerdict(workDir: string, plan: VerdictPlan, p
         runs: plan.runs,
         seed: plan.seed,
         reportDir,
-        extraArgs: [...targetArgs(cloud), '--timeout-ms', String(plan.timeoutMs), ...plan.extraArgs],
+        extraArgs: [...targetArgs(cloud.seed), '--timeout-ms', String(plan.timeoutMs), ...plan.extraArgs],
         env: { OSI_TOKEN: cloud.seed.token },
         capMs: plan.capMs,
       });

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudFixture, ledgerText, leftovers, readReport, runCli, type CloudFixture } from './helpers.ts';
+import { targetArgs } from '../../fixtures/fake-cloud/index.ts';
 
 /** Few runs and no rate limit: these tests are about the plumbing, not the generators. */
 const FAST = ['--runs', '4', '--max-rps', '0', '--seed', '11'];
@@ -63,19 +64,7 @@ describe.concurrent('a cloud from clouds.yaml, provisioned by the suite', () => 
     const fixture = await cloudFixture();
     const { seed } = fixture.cloud;
     try {
-      const args = [
-        '--target',
-        seed.compute_url_with_project,
-        '--token',
-        seed.token,
-        '--server-id',
-        seed.server_id,
-        '--net-id',
-        seed.network_id,
-        '--network-url',
-        seed.network_url,
-        ...seed.port_ids.flatMap((p) => ['--port-id', p]),
-      ];
+      const args = [...targetArgs(seed), '--token', seed.token];
       const result = await runCli([...args, ...FAST, '--report-dir', 'out', '--control-url', seed.control_url, '--control-token', seed.control_token], {
         cwd: fixture.dir,
       });

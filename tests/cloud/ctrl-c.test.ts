@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectRun } from '../../reporters/collect.ts';
-import { startFakeCloud } from '../../fixtures/fake-cloud/index.ts';
+import { startFakeCloud, targetArgs } from '../../fixtures/fake-cloud/index.ts';
 import { cleanEnv, ROOT } from './helpers.ts';
 
 const CLI = path.join(ROOT, 'bin/os-interface-conformance.mjs');
@@ -33,23 +33,7 @@ describe('Ctrl-C: SIGINT to the whole process group', () => {
       const { seed } = cloud;
       const before = cloud.state().attachments_by_server[seed.server_id];
       const reportDir = path.join(work, 'report');
-      const args = [
-        '--target',
-        seed.compute_url_with_project,
-        '--server-id',
-        seed.server_id,
-        '--net-id',
-        seed.network_id,
-        '--network-url',
-        seed.network_url,
-        ...seed.port_ids.flatMap((p) => ['--port-id', p]),
-        '--runs',
-        '400',
-        '--max-rps',
-        '0',
-        '--report-dir',
-        reportDir,
-      ];
+      const args = [...targetArgs(seed), '--runs', '400', '--max-rps', '0', '--report-dir', reportDir];
       // Its own process group, as a terminal's foreground job is.
       const child = spawn(process.execPath, [CLI, ...args], {
         cwd: ROOT,
