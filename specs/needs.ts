@@ -7,7 +7,7 @@
 import type { Need } from './ledger-types.ts';
 
 /** How to offer each need, for the message of a requirement that lacked it. */
-export const NEED_TEXT: Readonly<Record<Need, string>> = {
+const NEED_TEXT: Readonly<Record<Need, string>> = {
   port: 'a free port (--port-id)',
   network: 'a network (--net-id)',
   'subnet-ip': "a free address on the network's subnet (--net-id with --network-url)",

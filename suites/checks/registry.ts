@@ -91,7 +91,7 @@ export type Observation =
   /** A port the cloud created for an attach, detached since: Neutron's answer to GET it once settled. */
   | { readonly kind: 'created-port'; readonly portId: string; readonly answer: HttpAnswer | undefined };
 
-export type ObservationKind = Observation['kind'];
+type ObservationKind = Observation['kind'];
 type ObservationOf<K extends ObservationKind> = Extract<Observation, { kind: K }>;
 /** The kinds that carry one HTTP answer to judge. */
 type Answered = 'answer' | 'refusal';
@@ -108,7 +108,7 @@ export type Verdict =
   | { readonly status: 'error'; readonly message: string };
 
 /** The arguments a requirement gives one of its checks (its entry in the ledger, without the name). */
-export type ArgumentsOf<N extends CheckName> = WithoutName<Extract<CheckCall, { check: N }>>;
+type ArgumentsOf<N extends CheckName> = WithoutName<Extract<CheckCall, { check: N }>>;
 /** Omit distributed over a union (a check may take one of several argument shapes). */
 type WithoutName<C> = C extends unknown ? Omit<C, 'check'> : never;
 
